@@ -1,0 +1,9 @@
+module github.com/interleave-go/interleave
+
+go 1.26.8
+
+require (
+	github.com/anishathalye/porcupine v1.3.1
+	go.uber.org/goleak v1.3.0
+	pgregory.net/rapid v1.3.0
+)

@@ -1,0 +1,99 @@
+package linearize
+
+import (
+	"fmt"
+	"sync/atomic"
+)
+
+// Operation is one operation of a history.
+type Operation struct {
+	Thread int
+	Input  any
+	// Output is what the operation returned; nil when Pending.
+	Output any
+	// Call and Return are logical stamps from the recorder's clock. Return
+	// is 0 when Pending.
+	Call, Return int64
+	// Pending is true when the operation was called but never returned.
+	Pending bool
+}
+
+// Recorder records the operations of a fixed set of threads.
+//
+// Lane i must be used by one goroutine at a time (thread i), and each lane
+// holds at most the capacity it was created with. Recording is safe for
+// concurrent use across lanes, and History is safe to call at any time.
+type Recorder struct {
+	clock atomic.Int64
+	lanes []lane
+}
+
+type lane struct {
+	slots []slot
+	n     atomic.Int32 // slots published so far
+	_     [48]byte     // keep lanes of different threads off one cache line
+}
+
+type slot struct {
+	input, output any
+	call, ret     int64
+	done          atomic.Bool
+}
+
+// NewRecorder returns a recorder with one lane per entry of capacity,
+// lane i holding up to capacity[i] operations.
+func NewRecorder(capacity []int) *Recorder {
+	r := &Recorder{lanes: make([]lane, len(capacity))}
+	for i, c := range capacity {
+		r.lanes[i].slots = make([]slot, c)
+	}
+	return r
+}
+
+// Call records that thread calls an operation with input, and returns the
+// operation's index in its lane, for Return. It panics if the lane is full.
+func (r *Recorder) Call(thread int, input any) int {
+	l := &r.lanes[thread]
+	i := int(l.n.Load())
+	if i >= len(l.slots) {
+		panic(fmt.Sprintf("linearize: thread %d recorded more than its %d operations", thread, len(l.slots)))
+	}
+	s := &l.slots[i]
+	s.input = input
+	s.call = r.clock.Add(1)
+	l.n.Store(int32(i + 1))
+	return i
+}
+
+// Return records that operation i of thread returned output.
+func (r *Recorder) Return(thread, i int, output any) {
+	ret := r.clock.Add(1)
+	s := &r.lanes[thread].slots[i]
+	s.output, s.ret = output, ret
+	s.done.Store(true)
+}
+
+// Now returns the current stamp: every operation called after Now returns
+// has a larger call stamp.
+func (r *Recorder) Now() int64 { return r.clock.Load() }
+
+// History returns the operations recorded so far, lane by lane, in call
+// order within a lane. Operations still running are Pending.
+func (r *Recorder) History() []Operation {
+	var h []Operation
+	for t := range r.lanes {
+		l := &r.lanes[t]
+		n := int(l.n.Load())
+		for i := 0; i < n; i++ {
+			s := &l.slots[i]
+			op := Operation{Thread: t, Input: s.input, Call: s.call}
+			if s.done.Load() {
+				op.Output, op.Return = s.output, s.ret
+			} else {
+				op.Pending = true
+			}
+			h = append(h, op)
+		}
+	}
+	return h
+}

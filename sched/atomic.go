@@ -1,0 +1,261 @@
+package sched
+
+import (
+	"strconv"
+	"sync/atomic"
+	"unsafe"
+)
+
+// Int64 is an atomic int64 whose operations are scheduling points in a
+// controlled run. The zero value is zero. It must not be copied after
+// first use.
+type Int64 struct {
+	_ noCopy
+	v atomic.Int64
+}
+
+// Load atomically loads and returns the value.
+func (x *Int64) Load() int64 {
+	if active.Load() != nil {
+		return x.slow(KindLoad, 0, 0)
+	}
+	return x.v.Load()
+}
+
+// Store atomically stores v.
+func (x *Int64) Store(v int64) {
+	if active.Load() != nil {
+		x.slow(KindStore, v, 0)
+		return
+	}
+	x.v.Store(v)
+}
+
+// Add atomically adds delta and returns the new value.
+func (x *Int64) Add(delta int64) int64 {
+	if active.Load() != nil {
+		return x.slow(KindAdd, delta, 0)
+	}
+	return x.v.Add(delta)
+}
+
+// Swap atomically stores v and returns the old value.
+func (x *Int64) Swap(v int64) int64 {
+	if active.Load() != nil {
+		return x.slow(KindSwap, v, 0)
+	}
+	return x.v.Swap(v)
+}
+
+// CompareAndSwap executes the compare-and-swap operation for x.
+func (x *Int64) CompareAndSwap(old, new int64) bool {
+	if active.Load() != nil {
+		return x.slow(KindCAS, old, new) != 0
+	}
+	return x.v.CompareAndSwap(old, new)
+}
+
+func (x *Int64) slow(k Kind, a, b int64) int64 {
+	do := func() (r, old, new int64, ok bool) {
+		switch k {
+		case KindLoad:
+			r = x.v.Load()
+			return r, r, r, true
+		case KindStore:
+			return 0, x.v.Swap(a), a, true
+		case KindAdd:
+			r = x.v.Add(a)
+			return r, r - a, r, true
+		case KindSwap:
+			r = x.v.Swap(a)
+			return r, r, a, true
+		}
+		if x.v.CompareAndSwap(a, b) {
+			return 1, a, b, true
+		}
+		return 0, x.v.Load(), a, false
+	}
+	s := active.Load()
+	if s == nil || s.perturb {
+		if s != nil {
+			s.maybeYield()
+		}
+		r, _, _, _ := do()
+		return r
+	}
+	t := s.point()
+	r, old, new, ok := do()
+	if t != nil {
+		s.record(t, Event{Kind: k, Var: s.varOf(unsafe.Pointer(x)), Old: strconv.FormatInt(old, 10), New: strconv.FormatInt(new, 10), OK: ok})
+	}
+	return r
+}
+
+// Uint64 is an atomic uint64 whose operations are scheduling points in a
+// controlled run. The zero value is zero. It must not be copied after
+// first use.
+type Uint64 struct {
+	_ noCopy
+	v atomic.Uint64
+}
+
+// Load atomically loads and returns the value.
+func (x *Uint64) Load() uint64 {
+	if active.Load() != nil {
+		return x.slow(KindLoad, 0, 0)
+	}
+	return x.v.Load()
+}
+
+// Store atomically stores v.
+func (x *Uint64) Store(v uint64) {
+	if active.Load() != nil {
+		x.slow(KindStore, v, 0)
+		return
+	}
+	x.v.Store(v)
+}
+
+// Add atomically adds delta and returns the new value.
+func (x *Uint64) Add(delta uint64) uint64 {
+	if active.Load() != nil {
+		return x.slow(KindAdd, delta, 0)
+	}
+	return x.v.Add(delta)
+}
+
+// Swap atomically stores v and returns the old value.
+func (x *Uint64) Swap(v uint64) uint64 {
+	if active.Load() != nil {
+		return x.slow(KindSwap, v, 0)
+	}
+	return x.v.Swap(v)
+}
+
+// CompareAndSwap executes the compare-and-swap operation for x.
+func (x *Uint64) CompareAndSwap(old, new uint64) bool {
+	if active.Load() != nil {
+		return x.slow(KindCAS, old, new) != 0
+	}
+	return x.v.CompareAndSwap(old, new)
+}
+
+func (x *Uint64) slow(k Kind, a, b uint64) uint64 {
+	do := func() (r, old, new uint64, ok bool) {
+		switch k {
+		case KindLoad:
+			r = x.v.Load()
+			return r, r, r, true
+		case KindStore:
+			return 0, x.v.Swap(a), a, true
+		case KindAdd:
+			r = x.v.Add(a)
+			return r, r - a, r, true
+		case KindSwap:
+			r = x.v.Swap(a)
+			return r, r, a, true
+		}
+		if x.v.CompareAndSwap(a, b) {
+			return 1, a, b, true
+		}
+		return 0, x.v.Load(), a, false
+	}
+	s := active.Load()
+	if s == nil || s.perturb {
+		if s != nil {
+			s.maybeYield()
+		}
+		r, _, _, _ := do()
+		return r
+	}
+	t := s.point()
+	r, old, new, ok := do()
+	if t != nil {
+		s.record(t, Event{Kind: k, Var: s.varOf(unsafe.Pointer(x)), Old: strconv.FormatUint(old, 10), New: strconv.FormatUint(new, 10), OK: ok})
+	}
+	return r
+}
+
+// Pointer is an atomic pointer to T whose operations are scheduling points
+// in a controlled run. The zero value is nil. It must not be copied after
+// first use. In events, pointer values are named p1, p2, ... by first
+// appearance in the run.
+type Pointer[T any] struct {
+	_ noCopy
+	v atomic.Pointer[T]
+}
+
+// Load atomically loads and returns the value.
+func (x *Pointer[T]) Load() *T {
+	if active.Load() != nil {
+		r, _ := x.slow(KindLoad, nil, nil)
+		return r
+	}
+	return x.v.Load()
+}
+
+// Store atomically stores v.
+func (x *Pointer[T]) Store(v *T) {
+	if active.Load() != nil {
+		x.slow(KindStore, v, nil)
+		return
+	}
+	x.v.Store(v)
+}
+
+// Swap atomically stores v and returns the old value.
+func (x *Pointer[T]) Swap(v *T) *T {
+	if active.Load() != nil {
+		r, _ := x.slow(KindSwap, v, nil)
+		return r
+	}
+	return x.v.Swap(v)
+}
+
+// CompareAndSwap executes the compare-and-swap operation for x.
+func (x *Pointer[T]) CompareAndSwap(old, new *T) bool {
+	if active.Load() != nil {
+		_, ok := x.slow(KindCAS, old, new)
+		return ok
+	}
+	return x.v.CompareAndSwap(old, new)
+}
+
+func (x *Pointer[T]) slow(k Kind, a, b *T) (*T, bool) {
+	do := func() (r, old, new *T, ok bool) {
+		switch k {
+		case KindLoad:
+			r = x.v.Load()
+			return r, r, r, true
+		case KindStore:
+			return nil, x.v.Swap(a), a, true
+		case KindSwap:
+			r = x.v.Swap(a)
+			return r, r, a, true
+		}
+		if x.v.CompareAndSwap(a, b) {
+			return nil, a, b, true
+		}
+		return nil, x.v.Load(), a, false
+	}
+	s := active.Load()
+	if s == nil || s.perturb {
+		if s != nil {
+			s.maybeYield()
+		}
+		r, _, _, ok := do()
+		return r, ok
+	}
+	t := s.point()
+	r, old, new, ok := do()
+	if t != nil {
+		s.record(t, Event{Kind: k, Var: s.varOf(unsafe.Pointer(x)), Old: s.ptrName(unsafe.Pointer(old)), New: s.ptrName(unsafe.Pointer(new)), OK: ok})
+	}
+	return r, ok
+}
+
+// noCopy makes go vet's copylocks check flag copies.
+type noCopy struct{}
+
+func (*noCopy) Lock()   {}
+func (*noCopy) Unlock() {}

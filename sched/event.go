@@ -1,0 +1,132 @@
+package sched
+
+import (
+	"fmt"
+	"path"
+	"runtime"
+	"strings"
+)
+
+// Kind is what an event did.
+type Kind uint8
+
+// The event kinds.
+const (
+	KindCall   Kind = iota // an operation of the scenario was called (see BeginOp)
+	KindReturn             // it returned (see EndOp)
+	KindLoad
+	KindStore
+	KindAdd
+	KindCAS
+	KindSwap
+	KindLock
+	KindBlock // a Lock found the mutex held and the thread stopped
+	KindUnlock
+	KindYield
+	KindGo // a managed goroutine was started
+)
+
+var kindNames = [...]string{"call", "return", "Load", "Store", "Add", "CAS", "Swap", "Lock", "Lock (blocked)", "Unlock", "Yield", "Go"}
+
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("Kind(%d)", k)
+}
+
+// Event is one step of a controlled execution.
+type Event struct {
+	Thread int
+	Kind   Kind
+	// Text is the operation (KindCall), its result (KindReturn), the label
+	// (KindYield) or empty.
+	Text string
+	// Var numbers the instrumented variable or mutex touched, in order of
+	// first use in the run (1, 2, ...); 0 for events that touch none.
+	Var int
+	// Old and New are the values before and after, formatted; pointers
+	// are numbered by first appearance (p1, p2, ...) so that the same
+	// execution formats the same way every time.
+	Old, New string
+	// OK is a CompareAndSwap's result.
+	OK bool
+	// Switch is set on the first event after a context switch, and
+	// Preempt when that switch took the processor from a thread that could
+	// have gone on.
+	Switch, Preempt bool
+
+	pcs [5]uintptr
+}
+
+// Site returns the function and line that performed the event, outside
+// this package, as "pkg.(*T).Method:42", or "" if unknown.
+func (e Event) Site() string {
+	n := 0
+	for n < len(e.pcs) && e.pcs[n] != 0 {
+		n++
+	}
+	frames := runtime.CallersFrames(e.pcs[:n])
+	for {
+		f, more := frames.Next()
+		if f.Function != "" && !strings.HasPrefix(f.Function, pkgPrefix) {
+			return fmt.Sprintf("%s:%d", path.Base(f.Function), f.Line)
+		}
+		if !more {
+			return ""
+		}
+	}
+}
+
+const pkgPrefix = "github.com/interleave-go/interleave/sched."
+
+// Action formats what the event did, without thread or site:
+// "Load v1 = 3", "CAS v1 3→4 ok", "call Push(3)".
+func (e Event) Action() string {
+	v := fmt.Sprintf("v%d", e.Var)
+	switch e.Kind {
+	case KindCall:
+		return e.Text
+	case KindReturn:
+		return "→ " + e.Text
+	case KindLoad:
+		return fmt.Sprintf("Load %s = %s", v, e.Old)
+	case KindStore:
+		return fmt.Sprintf("Store %s %s→%s", v, e.Old, e.New)
+	case KindAdd, KindSwap:
+		return fmt.Sprintf("%v %s %s→%s", e.Kind, v, e.Old, e.New)
+	case KindCAS:
+		if e.OK {
+			return fmt.Sprintf("CAS %s %s→%s ok", v, e.Old, e.New)
+		}
+		return fmt.Sprintf("CAS %s want %s, is %s: fail", v, e.New, e.Old)
+	case KindLock, KindUnlock, KindBlock:
+		return fmt.Sprintf("%v m%d", e.Kind, e.Var)
+	case KindYield:
+		return "yield " + e.Text
+	case KindGo:
+		return "go " + e.Text
+	}
+	return e.Kind.String()
+}
+
+// same reports whether two events are the same step, for the determinism
+// check: everything but the switch markers.
+func (e Event) same(o Event) bool {
+	return e.Thread == o.Thread && e.Kind == o.Kind && e.Text == o.Text && e.Var == o.Var &&
+		e.Old == o.Old && e.New == o.New && e.OK == o.OK && e.pcs == o.pcs
+}
+
+// Diverge returns the index of the first event where a and b differ, or -1
+// if they are the same execution.
+func Diverge(a, b []Event) int {
+	for i := range min(len(a), len(b)) {
+		if !a[i].same(b[i]) {
+			return i
+		}
+	}
+	if len(a) != len(b) {
+		return min(len(a), len(b))
+	}
+	return -1
+}

@@ -1,0 +1,113 @@
+package sched
+
+import (
+	"fmt"
+	"runtime"
+)
+
+// Go starts f in a new goroutine. In a controlled run the goroutine is
+// managed: it runs only when the scheduler picks it, and the run does not
+// end before it returns.
+func Go(f func()) {
+	s := active.Load()
+	if s == nil || s.perturb {
+		go f()
+		return
+	}
+	t := s.point()
+	if t == nil {
+		go f()
+		return
+	}
+	s.mu.Lock()
+	child := s.spawn(f)
+	s.mu.Unlock()
+	s.record(t, Event{Kind: KindGo, Text: fmt.Sprintf("thread %d", child.id)})
+}
+
+// Yield is an explicit scheduling point, labelled for the trace. Outside
+// a controlled run it does nothing (or, under stress perturbation, may let
+// other goroutines run).
+func Yield(label string) {
+	s := active.Load()
+	if s == nil {
+		return
+	}
+	if s.perturb {
+		s.maybeYield()
+		return
+	}
+	if t := s.point(); t != nil {
+		s.record(t, Event{Kind: KindYield, Text: label})
+	}
+}
+
+// BeginOp marks, for a test harness, that the current thread calls an
+// operation. It is a scheduling point, so other threads may run between two
+// operations of one thread; describe is called after the point, when the
+// call really happens, and returns the operation's description. BeginOp
+// reports whether it called describe: outside a controlled run it does
+// nothing.
+func BeginOp(describe func() string) bool {
+	s := active.Load()
+	if s == nil || s.perturb {
+		return false
+	}
+	t := s.point()
+	text := describe()
+	if t != nil {
+		s.record(t, Event{Kind: KindCall, Text: text})
+	}
+	return true
+}
+
+// EndOp marks that the operation the current thread called returned with
+// the result described by text. It is not a scheduling point.
+func EndOp(text string) {
+	s := active.Load()
+	if s == nil || s.perturb {
+		return
+	}
+	s.mu.Lock()
+	t := s.cur
+	aborted := s.aborted
+	s.mu.Unlock()
+	if !aborted && t != nil {
+		s.record(t, Event{Kind: KindReturn, Text: text})
+	}
+}
+
+// Perturb makes instrumented operations outside controlled runs yield the
+// processor (runtime.Gosched) with probability permille/1000, drawn from a
+// sequence seeded with seed, until the returned function is called. Stress
+// testing uses it to shake up real interleavings; it cannot make them
+// reproducible. It waits for any controlled run to end, and Run waits for
+// it to be stopped.
+func Perturb(seed uint64, permille int) (stop func()) {
+	runMu.Lock()
+	s := &scheduler{perturb: true, seed: seed, permil: uint64(max(permille, 0))}
+	active.Store(s)
+	return func() {
+		if active.CompareAndSwap(s, nil) {
+			runMu.Unlock()
+		}
+	}
+}
+
+func (s *scheduler) maybeYield() {
+	if s.permil == 0 {
+		return
+	}
+	if splitmix(s.seed+s.count.Add(1))%1000 < s.permil {
+		runtime.Gosched()
+	}
+}
+
+// splitmix is the SplitMix64 finalizer: a cheap, well-mixed hash of a
+// counter, good enough to decide when to yield.
+func splitmix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}

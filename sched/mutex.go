@@ -1,0 +1,158 @@
+package sched
+
+import (
+	"sync/atomic"
+	"unsafe"
+)
+
+// Mutex is a mutual exclusion lock whose Lock and Unlock are scheduling
+// points in a controlled run, where a goroutine waiting for it is not
+// runnable. The zero value is unlocked. It must not be copied after first
+// use, and must not be locked in one mode (controlled run or not) and
+// unlocked in the other.
+//
+// Outside a controlled run it blocks on a channel: inside a
+// testing/synctest bubble a goroutine waiting for it is durably blocked,
+// so fake time goes on (a goroutine waiting for a sync.Mutex is not, and
+// the bubble stalls). Its channel belongs to the bubble of its first use.
+type Mutex struct {
+	_    noCopy
+	sem  atomic.Pointer[chan struct{}]
+	held bool // in a controlled run, guarded by the scheduler
+}
+
+func (m *Mutex) semaphore() chan struct{} {
+	if p := m.sem.Load(); p != nil {
+		return *p
+	}
+	c := make(chan struct{}, 1)
+	if m.sem.CompareAndSwap(nil, &c) {
+		return c
+	}
+	return *m.sem.Load()
+}
+
+// Lock locks m, waiting until it is free.
+func (m *Mutex) Lock() {
+	if active.Load() != nil {
+		m.lockSlow()
+		return
+	}
+	m.semaphore() <- struct{}{}
+}
+
+// TryLock locks m if it is free and reports whether it did.
+func (m *Mutex) TryLock() bool {
+	if s := active.Load(); s != nil && !s.perturb {
+		t := s.point()
+		if t == nil {
+			return true
+		}
+		s.mu.Lock()
+		ok := !m.held
+		m.held = true
+		s.mu.Unlock()
+		kind := KindLock
+		if !ok {
+			kind = KindBlock
+		}
+		s.record(t, Event{Kind: kind, Var: s.varOf(unsafe.Pointer(m)), Text: "try", OK: ok})
+		return ok
+	}
+	select {
+	case m.semaphore() <- struct{}{}:
+		return true
+	default:
+		return false
+	}
+}
+
+// Unlock unlocks m. It panics if m is not locked.
+func (m *Mutex) Unlock() {
+	if active.Load() != nil {
+		m.unlockSlow()
+		return
+	}
+	m.release()
+}
+
+func (m *Mutex) release() {
+	select {
+	case <-m.semaphore():
+	default:
+		panic("sched: unlock of unlocked Mutex")
+	}
+}
+
+func (m *Mutex) lockSlow() {
+	s := active.Load()
+	if s == nil || s.perturb {
+		if s != nil {
+			s.maybeYield()
+		}
+		m.semaphore() <- struct{}{}
+		return
+	}
+	for {
+		t := s.point()
+		if t == nil {
+			return // the run is over: pass through
+		}
+		s.mu.Lock()
+		if !m.held {
+			m.held = true
+			s.mu.Unlock()
+			s.record(t, Event{Kind: KindLock, Var: s.varOf(unsafe.Pointer(m))})
+			return
+		}
+		s.mu.Unlock()
+		s.record(t, Event{Kind: KindBlock, Var: s.varOf(unsafe.Pointer(m))})
+		if s.block(t, m) == nil {
+			return
+		}
+	}
+}
+
+// block parks t until m is released and t is picked again. It returns nil
+// if the run ended meanwhile.
+func (s *scheduler) block(t *thread, m *Mutex) *thread {
+	s.mu.Lock()
+	t.state, t.blockedOn = blocked, m
+	next := s.choose(nil)
+	if next == nil {
+		s.endLocked(Deadlock)
+		s.mu.Unlock()
+		return s.abandon(t)
+	}
+	s.handTo(next)
+	s.mu.Unlock()
+	return s.park(t)
+}
+
+func (m *Mutex) unlockSlow() {
+	s := active.Load()
+	if s == nil || s.perturb {
+		if s != nil {
+			s.maybeYield()
+		}
+		m.release()
+		return
+	}
+	t := s.point()
+	if t == nil {
+		return
+	}
+	s.mu.Lock()
+	if !m.held {
+		s.mu.Unlock()
+		panic("sched: unlock of unlocked Mutex")
+	}
+	m.held = false
+	for _, w := range s.threads {
+		if w.state == blocked && w.blockedOn == m {
+			w.state, w.blockedOn = runnable, nil
+		}
+	}
+	s.mu.Unlock()
+	s.record(t, Event{Kind: KindUnlock, Var: s.varOf(unsafe.Pointer(m))})
+}

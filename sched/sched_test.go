@@ -1,0 +1,158 @@
+package sched_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/interleave-go/interleave/sched"
+)
+
+// lostUpdate is the article's counter bug: a load and a store that another
+// thread can come between.
+type lostUpdate struct{ v sched.Int64 }
+
+func (c *lostUpdate) inc() { c.v.Store(c.v.Load() + 1) }
+
+func incTwice(c *lostUpdate) [][]func() {
+	return [][]func(){{c.inc, c.inc}}
+}
+
+func TestRunNoStrategyIsSerial(t *testing.T) {
+	c := new(lostUpdate)
+	e := sched.Run(sched.Config{}, incTwice(c)...)
+	if e.Outcome != sched.Completed {
+		t.Fatalf("outcome %v, want completed", e.Outcome)
+	}
+	if got := c.v.Load(); got != 2 {
+		t.Fatalf("value %d, want 2: choice 0 everywhere must run threads one after the other", got)
+	}
+	if e.Preemptions != 0 {
+		t.Fatalf("preemptions %d, want 0", e.Preemptions)
+	}
+	if len(e.Events) != 4 {
+		t.Fatalf("events %d, want 4 (two loads, two stores): %v", len(e.Events), e.Events)
+	}
+}
+
+func TestExploreFindsLostUpdate(t *testing.T) {
+	var lost, total int
+	var first *sched.Execution
+	var c *lostUpdate
+	build := func() [][]func() { c = new(lostUpdate); return incTwice(c) }
+	sched.Explore(sched.Config{}, 1, build, func(e *sched.Execution) bool {
+		total++
+		if c.v.Load() != 2 {
+			lost++
+			if first == nil {
+				first = e
+			}
+		}
+		return true
+	})
+	if lost == 0 {
+		t.Fatalf("no lost update in %d executions", total)
+	}
+	if first.Preemptions != 1 {
+		t.Fatalf("first lost update has %d preemptions, want 1", first.Preemptions)
+	}
+	// Replaying the schedule must give the same events.
+	again := sched.Run(sched.Config{Strategy: sched.Replay(sched.Choices(first))}, incTwice(new(lostUpdate))...)
+	if i := sched.Diverge(first.Events, again.Events); i >= 0 {
+		t.Fatalf("replay diverged at event %d", i)
+	}
+}
+
+func TestExploreCountsSchedules(t *testing.T) {
+	// Two threads of two atomic steps each: with no bound, the number of
+	// interleavings of the four steps plus the decisions at the start of
+	// each thread; with bound 0, only the two serial orders.
+	count := func(bound int) int {
+		n := 0
+		sched.Explore(sched.Config{}, bound, func() [][]func() { return incTwice(new(lostUpdate)) }, func(*sched.Execution) bool {
+			n++
+			return true
+		})
+		return n
+	}
+	if got := count(0); got != 2 {
+		t.Errorf("bound 0: %d executions, want 2", got)
+	}
+	if lo, hi := count(1), count(10); !(lo > 2 && hi >= lo) {
+		t.Errorf("bound 1: %d, unbounded: %d executions; want 2 < bound-1 <= unbounded", lo, hi)
+	}
+}
+
+func TestDeadlock(t *testing.T) {
+	var a, b sched.Mutex
+	ab := func() { a.Lock(); b.Lock(); b.Unlock(); a.Unlock() }
+	ba := func() { b.Lock(); a.Lock(); a.Unlock(); b.Unlock() }
+	found := false
+	sched.Explore(sched.Config{}, 2, func() [][]func() {
+		a, b = sched.Mutex{}, sched.Mutex{}
+		return [][]func(){{ab, ba}}
+	}, func(e *sched.Execution) bool {
+		if e.Outcome == sched.Deadlock {
+			found = true
+			if len(e.Waiters) != 2 {
+				t.Errorf("deadlock with %d waiters, want 2", len(e.Waiters))
+			}
+			for _, w := range e.Waiters {
+				if w.Blocked == 0 {
+					t.Errorf("waiter %+v is not blocked on a mutex", w)
+				}
+			}
+			return false
+		}
+		return true
+	})
+	if !found {
+		t.Fatal("lock-order inversion: no deadlock found")
+	}
+}
+
+func TestPanicIsReported(t *testing.T) {
+	var v sched.Int64
+	e := sched.Run(sched.Config{}, []func(){func() { v.Add(1); panic("boom") }, func() { v.Add(1) }})
+	if e.Outcome != sched.Panicked || e.Panic != "boom" {
+		t.Fatalf("outcome %v panic %v, want panic boom", e.Outcome, e.Panic)
+	}
+	if !strings.Contains(e.PanicStack, "sched_test") {
+		t.Fatalf("panic stack does not show the panicking function:\n%s", e.PanicStack)
+	}
+}
+
+func TestHangIsReported(t *testing.T) {
+	block := make(chan struct{})
+	var v sched.Int64
+	e := sched.Run(sched.Config{Watchdog: 50e6}, []func(){func() { v.Add(1); <-block }, func() { v.Add(1) }})
+	close(block)
+	if e.Outcome != sched.Hang {
+		t.Fatalf("outcome %v, want hang", e.Outcome)
+	}
+	if !strings.Contains(e.Stacks, "TestHangIsReported") {
+		t.Fatalf("hang stacks do not show the stuck goroutine")
+	}
+}
+
+func TestGoIsManaged(t *testing.T) {
+	var v sched.Int64
+	e := sched.Run(sched.Config{Strategy: sched.RandomWalk(sched.NewSource(1))}, []func(){func() {
+		sched.Go(func() { v.Add(1) })
+		v.Add(1)
+	}})
+	if e.Outcome != sched.Completed || e.Threads != 2 || v.Load() != 2 {
+		t.Fatalf("outcome %v threads %d value %d, want completed 2 2", e.Outcome, e.Threads, v.Load())
+	}
+}
+
+func TestPhasesRunInOrder(t *testing.T) {
+	var v sched.Int64
+	var seen []int64
+	e := sched.Run(sched.Config{Strategy: sched.RandomWalk(sched.NewSource(7))},
+		[]func(){func() { v.Store(10) }},
+		[]func(){func() { v.Add(1) }, func() { v.Add(1) }},
+		[]func(){func() { seen = append(seen, v.Load()) }})
+	if e.Outcome != sched.Completed || len(seen) != 1 || seen[0] != 12 {
+		t.Fatalf("outcome %v seen %v, want completed [12]", e.Outcome, seen)
+	}
+}

@@ -1,0 +1,496 @@
+package sched
+
+import (
+	"fmt"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unsafe"
+)
+
+// active is the controlled run or perturbation in progress, or nil. The
+// fast path of every primitive is one load of it.
+var active atomic.Pointer[scheduler]
+
+// runMu serializes controlled runs and perturbation sessions.
+var runMu sync.Mutex
+
+// Outcome is how a controlled execution ended.
+type Outcome uint8
+
+// The outcomes.
+const (
+	Completed Outcome = iota // every managed goroutine returned
+	Panicked                 // a managed goroutine panicked
+	Deadlock                 // goroutines remain and none can run
+	Hang                     // the running goroutine blocked outside the scheduler's sight
+	StepLimit                // more scheduling points than Config.MaxSteps
+)
+
+func (o Outcome) String() string {
+	return [...]string{"completed", "panic", "deadlock", "hang", "step limit"}[o]
+}
+
+// Config configures a controlled run. The zero value runs every decision
+// through choice 0 (no preemption), with the default limits.
+type Config struct {
+	// Strategy makes the scheduling decisions; nil means always choice 0.
+	Strategy Strategy
+	// Watchdog is how long the running goroutine may go without reaching
+	// a scheduling point before the run is declared a hang. Default 2s.
+	Watchdog time.Duration
+	// MaxSteps bounds the scheduling points of one execution (a livelock
+	// guard). Default 100000.
+	MaxSteps int
+}
+
+// Choice is one scheduling decision: Pick among N runnable threads, listed
+// with the thread that ran last first when it could go on (Continuing).
+type Choice struct {
+	N, Pick    int
+	Continuing bool
+}
+
+// Preempts reports whether the choice took the processor from a thread
+// that could have gone on.
+func (c Choice) Preempts() bool { return c.Continuing && c.Pick != 0 }
+
+// Waiter is an unfinished thread at the end of a deadlock or hang: its
+// last event and, if blocked on a Mutex, which one.
+type Waiter struct {
+	Thread  int
+	Last    Event // zero Kind and empty Text if it never ran
+	Blocked int   // mutex number, or 0
+	Running bool  // it held the processor (the hung one)
+}
+
+// Execution is what a controlled run did.
+type Execution struct {
+	Outcome Outcome
+	Events  []Event
+	Choices []Choice
+	// Preemptions counts context switches away from a thread that could
+	// have gone on; Steps counts scheduling points.
+	Preemptions, Steps int
+	// Threads is the number of managed goroutines, spawned ones included.
+	Threads int
+	// Panic, PanicThread and PanicStack describe a panic.
+	Panic       any
+	PanicThread int
+	PanicStack  string
+	// Waiters lists the unfinished threads of a deadlock or hang.
+	Waiters []Waiter
+	// Stacks holds every goroutine's stack, for a hang.
+	Stacks string
+}
+
+type tstate uint8
+
+const (
+	runnable tstate = iota
+	blocked
+	finished
+)
+
+type thread struct {
+	id        int
+	wake      chan struct{}
+	state     tstate
+	blockedOn *Mutex
+	exiting   bool
+	last      Event
+	ran       bool
+}
+
+type scheduler struct {
+	// Perturbation (stress mode), read without locking.
+	perturb bool
+	seed    uint64
+	permil  uint64
+	count   atomic.Uint64
+
+	mu          sync.Mutex
+	cfg         Config
+	strategy    Strategy
+	phases      [][]func()
+	phase       int
+	threads     []*thread
+	cur         *thread
+	live        int // threads of this run not finished
+	events      []Event
+	choices     []Choice
+	steps       int
+	preemptions int
+	switched    bool // the next event follows a switch
+	preempted   bool
+	vars        map[unsafe.Pointer]int
+	ptrs        map[unsafe.Pointer]int
+	aborted     bool
+	exec        Execution
+	done        chan struct{} // closed when the outcome is known
+	exited      chan struct{} // closed when every thread has returned
+	progress    atomic.Int64
+}
+
+// Run runs phases of managed goroutines under cfg and returns what
+// happened. The goroutines of phase k+1 start once every goroutine of phase
+// k (including ones it started with Go) has returned. Threads are numbered
+// in order across phases: with phases {init}, {a, b}, {post}, init is 0, a
+// is 1, b is 2, post is 3, and goroutines started with Go take the next
+// numbers as they start.
+//
+// Run returns when the execution has ended and its goroutines are gone,
+// except a goroutine stuck in a hang, which cannot be reclaimed.
+func Run(cfg Config, phases ...[]func()) *Execution {
+	runMu.Lock()
+	defer runMu.Unlock()
+	if cfg.Watchdog <= 0 {
+		cfg.Watchdog = 2 * time.Second
+	}
+	if cfg.MaxSteps <= 0 {
+		cfg.MaxSteps = 100000
+	}
+	s := &scheduler{
+		cfg:      cfg,
+		strategy: cfg.Strategy,
+		phases:   phases,
+		phase:    -1,
+		vars:     map[unsafe.Pointer]int{},
+		ptrs:     map[unsafe.Pointer]int{},
+		done:     make(chan struct{}),
+		exited:   make(chan struct{}),
+	}
+	if s.strategy == nil {
+		s.strategy = Replay(nil)
+	}
+	active.Store(s)
+	defer active.Store(nil)
+
+	s.mu.Lock()
+	s.startNextPhase()
+	s.mu.Unlock()
+
+	s.watch()
+	return &s.exec
+}
+
+// watch waits for the outcome, declaring a hang when no scheduling point
+// is reached for a watchdog period, then waits for the threads to exit.
+func (s *scheduler) watch() {
+	timer := time.NewTimer(s.cfg.Watchdog)
+	defer timer.Stop()
+	last := s.progress.Load()
+	for waiting := true; waiting; {
+		select {
+		case <-s.done:
+			waiting = false
+		case <-timer.C:
+			if p := s.progress.Load(); p != last {
+				last = p
+				timer.Reset(s.cfg.Watchdog)
+				continue
+			}
+			s.mu.Lock()
+			select {
+			case <-s.done: // it ended just now
+			default:
+				buf := make([]byte, 1<<20)
+				s.exec.Stacks = string(buf[:runtime.Stack(buf, true)])
+				s.endLocked(Hang)
+			}
+			s.mu.Unlock()
+			waiting = false
+		}
+	}
+	if s.exec.Outcome == Hang {
+		// The hung goroutine cannot be reclaimed; give the parked ones a
+		// moment to unwind.
+		select {
+		case <-s.exited:
+		case <-time.After(s.cfg.Watchdog):
+		}
+		return
+	}
+	<-s.exited
+}
+
+// startNextPhase spawns the threads of the next phase and hands the
+// processor to the first one the strategy picks. Called with mu held.
+func (s *scheduler) startNextPhase() {
+	for {
+		s.phase++
+		if s.phase >= len(s.phases) {
+			s.endLocked(Completed)
+			return
+		}
+		if len(s.phases[s.phase]) > 0 {
+			break
+		}
+	}
+	for _, fn := range s.phases[s.phase] {
+		s.spawn(fn)
+	}
+	if next := s.choose(nil); next != nil {
+		s.handTo(next)
+	}
+}
+
+// spawn creates a managed thread that waits for its first turn. Called
+// with mu held.
+func (s *scheduler) spawn(fn func()) *thread {
+	t := &thread{id: len(s.threads), wake: make(chan struct{}, 1)}
+	s.threads = append(s.threads, t)
+	s.live++
+	go s.runThread(t, fn)
+	return t
+}
+
+func (s *scheduler) runThread(t *thread, fn func()) {
+	<-t.wake
+	returned := false
+	defer func() {
+		var p any
+		var stack string
+		if !returned {
+			if p = recover(); p != nil {
+				stack = string(debug.Stack())
+			}
+		}
+		s.threadDone(t, p, stack)
+	}()
+	s.mu.Lock()
+	aborted := s.aborted
+	if aborted {
+		t.exiting = true
+	}
+	s.mu.Unlock()
+	if !aborted {
+		fn()
+	}
+	returned = true
+}
+
+// threadDone retires t and passes the processor on.
+func (s *scheduler) threadDone(t *thread, panicked any, stack string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t.state = finished
+	s.live--
+	if panicked != nil && !s.aborted {
+		s.exec.Panic, s.exec.PanicThread, s.exec.PanicStack = panicked, t.id, stack
+		s.endLocked(Panicked)
+	}
+	if s.aborted {
+		s.maybeExited()
+		return
+	}
+	if next := s.choose(nil); next != nil {
+		s.handTo(next)
+		return
+	}
+	if s.live == 0 {
+		s.startNextPhase()
+		return
+	}
+	s.endLocked(Deadlock)
+	s.maybeExited()
+}
+
+func (s *scheduler) maybeExited() {
+	if s.live == 0 {
+		select {
+		case <-s.exited:
+		default:
+			close(s.exited)
+		}
+	}
+}
+
+// endLocked records the outcome and, unless the run completed, aborts the
+// threads that remain: each wakes and unwinds with runtime.Goexit.
+func (s *scheduler) endLocked(o Outcome) {
+	select {
+	case <-s.done:
+		return
+	default:
+	}
+	s.exec.Outcome = o
+	s.exec.Events = s.events
+	s.exec.Choices = s.choices
+	s.exec.Preemptions = s.preemptions
+	s.exec.Steps = s.steps
+	s.exec.Threads = len(s.threads)
+	if o == Deadlock || o == Hang || o == StepLimit {
+		for _, t := range s.threads {
+			if t.state == finished {
+				continue
+			}
+			w := Waiter{Thread: t.id, Last: t.last, Running: t == s.cur && t.state == runnable}
+			if t.blockedOn != nil {
+				w.Blocked = s.varID(unsafe.Pointer(t.blockedOn))
+			}
+			s.exec.Waiters = append(s.exec.Waiters, w)
+		}
+	}
+	close(s.done)
+	s.aborted = true
+	for _, t := range s.threads {
+		if t.state != finished && t != s.cur {
+			t.wake <- struct{}{}
+		}
+	}
+	if o == Completed {
+		s.maybeExited()
+	}
+}
+
+// choose asks the strategy which runnable thread goes next. from is the
+// thread that just ran and could go on, or nil. It returns nil when no
+// thread can run. Called with mu held.
+func (s *scheduler) choose(from *thread) *thread {
+	var ids []int
+	continuing := from != nil && from.state == runnable
+	if continuing {
+		ids = append(ids, from.id)
+	}
+	for _, t := range s.threads {
+		if t.state == runnable && t != from {
+			ids = append(ids, t.id)
+		}
+	}
+	switch len(ids) {
+	case 0:
+		return nil
+	case 1:
+		return s.threads[ids[0]]
+	}
+	if continuing {
+		slices.Sort(ids[1:])
+	} else {
+		slices.Sort(ids)
+	}
+	pick := s.strategy.Choose(Decision{Step: len(s.choices), Runnable: ids, Continuing: continuing})
+	if pick < 0 || pick >= len(ids) {
+		pick = 0
+	}
+	c := Choice{N: len(ids), Pick: pick, Continuing: continuing}
+	s.choices = append(s.choices, c)
+	if c.Preempts() {
+		s.preemptions++
+		s.preempted = true
+	}
+	return s.threads[ids[pick]]
+}
+
+// handTo gives the processor to t. Called with mu held.
+func (s *scheduler) handTo(t *thread) {
+	if s.cur != nil && s.cur != t {
+		s.switched = true
+	}
+	s.cur = t
+	t.wake <- struct{}{}
+}
+
+// point is the scheduling point before an instrumented operation of the
+// current thread. It returns the thread, holding the processor, or nil
+// when the run is over and the operation should pass through unrecorded.
+func (s *scheduler) point() *thread {
+	s.progress.Add(1)
+	s.mu.Lock()
+	t := s.cur
+	if s.aborted {
+		s.mu.Unlock()
+		return s.abandon(t)
+	}
+	s.steps++
+	if s.steps > s.cfg.MaxSteps {
+		s.endLocked(StepLimit)
+		s.mu.Unlock()
+		return s.abandon(t)
+	}
+	next := s.choose(t)
+	if next == t {
+		s.mu.Unlock()
+		return t
+	}
+	s.handTo(next)
+	s.mu.Unlock()
+	return s.park(t)
+}
+
+// park waits for t's next turn.
+func (s *scheduler) park(t *thread) *thread {
+	<-t.wake
+	s.mu.Lock()
+	aborted := s.aborted
+	s.mu.Unlock()
+	if aborted {
+		return s.abandon(t)
+	}
+	return t
+}
+
+// abandon unwinds a thread of an ended run the first time it reaches a
+// scheduling point; once unwinding, its operations pass through.
+func (s *scheduler) abandon(t *thread) *thread {
+	s.mu.Lock()
+	exiting := t == nil || t.exiting
+	if t != nil {
+		t.exiting = true
+	}
+	s.mu.Unlock()
+	if !exiting {
+		runtime.Goexit()
+	}
+	return nil
+}
+
+// record appends an event of thread t. Called by the thread holding the
+// processor.
+func (s *scheduler) record(t *thread, e Event) {
+	runtime.Callers(3, e.pcs[:])
+	s.mu.Lock()
+	e.Thread = t.id
+	e.Switch, e.Preempt = s.switched, s.preempted
+	s.switched, s.preempted = false, false
+	s.events = append(s.events, e)
+	t.last = e
+	t.ran = true
+	s.mu.Unlock()
+}
+
+// varID numbers an instrumented variable by first use. Called with mu held
+// or by the thread holding the processor.
+func (s *scheduler) varID(p unsafe.Pointer) int {
+	id, ok := s.vars[p]
+	if !ok {
+		id = len(s.vars) + 1
+		s.vars[p] = id
+	}
+	return id
+}
+
+// varOf is varID under the lock.
+func (s *scheduler) varOf(p unsafe.Pointer) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.varID(p)
+}
+
+// ptrName names a pointer value by first appearance: nil, p1, p2, ...
+func (s *scheduler) ptrName(p unsafe.Pointer) string {
+	if p == nil {
+		return "nil"
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id, ok := s.ptrs[p]
+	if !ok {
+		id = len(s.ptrs) + 1
+		s.ptrs[p] = id
+	}
+	return fmt.Sprintf("p%d", id)
+}

@@ -1,0 +1,335 @@
+package stress
+
+import (
+	"fmt"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/interleave-go/interleave/linearize"
+	"github.com/interleave-go/interleave/sched"
+)
+
+// outcome is what one execution showed: nothing wrong (kind 0) or a
+// failure of some kind, with what the report needs.
+type outcome struct {
+	kind    Kind
+	detail  string // nondeterministic details: stacks, panic values
+	history []linearize.Operation
+	// Controlled mode only.
+	events      []sched.Event
+	choices     []int
+	preemptions int
+	diverged    string // set by the determinism check
+}
+
+// exec is one execution in progress.
+type exec[T, I, O any] struct {
+	r        *runner[T, I, O]
+	v        T
+	rec      *linearize.Recorder
+	panicked atomic.Pointer[panicInfo]
+}
+
+type panicInfo struct {
+	thread int
+	value  any
+	stack  string
+}
+
+func (r *runner[T, I, O]) newExec(sc Scenario[I]) *exec[T, I, O] {
+	caps := make([]int, len(sc.Threads)+1)
+	caps[0] = len(sc.Init) + len(sc.Post) + len(r.spec.Finally)
+	for i, th := range sc.Threads {
+		caps[i+1] = len(th)
+	}
+	return &exec[T, I, O]{r: r, v: r.spec.New(), rec: linearize.NewRecorder(caps)}
+}
+
+// call performs one operation on lane and records it.
+func (x *exec[T, I, O]) call(lane int, in I) {
+	stamp := x.r.spec.Stamp
+	if !sched.BeginOp(func() string {
+		if stamp != nil {
+			in = stamp(in)
+		}
+		return x.r.model.DescribeInput(in)
+	}) && stamp != nil {
+		in = stamp(in)
+	}
+	i := x.rec.Call(lane, in)
+	out := x.r.spec.Run(x.v, in)
+	x.rec.Return(lane, i, out)
+	sched.EndOp(x.r.model.DescribeOutput(in, out))
+}
+
+// sequential runs ops on lane 0 of the calling goroutine, stopping at a
+// panic, which it records.
+func (x *exec[T, I, O]) sequential(ops []I) bool {
+	return x.guard(0, func() {
+		for _, in := range ops {
+			x.call(0, in)
+		}
+	})
+}
+
+// guard runs f, recording a panic as the execution's first; it reports
+// whether f returned normally.
+func (x *exec[T, I, O]) guard(thread int, f func()) (ok bool) {
+	defer func() {
+		if !ok {
+			if p := recover(); p != nil {
+				x.panicked.CompareAndSwap(nil, &panicInfo{thread: thread, value: p, stack: string(debug.Stack())})
+			}
+		}
+	}()
+	f()
+	return true
+}
+
+func (x *exec[T, I, O]) post(sc Scenario[I]) []I {
+	return append(append([]I(nil), sc.Post...), x.r.spec.Finally...)
+}
+
+// stressOnce runs sc once with real goroutines released together by a
+// spinning barrier, inside a synctest bubble when the spec wants fake time.
+func (r *runner[T, I, O]) stressOnce(sc Scenario[I]) outcome {
+	if r.spec.FakeTime {
+		return r.inBubble(func() outcome { return r.stressBody(sc, true) })
+	}
+	base := runtime.NumGoroutine()
+	done := make(chan outcome, 1)
+	go func() { done <- r.stressBody(sc, false) }()
+	timer := time.NewTimer(r.cfg.timeout)
+	defer timer.Stop()
+	select {
+	case o := <-done:
+		if o.kind == 0 {
+			o = r.leakCheck(o, base)
+		}
+		return o
+	case <-timer.C:
+		return r.hung()
+	}
+}
+
+func (r *runner[T, I, O]) stressBody(sc Scenario[I], bubble bool) outcome {
+	x := r.newExec(sc)
+	if x.sequential(sc.Init) {
+		n := len(sc.Threads)
+		var ready atomic.Int32
+		var wg sync.WaitGroup
+		wg.Add(n)
+		for i, ops := range sc.Threads {
+			go func() {
+				defer wg.Done()
+				ready.Add(1)
+				for ready.Load() < int32(n) {
+					runtime.Gosched()
+				}
+				x.guard(i+1, func() {
+					for _, in := range ops {
+						x.call(i+1, in)
+					}
+				})
+			}()
+		}
+		wg.Wait()
+		if x.panicked.Load() == nil {
+			x.sequential(x.post(sc))
+		}
+	}
+	if r.spec.Cleanup != nil {
+		x.guard(0, func() { r.spec.Cleanup(x.v) })
+	}
+	o := r.verdict(x)
+	if bubble && o.kind == 0 {
+		o = bubbleLeaks(o)
+	}
+	return o
+}
+
+// inBubble runs body in a synctest bubble and waits for it, for at most
+// the execution timeout of real time.
+func (r *runner[T, I, O]) inBubble(body func() outcome) outcome {
+	done := make(chan outcome, 1)
+	bubble := make(chan string, 1)
+	go func() {
+		var o outcome
+		defer func() {
+			if p := recover(); p != nil && o.kind == 0 {
+				// synctest found every goroutine of the bubble blocked
+				// before the execution ended: nothing can ever move again.
+				id := <-bubble
+				o = outcome{kind: Deadlock, detail: fmt.Sprintf("%v\n\n%s", p, bubbleStacks(id, ""))}
+			}
+			done <- o
+		}()
+		synctest.Test(r.t, func(*testing.T) {
+			bubble <- bubbleID()
+			o = body()
+		})
+	}()
+	timer := time.NewTimer(r.cfg.timeout)
+	defer timer.Stop()
+	select {
+	case o := <-done:
+		return o
+	case <-timer.C:
+		return r.hung()
+	}
+}
+
+// hung reports an execution that did not end in time. Its goroutines
+// cannot be reclaimed, so the search stops.
+func (r *runner[T, I, O]) hung() outcome {
+	r.poisoned = true
+	buf := make([]byte, 1<<20)
+	return outcome{kind: Hang, detail: fmt.Sprintf("the execution did not end within %v; every goroutine's stack:\n\n%s", r.cfg.timeout, buf[:runtime.Stack(buf, true)])}
+}
+
+// leakCheck looks for goroutines the execution left behind, cheaply first
+// (a count), then with goleak, which waits a little for goroutines that
+// are on their way out.
+func (r *runner[T, I, O]) leakCheck(o outcome, base int) outcome {
+	if runtime.NumGoroutine() <= base {
+		return o
+	}
+	if err := goleak.Find(r.leakOpts...); err != nil {
+		o.kind = Leak
+		o.detail = err.Error()
+	}
+	return o
+}
+
+// bubbleID returns the number of the calling goroutine's synctest bubble.
+func bubbleID() string {
+	buf := make([]byte, 256)
+	head, _, _ := strings.Cut(string(buf[:runtime.Stack(buf, false)]), "\n")
+	if i := strings.Index(head, "synctest bubble "); i >= 0 {
+		return strings.TrimSuffix(head[i+len("synctest bubble "):], "]:")
+	}
+	return ""
+}
+
+// bubbleLeaks waits until every other goroutine of the bubble is blocked
+// and reports the ones the execution left behind.
+func bubbleLeaks(o outcome) outcome {
+	synctest.Wait()
+	if stacks := bubbleStacks(bubbleID(), "running"); stacks != "" {
+		o.kind = Leak
+		o.detail = "goroutines still blocked after the execution ended:\n\n" + stacks
+	}
+	return o
+}
+
+// bubbleStacks returns the stacks of bubble id's goroutines, leaving out
+// the testing and synctest machinery and those whose state is skip.
+func bubbleStacks(id, skip string) string {
+	buf := make([]byte, 1<<20)
+	all := string(buf[:runtime.Stack(buf, true)])
+	var out []string
+	for _, g := range strings.Split(all, "\n\n") {
+		head, body, _ := strings.Cut(g, "\n")
+		if !strings.Contains(head, "synctest bubble "+id+"]") ||
+			(skip != "" && strings.Contains(head, "["+skip)) ||
+			strings.Contains(body, "testing/synctest.") || strings.Contains(body, "internal/synctest.") {
+			continue
+		}
+		out = append(out, g)
+	}
+	return strings.Join(out, "\n\n")
+}
+
+// controlledOnce runs sc once under package sched with strategy.
+func (r *runner[T, I, O]) controlledOnce(sc Scenario[I], strategy sched.Strategy) outcome {
+	base := runtime.NumGoroutine()
+	x := r.newExec(sc)
+	phases := [][]func(){{func() {
+		for _, in := range sc.Init {
+			x.call(0, in)
+		}
+	}}}
+	var threads []func()
+	for i, ops := range sc.Threads {
+		threads = append(threads, func() {
+			for _, in := range ops {
+				x.call(i+1, in)
+			}
+		})
+	}
+	post := x.post(sc)
+	phases = append(phases, threads, []func(){func() {
+		for _, in := range post {
+			x.call(0, in)
+		}
+	}})
+	e := sched.Run(sched.Config{Strategy: strategy, Watchdog: r.cfg.timeout}, phases...)
+	if r.spec.Cleanup != nil && e.Outcome != sched.Hang {
+		x.guard(0, func() { r.spec.Cleanup(x.v) })
+	}
+	var o outcome
+	switch e.Outcome {
+	case sched.Panicked:
+		o = outcome{kind: Panic, detail: fmt.Sprintf("thread %s panicked: %v\n\n%s", threadName(e.PanicThread, len(sc.Threads)), e.Panic, e.PanicStack)}
+	case sched.Deadlock:
+		o = outcome{kind: Deadlock, detail: describeWaiters(e, len(sc.Threads))}
+	case sched.Hang:
+		r.poisoned = true
+		o = outcome{kind: Hang, detail: describeWaiters(e, len(sc.Threads)) + "\nevery goroutine's stack:\n\n" + e.Stacks}
+	case sched.StepLimit:
+		o = outcome{kind: StepLimit, detail: fmt.Sprintf("no end after %d scheduling points: a livelock, or a loop that waits for a thread the schedule never runs\n%s", e.Steps, describeWaiters(e, len(sc.Threads)))}
+	default:
+		o = r.verdict(x)
+		if o.kind == 0 {
+			o = r.leakCheck(o, base)
+		}
+	}
+	if o.history == nil {
+		o.history = x.rec.History()
+	}
+	o.events, o.choices, o.preemptions = e.Events, sched.Trim(sched.Choices(e)), e.Preemptions
+	return o
+}
+
+// threadName names a sched thread number of a scenario with n threads:
+// 0 is the initial part, 1..n the parallel threads, n+1 the final part,
+// and the rest goroutines the subject started.
+func threadName(id, n int) string {
+	switch {
+	case id == 0:
+		return "init"
+	case id <= n:
+		return fmt.Sprint(id)
+	case id == n+1:
+		return "post"
+	}
+	return fmt.Sprintf("g%d", id)
+}
+
+func describeWaiters(e *sched.Execution, n int) string {
+	var b strings.Builder
+	for _, w := range e.Waiters {
+		fmt.Fprintf(&b, "thread %s: ", threadName(w.Thread, n))
+		switch {
+		case w.Blocked != 0:
+			fmt.Fprintf(&b, "waits for mutex m%d", w.Blocked)
+		case w.Running:
+			b.WriteString("running, stuck outside the scheduler's sight")
+		default:
+			b.WriteString("runnable")
+		}
+		if w.Last.Kind != 0 || w.Last.Text != "" {
+			fmt.Fprintf(&b, " (last: %s at %s)", w.Last.Action(), w.Last.Site())
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}

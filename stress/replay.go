@@ -1,0 +1,107 @@
+package stress
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"pgregory.net/rapid"
+)
+
+// replayFile is what a replay file holds: the test it belongs to, how the
+// search ran, and rapid's draws for the failing case, which together
+// determine the scenario and, in controlled mode, the schedule.
+type replayFile struct {
+	Test     string   `json:"test"`
+	Mode     string   `json:"mode"`
+	Strategy string   `json:"strategy"`
+	Depth    int      `json:"depth"`
+	Runs     int      `json:"runs"`
+	Bounds   bounds   `json:"bounds"`
+	Kind     string   `json:"kind"`
+	Draws    []uint64 `json:"-"`
+	// Hex holds the draws, in hex, separated by spaces.
+	Hex string `json:"draws"`
+}
+
+func writeReplay(path string, rf replayFile) error {
+	hex := make([]string, len(rf.Draws))
+	for i, d := range rf.Draws {
+		hex[i] = "0x" + strconv.FormatUint(d, 16)
+	}
+	rf.Hex = strings.Join(hex, " ")
+	data, err := json.MarshalIndent(rf, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(data, '\n'), 0o644)
+}
+
+func readReplay(path string) (replayFile, error) {
+	var rf replayFile
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return rf, fmt.Errorf("stress: replay: %w", err)
+	}
+	if err := json.Unmarshal(data, &rf); err != nil {
+		return rf, fmt.Errorf("stress: replay file %s: %w", path, err)
+	}
+	for _, h := range strings.Fields(rf.Hex) {
+		d, err := strconv.ParseUint(h, 0, 64)
+		if err != nil {
+			return rf, fmt.Errorf("stress: replay file %s: draw %q: %w", path, h, err)
+		}
+		rf.Draws = append(rf.Draws, d)
+	}
+	if rf.Test == "" || rf.Bounds.Threads < 1 || rf.Bounds.Ops < 1 {
+		return rf, fmt.Errorf("stress: replay file %s is incomplete", path)
+	}
+	return rf, nil
+}
+
+// replayFile runs the failing case of a replay file once (in stress mode,
+// up to its number of runs) and reports what it shows.
+func (r *runner[T, I, O]) replayFile(path string) (*Failure, error) {
+	rf, err := readReplay(path)
+	if err != nil {
+		return nil, err
+	}
+	if rf.Test != r.t.Name() {
+		r.t.Skipf("stress: replay file %s is for %s, not this test", path, rf.Test)
+	}
+	mode, err := parseEnum[Mode](rf.Mode, modeNames)
+	if err != nil || mode == Auto {
+		return nil, fmt.Errorf("stress: replay file %s: bad mode %q", path, rf.Mode)
+	}
+	if r.cfg.strategy, err = parseEnum[Strategy](rf.Strategy, strategyNames); err != nil {
+		return nil, fmt.Errorf("stress: replay file %s: bad strategy %q", path, rf.Strategy)
+	}
+	r.cfg.depth, r.cfg.runs = max(rf.Depth, 1), max(rf.Runs, 1)
+	parent := r.t
+	defer func() { r.t = parent }()
+	ran := false
+	parent.Run("replay", func(t *testing.T) {
+		r.t = t
+		rapid.MakeFuzz(func(rt *rapid.T) {
+			sc := r.draw(rt, rf.Bounds)
+			ran = true
+			if o := r.runScenario(rt, mode, sc); o.kind != 0 {
+				r.note(sc, o, mode, rf.Bounds)
+			}
+		})(t, drawsToBytes(rf.Draws))
+	})
+	r.t = parent
+	switch {
+	case !ran:
+		return nil, errors.New("stress: replay file " + path + " no longer decodes to a scenario: was the spec changed?")
+	case r.last == nil:
+		r.t.Logf("stress: replaying %s: no failure this time (fixed? in stress mode, an interleaving may also just not recur)", path)
+		return nil, nil
+	}
+	r.last.draws = rf.Draws
+	return r.report(r.last, "replayed from "+path), nil
+}

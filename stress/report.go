@@ -1,0 +1,424 @@
+package stress
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/interleave-go/interleave/linearize"
+	"github.com/interleave-go/interleave/sched"
+)
+
+// Failure is a bug found, minimized, with everything needed to read and
+// replay it. Report formats it; the fields are for programs.
+type Failure struct {
+	Kind Kind
+	Test string
+	// Mode is the mode of the execution shown: Stress or Controlled.
+	Mode Mode
+	// Detail says what went wrong beyond the kind: the panic and its
+	// stack, the property's error, where goroutines are stuck.
+	Detail string
+	// Scenario is the minimal scenario, formatted; Threads and Ops count
+	// its parallel threads and all its operations.
+	Scenario     string
+	Threads, Ops int
+	// Preemptions counts the context switches of a controlled
+	// interleaving that took the processor from a thread that could have
+	// gone on.
+	Preemptions int
+	// Table is the interleaving: a column per thread, a row per step.
+	Table string
+	// History lists every operation with its result.
+	History string
+	// Visualization is the porcupine HTML file for a violation.
+	Visualization string
+	// ReplayFile and Command replay exactly this failure.
+	ReplayFile, Command string
+	// ReportFile is this report, written to the artifacts directory.
+	ReportFile string
+	// Executions and Elapsed measure the search up to the first failure.
+	Executions int
+	Elapsed    time.Duration
+	Seed       uint64
+	// Note is extra information: how the failure was minimized, whether
+	// its replay was deterministic.
+	Note string
+}
+
+// Error returns the report, so a Failure can be returned as an error.
+func (f *Failure) Error() string { return f.Report() }
+
+var kindExplanations = map[Kind]string{
+	Violation: "no order of these operations that respects when each was called and returned is a legal run of the sequential model",
+	Undecided: "the linearizability checker could not decide this history in time (never counted as a pass)",
+	Property:  "the execution broke the spec's property",
+	Panic:     "the type under test panicked",
+	Deadlock:  "goroutines remain and none of them can ever run again",
+	Hang:      "the execution did not end in time",
+	Leak:      "goroutines were still there after the execution ended",
+	StepLimit: "the execution did not end within the scheduler's step bound",
+}
+
+// Report formats the failure: what failed, the minimal scenario, the
+// interleaving, the history, the artifacts and the replay command.
+func (f *Failure) Report() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "interleave: %v in %s\n%s\n", f.Kind, f.Test, kindExplanations[f.Kind])
+	if f.Detail != "" {
+		fmt.Fprintf(&b, "\n%s\n", strings.TrimRight(f.Detail, "\n"))
+	}
+	fmt.Fprintf(&b, "\nminimal scenario (%d threads, %d operations):\n%s", f.Threads, f.Ops, f.Scenario)
+	if f.Mode == Controlled {
+		fmt.Fprintf(&b, "\ninterleaving (controlled, %d context %s):\n%s", f.Preemptions, plural(f.Preemptions, "switch", "switches"), f.Table)
+	} else {
+		fmt.Fprintf(&b, "\ninterleaving (stress mode: calls and returns in the order observed):\n%s", f.Table)
+	}
+	fmt.Fprintf(&b, "\nhistory:\n%s", f.History)
+	b.WriteString("\n")
+	if f.Visualization != "" {
+		fmt.Fprintf(&b, "visualization: %s\n", f.Visualization)
+	}
+	if f.ReportFile != "" {
+		fmt.Fprintf(&b, "report:        %s\n", f.ReportFile)
+	}
+	fmt.Fprintf(&b, "replay:        %s\n", f.Command)
+	fmt.Fprintf(&b, "found after %d %s in %v (seed %d, %v mode)\n", f.Executions, plural(f.Executions, "execution", "executions"), f.Elapsed.Round(time.Millisecond), f.Seed, f.Mode)
+	if f.Note != "" {
+		fmt.Fprintf(&b, "note: %s\n", f.Note)
+	}
+	return b.String()
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// report turns a found failure into a Failure, writing its artifacts.
+func (r *runner[T, I, O]) report(f *found[I], note string) *Failure {
+	if f == nil {
+		return nil
+	}
+	sc := f.sc
+	out := &Failure{
+		Kind:        f.o.kind,
+		Test:        r.t.Name(),
+		Mode:        f.mode,
+		Detail:      f.o.detail,
+		Scenario:    r.formatScenario(sc),
+		Threads:     len(sc.Threads),
+		Ops:         sc.Ops(),
+		Preemptions: f.o.preemptions,
+		History:     r.formatHistory(f.o.history, len(sc.Threads)),
+		Executions:  f.executions,
+		Elapsed:     f.elapsed,
+		Seed:        r.cfg.seed,
+		Note:        note,
+	}
+	if f.mode == Controlled {
+		out.Table = formatEvents(f.o.events, len(sc.Threads))
+		if !r.poisoned {
+			// Determinism is checked, not assumed.
+			again := r.controlledOnce(sc, sched.Replay(f.o.choices))
+			if i := sched.Diverge(f.o.events, again.events); i >= 0 {
+				out.Note = joinNotes(out.Note, fmt.Sprintf("WARNING: replaying this schedule did not reproduce the same events (they differ from step %d): the type under test does something the scheduler does not see (a plain goroutine, channel, sync primitive or time), so the interleaving above may be wrong", i+1))
+			}
+		}
+	} else {
+		out.Table = r.formatStamps(f.o.history, len(sc.Threads))
+	}
+	stem := r.artifactStem()
+	if f.o.kind == Violation {
+		res, err := linearize.Check(r.pm, f.o.history, linearize.Options{Timeout: r.checkTimeout, VisualizeDir: r.cfg.artifacts, Name: filepath.Base(stem)})
+		if err != nil {
+			out.Note = joinNotes(out.Note, err.Error())
+		}
+		out.Visualization = res.Visualization
+	}
+	out.Command = r.command(f, stem, out)
+	if err := os.MkdirAll(r.cfg.artifacts, 0o755); err == nil {
+		path := stem + ".txt"
+		if os.WriteFile(path, []byte(out.Report()), 0o644) == nil {
+			out.ReportFile = path
+		}
+	}
+	return out
+}
+
+func joinNotes(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "\n" + b
+}
+
+// artifactStem returns a fresh path stem in the artifacts directory.
+func (r *runner[T, I, O]) artifactStem() string {
+	dir, err := filepath.Abs(r.cfg.artifacts)
+	if err != nil {
+		dir = r.cfg.artifacts
+	}
+	return filepath.Join(dir, fmt.Sprintf("%s-%s", safeName(r.t.Name()), time.Now().Format("20060102-150405.000000")))
+}
+
+func safeName(s string) string {
+	return regexp.MustCompile(`[^A-Za-z0-9_-]+`).ReplaceAllString(s, "_")
+}
+
+// command writes the replay file and returns the command that replays f.
+func (r *runner[T, I, O]) command(f *found[I], stem string, out *Failure) string {
+	pkg := packagePath()
+	run := runPattern(r.t.Name())
+	if r.cfg.replay != "" {
+		out.ReplayFile = r.cfg.replay
+	} else if f.draws != nil {
+		path := stem + ".replay"
+		if err := writeReplay(path, replayFile{
+			Test: r.t.Name(), Mode: f.mode.String(), Strategy: r.cfg.strategy.String(), Depth: r.cfg.depth,
+			Runs: r.cfg.runs, Bounds: f.bounds, Draws: f.draws, Kind: f.o.kind.String(),
+		}); err == nil {
+			out.ReplayFile = path
+		} else {
+			out.Note = joinNotes(out.Note, "could not write the replay file: "+err.Error())
+		}
+	}
+	if out.ReplayFile != "" {
+		return fmt.Sprintf("go test %s -run '%s' -v -stress.replay=%s", pkg, run, out.ReplayFile)
+	}
+	return fmt.Sprintf("go test %s -run '%s' -v -stress.seed=%d -stress.mode=%v", pkg, run, r.cfg.seed, r.cfg.mode)
+}
+
+// runPattern returns a -run pattern that selects exactly the test name.
+func runPattern(name string) string {
+	parts := strings.Split(name, "/")
+	for i, p := range parts {
+		parts[i] = "^" + regexp.QuoteMeta(p) + "$"
+	}
+	return strings.Join(parts, "/")
+}
+
+// packagePath returns the current directory as a go command package path
+// relative to the module root ("./subjects/counter"), or ".".
+func packagePath() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "."
+	}
+	for dir := wd; ; {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			rel, err := filepath.Rel(dir, wd)
+			if err != nil || rel == "." {
+				return "."
+			}
+			return "./" + filepath.ToSlash(rel)
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "."
+		}
+		dir = parent
+	}
+}
+
+// formatScenario lists the scenario part by part.
+func (r *runner[T, I, O]) formatScenario(sc Scenario[I]) string {
+	var b strings.Builder
+	line := func(name string, ops []I) {
+		if len(ops) == 0 {
+			return
+		}
+		texts := make([]string, len(ops))
+		for i, in := range ops {
+			texts[i] = r.model.DescribeInput(in)
+		}
+		fmt.Fprintf(&b, "  %-9s %s\n", name+":", strings.Join(texts, "; "))
+	}
+	line("init", sc.Init)
+	for i, th := range sc.Threads {
+		line(fmt.Sprintf("thread %d", i+1), th)
+	}
+	line("post", sc.Post)
+	line("finally", r.spec.Finally)
+	return b.String()
+}
+
+// formatHistory lists the operations with their results, in call order.
+func (r *runner[T, I, O]) formatHistory(h []linearize.Operation, threads int) string {
+	ops := slices.Clone(h)
+	slices.SortStableFunc(ops, func(a, b linearize.Operation) int { return int(a.Call - b.Call) })
+	var b strings.Builder
+	for _, op := range ops {
+		in := op.Input.(I)
+		res := "never returned"
+		span := fmt.Sprintf("[%d, -]", op.Call)
+		if !op.Pending {
+			res = r.model.DescribeOutput(in, op.Output.(O))
+			span = fmt.Sprintf("[%d, %d]", op.Call, op.Return)
+		}
+		fmt.Fprintf(&b, "  %-9s %-10s %s -> %s\n", laneLabel(op.Thread, op.Call, h), span, r.model.DescribeInput(in), res)
+	}
+	return b.String()
+}
+
+// laneLabel names lane 0 as init or post depending on whether the
+// operation came before or after the parallel part.
+func laneLabel(lane int, call int64, h []linearize.Operation) string {
+	if lane != 0 {
+		return fmt.Sprintf("thread %d", lane)
+	}
+	for _, op := range h {
+		if op.Thread != 0 && op.Call < call {
+			return "post"
+		}
+	}
+	return "init"
+}
+
+// grid lays out rows of (column, text) with separator lines.
+type grid struct {
+	cols  []string
+	rows  []gridRow
+	width []int
+}
+
+type gridRow struct {
+	step int
+	col  int // -1 for a separator
+	text string
+}
+
+func (g *grid) add(step, col int, text string) {
+	g.rows = append(g.rows, gridRow{step, col, text})
+}
+
+func (g *grid) String() string {
+	const maxWidth = 44
+	g.width = make([]int, len(g.cols))
+	for i, c := range g.cols {
+		g.width[i] = len(c)
+	}
+	for _, r := range g.rows {
+		if r.col >= 0 {
+			g.width[r.col] = min(max(g.width[r.col], len([]rune(r.text))), maxWidth)
+		}
+	}
+	var b strings.Builder
+	cell := func(s string, w int) string {
+		rs := []rune(s)
+		if len(rs) > w {
+			return string(rs[:w-1]) + "…"
+		}
+		return s + strings.Repeat(" ", w-len(rs))
+	}
+	b.WriteString("  step  ")
+	for i, c := range g.cols {
+		b.WriteString(cell(c, g.width[i]) + "  ")
+	}
+	b.WriteString("\n")
+	total := 0
+	for _, w := range g.width {
+		total += w + 2
+	}
+	for _, r := range g.rows {
+		if r.col < 0 {
+			fmt.Fprintf(&b, "        %s %s\n", strings.Repeat("-", max(total-len(r.text)-2, 4)), r.text)
+			continue
+		}
+		fmt.Fprintf(&b, "  %-4d  ", r.step)
+		for i := range g.cols {
+			text := ""
+			if i == r.col {
+				text = r.text
+			}
+			b.WriteString(cell(text, g.width[i]) + "  ")
+		}
+		b.WriteString("\n")
+	}
+	lines := strings.Split(b.String(), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// formatEvents draws a controlled interleaving: a column per thread, a
+// row per event, and a line at every context switch.
+func formatEvents(events []sched.Event, threads int) string {
+	ids := map[int]int{}
+	var order []int
+	for _, e := range events {
+		if _, ok := ids[e.Thread]; !ok {
+			ids[e.Thread] = 0
+			order = append(order, e.Thread)
+		}
+	}
+	slices.Sort(order)
+	g := &grid{}
+	for i, id := range order {
+		ids[id] = i
+		name := threadName(id, threads)
+		if id >= 1 && id <= threads {
+			name = "thread " + name
+		}
+		g.cols = append(g.cols, name)
+	}
+	for i, e := range events {
+		if e.Switch && i > 0 {
+			if e.Preempt {
+				g.add(0, -1, "context switch")
+			} else {
+				g.add(0, -1, "")
+			}
+		}
+		text := e.Action()
+		if e.Kind != sched.KindCall && e.Kind != sched.KindReturn {
+			if site := e.Site(); site != "" {
+				text += "  " + shortSite(site)
+			}
+		}
+		g.add(i+1, ids[e.Thread], text)
+	}
+	return g.String()
+}
+
+// shortSite keeps the method and line: "pkg.(*T).Add:31" becomes "Add:31".
+func shortSite(site string) string {
+	if i := strings.LastIndex(site, "."); i >= 0 {
+		return site[i+1:]
+	}
+	return site
+}
+
+// formatStamps draws a stress-mode history: calls and returns in the
+// order of their stamps, a column per thread.
+func (r *runner[T, I, O]) formatStamps(h []linearize.Operation, threads int) string {
+	type ev struct {
+		stamp int64
+		lane  int
+		text  string
+	}
+	var evs []ev
+	for _, op := range h {
+		in := op.Input.(I)
+		evs = append(evs, ev{op.Call, op.Thread, r.model.DescribeInput(in)})
+		if !op.Pending {
+			evs = append(evs, ev{op.Return, op.Thread, "→ " + r.model.DescribeOutput(in, op.Output.(O))})
+		}
+	}
+	slices.SortFunc(evs, func(a, b ev) int { return int(a.stamp - b.stamp) })
+	g := &grid{cols: []string{"init/post"}}
+	for i := 1; i <= threads; i++ {
+		g.cols = append(g.cols, fmt.Sprintf("thread %d", i))
+	}
+	for i, e := range evs {
+		g.add(i+1, e.lane, e.text)
+	}
+	return g.String()
+}

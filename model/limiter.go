@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -168,41 +169,50 @@ func Limiter(perSecond float64, burst int) Model[LimiterState, LimiterInput, Lim
 // LimiterBound is the latest virtual time by which a correct token bucket
 // (perSecond, burst, starting full) admits and finishes the Wait calls
 // among calls, each reserving its tokens at its call time At and then
-// doing its Work. Calls made at the same instant may be admitted in any
-// order, so each is allowed the latest admission of its group. A limiter
-// whose calls finish later than this has a throughput bug, even if it
-// never admits a call too early.
+// doing its Work. calls should also hold the Allow calls that succeeded,
+// since they take tokens too. Calls made at the same instant may be served
+// in any order, so each Wait is allowed the latest admission of its
+// instant, after that instant's Allows. A limiter whose Waits finish later
+// than this has a throughput bug, even if it never admits a call too
+// early.
 func LimiterBound(perSecond float64, burst int, calls []LimiterInput) time.Duration {
 	b := bucket{perSecond, burst}
-	var waits []LimiterInput
+	var sorted []LimiterInput
 	for _, in := range calls {
-		if in.Op == LimiterWait {
-			waits = append(waits, in)
+		if in.Op == LimiterWait || in.Op == LimiterAllow {
+			sorted = append(sorted, in)
 		}
 	}
-	slices.SortStableFunc(waits, func(x, y LimiterInput) int {
+	// By time, and at one instant the Allows first: the worst case for
+	// the Waits.
+	slices.SortStableFunc(sorted, func(x, y LimiterInput) int {
 		switch {
-		case x.At < y.At:
+		case x.At != y.At:
+			return cmp.Compare(x.At, y.At)
+		case x.Op == y.Op:
+			return 0
+		case x.Op == LimiterAllow:
 			return -1
-		case x.At > y.At:
-			return 1
 		}
-		return 0
+		return 1
 	})
 	s := LimiterState{Tokens: float64(burst)}
 	var bound time.Duration
-	for i := 0; i < len(waits); {
+	for i := 0; i < len(sorted); {
 		j := i
 		var latest, work time.Duration
-		for ; j < len(waits) && waits[j].At == waits[i].At; j++ {
-			next, d, ok := b.take(s, waits[j], forever)
+		for ; j < len(sorted) && sorted[j].At == sorted[i].At; j++ {
+			in := sorted[j]
+			next, d, ok := b.take(s, in, forever)
 			if !ok {
-				d = 0 // refused at once
+				continue // refused at once: no tokens taken
 			}
 			s = next
-			latest, work = max(latest, d), max(work, waits[j].Work)
+			if in.Op == LimiterWait {
+				latest, work = max(latest, d), max(work, in.Work)
+			}
 		}
-		bound = max(bound, waits[i].At+latest+work)
+		bound = max(bound, sorted[i].At+latest+work)
 		i = j
 	}
 	return bound

@@ -48,6 +48,9 @@ func (in PoolInput) String() string {
 		if in.Job.Fail {
 			fail = ", fails"
 		}
+		if in.Job.ID == 0 { // not numbered yet
+			return fmt.Sprintf("Submit(%v%s)", in.Job.Work, fail)
+		}
 		return fmt.Sprintf("Submit(#%d %v%s)", in.Job.ID, in.Job.Work, fail)
 	case PoolCancel:
 		return "Cancel()"

@@ -56,7 +56,7 @@ type Event struct {
 	// have gone on.
 	Switch, Preempt bool
 
-	pcs [5]uintptr
+	pcs [2]uintptr
 }
 
 // Site returns the function and line that performed the event, outside

@@ -18,12 +18,28 @@ func Explore(cfg Config, bound int, build func() [][]func(), visit func(*Executi
 		if !visit(e) {
 			return n
 		}
-		next := backtrack(e.Choices, bound)
-		if next < 0 {
+		var ok bool
+		if prefix, ok = Next(e.Choices, bound); !ok {
 			return n
 		}
-		prefix = append(Choices(e)[:next], e.Choices[next].Pick+1)
 	}
+}
+
+// Next returns the schedule to run after one whose decisions were
+// choices, in the depth-first enumeration Explore makes of the schedules
+// with at most bound preemptions, as picks for Replay; ok is false when
+// the enumeration is complete. Use it to drive the enumeration yourself.
+func Next(choices []Choice, bound int) (picks []int, ok bool) {
+	i := backtrack(choices, bound)
+	if i < 0 {
+		return nil, false
+	}
+	picks = make([]int, i+1)
+	for j, c := range choices[:i] {
+		picks[j] = c.Pick
+	}
+	picks[i] = choices[i].Pick + 1
+	return picks, true
 }
 
 // backtrack returns the deepest decision whose next pick stays within the

@@ -160,6 +160,7 @@ func Run(cfg Config, phases ...[]func()) *Execution {
 		phase:    -1,
 		vars:     map[unsafe.Pointer]int{},
 		ptrs:     map[unsafe.Pointer]int{},
+		events:   make([]Event, 0, 32),
 		done:     make(chan struct{}),
 		exited:   make(chan struct{}),
 	}
@@ -451,7 +452,11 @@ func (s *scheduler) abandon(t *thread) *thread {
 // record appends an event of thread t. Called by the thread holding the
 // processor.
 func (s *scheduler) record(t *thread, e Event) {
-	runtime.Callers(3, e.pcs[:])
+	if e.Kind != KindCall && e.Kind != KindReturn {
+		// The primitive's method (unless inlined) and its caller: enough
+		// to find the first frame outside this package, and cheap.
+		runtime.Callers(3, e.pcs[:])
+	}
 	s.mu.Lock()
 	e.Thread = t.id
 	e.Switch, e.Preempt = s.switched, s.preempted

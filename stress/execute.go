@@ -26,6 +26,7 @@ type outcome struct {
 	// Controlled mode only.
 	events      []sched.Event
 	choices     []int
+	schedule    []sched.Choice
 	preemptions int
 	diverged    string // set by the determinism check
 }
@@ -58,11 +59,11 @@ func (x *exec[T, I, O]) call(lane int, in I) {
 	stamp := x.r.spec.Stamp
 	if !sched.BeginOp(func() string {
 		if stamp != nil {
-			in = stamp(in)
+			in = stamp(x.v, in)
 		}
 		return x.r.model.DescribeInput(in)
 	}) && stamp != nil {
-		in = stamp(in)
+		in = stamp(x.v, in)
 	}
 	i := x.rec.Call(lane, in)
 	out := x.r.spec.Run(x.v, in)
@@ -121,6 +122,7 @@ func (r *runner[T, I, O]) stressOnce(sc Scenario[I]) outcome {
 }
 
 func (r *runner[T, I, O]) stressBody(sc Scenario[I], bubble bool) outcome {
+	base := runtime.NumGoroutine()
 	x := r.newExec(sc)
 	if x.sequential(sc.Init) {
 		n := len(sc.Threads)
@@ -151,7 +153,7 @@ func (r *runner[T, I, O]) stressBody(sc Scenario[I], bubble bool) outcome {
 	}
 	o := r.verdict(x)
 	if bubble && o.kind == 0 {
-		o = bubbleLeaks(o)
+		o = bubbleLeaks(o, base)
 	}
 	return o
 }
@@ -172,7 +174,7 @@ func (r *runner[T, I, O]) inBubble(body func() outcome) outcome {
 			}
 			done <- o
 		}()
-		synctest.Test(r.t, func(*testing.T) {
+		synctest.Test(r.t.(*testing.T), func(*testing.T) {
 			bubble <- bubbleID()
 			o = body()
 		})
@@ -220,9 +222,14 @@ func bubbleID() string {
 }
 
 // bubbleLeaks waits until every other goroutine of the bubble is blocked
-// and reports the ones the execution left behind.
-func bubbleLeaks(o outcome) outcome {
+// and reports the ones the execution left behind. Counting goroutines is
+// cheap; reading their stacks stops the world, so it is done only when
+// the count is up from base.
+func bubbleLeaks(o outcome, base int) outcome {
 	synctest.Wait()
+	if runtime.NumGoroutine() <= base {
+		return o
+	}
 	if stacks := bubbleStacks(bubbleID(), "running"); stacks != "" {
 		o.kind = Leak
 		o.detail = "goroutines still blocked after the execution ended:\n\n" + stacks
@@ -295,7 +302,7 @@ func (r *runner[T, I, O]) controlledOnce(sc Scenario[I], strategy sched.Strategy
 	if o.history == nil {
 		o.history = x.rec.History()
 	}
-	o.events, o.choices, o.preemptions = e.Events, sched.Trim(sched.Choices(e)), e.Preemptions
+	o.events, o.choices, o.schedule, o.preemptions = e.Events, sched.Trim(sched.Choices(e)), e.Choices, e.Preemptions
 	return o
 }
 

@@ -48,7 +48,7 @@ var strategyNames = []string{"random", "pct"}
 
 func (s Strategy) String() string { return strategyNames[s] }
 
-// Option changes how Test and Find run. Options given in code are
+// Option changes how Test and Run work. Options given in code are
 // defaults: a -stress.* flag on the command line, or its STRESS_*
 // environment twin, overrides them.
 type Option interface{ apply(*config) }
@@ -61,6 +61,8 @@ func (f optionFunc) apply(c *config) { f(c) }
 func WithMode(m Mode) Option { return optionFunc(func(c *config) { c.mode = m }) }
 
 // WithStrategy sets the controlled strategy (-stress.strategy: random, pct).
+// The default is PCT, which finds the deeper bugs (ABA, a lagging length)
+// many times sooner than a random walk; see BenchmarkFirstFailure.
 func WithStrategy(s Strategy) Option { return optionFunc(func(c *config) { c.strategy = s }) }
 
 // WithDepth sets PCT's bug depth (-stress.depth).
@@ -124,7 +126,7 @@ type config struct {
 func defaults() config {
 	return config{
 		mode:      Auto,
-		strategy:  RandomWalk,
+		strategy:  PCT,
 		depth:     3,
 		checks:    200,
 		threads:   3,

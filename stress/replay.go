@@ -10,20 +10,28 @@ import (
 	"testing"
 
 	"pgregory.net/rapid"
+
+	"github.com/interleave-go/interleave/sched"
 )
 
 // replayFile is what a replay file holds: the test it belongs to, how the
 // search ran, and rapid's draws for the failing case, which together
 // determine the scenario and, in controlled mode, the schedule.
 type replayFile struct {
-	Test     string   `json:"test"`
-	Mode     string   `json:"mode"`
-	Strategy string   `json:"strategy"`
-	Depth    int      `json:"depth"`
-	Runs     int      `json:"runs"`
-	Bounds   bounds   `json:"bounds"`
-	Kind     string   `json:"kind"`
-	Draws    []uint64 `json:"-"`
+	Test     string `json:"test"`
+	Mode     string `json:"mode"`
+	Strategy string `json:"strategy"`
+	Depth    int    `json:"depth"`
+	Runs     int    `json:"runs"`
+	Bounds   bounds `json:"bounds"`
+	Kind     string `json:"kind"`
+	// Picks, if present, is the controlled schedule to replay in place of
+	// the one the draws encode.
+	Picks []int `json:"picks,omitempty"`
+	// Keep, if present, selects the operations of the drawn scenario that
+	// minimization kept.
+	Keep  *selection `json:"keep,omitempty"`
+	Draws []uint64   `json:"-"`
 	// Hex holds the draws, in hex, separated by spaces.
 	Hex string `json:"draws"`
 }
@@ -84,13 +92,26 @@ func (r *runner[T, I, O]) replayFile(path string) (*Failure, error) {
 	parent := r.t
 	defer func() { r.t = parent }()
 	ran := false
-	parent.Run("replay", func(t *testing.T) {
+	parent.(*testing.T).Run("replay", func(t *testing.T) {
 		r.t = t
 		rapid.MakeFuzz(func(rt *rapid.T) {
-			sc := r.draw(rt, rf.Bounds)
+			drawn := r.draw(rt, rf.Bounds)
+			sc := drawn
+			if rf.Keep != nil {
+				sc = apply(drawn, *rf.Keep)
+			}
 			ran = true
-			if o := r.runScenario(rt, mode, sc); o.kind != 0 {
+			var o outcome
+			if rf.Picks != nil && mode == Controlled {
+				o = r.controlledOnce(sc, sched.Replay(rf.Picks))
+				r.executions++
+				r.total++
+			} else {
+				o = r.runScenario(rt, mode, sc)
+			}
+			if o.kind != 0 {
 				r.note(sc, o, mode, rf.Bounds)
+				r.last.drawn, r.last.sel = drawn, rf.Keep
 			}
 		})(t, drawsToBytes(rf.Draws))
 	})
@@ -102,6 +123,6 @@ func (r *runner[T, I, O]) replayFile(path string) (*Failure, error) {
 		r.t.Logf("stress: replaying %s: no failure this time (fixed? in stress mode, an interleaving may also just not recur)", path)
 		return nil, nil
 	}
-	r.last.draws = rf.Draws
+	r.last.draws, r.last.picks = rf.Draws, rf.Picks
 	return r.report(r.last, "replayed from "+path), nil
 }

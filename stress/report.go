@@ -72,7 +72,7 @@ func (f *Failure) Report() string {
 	if f.Detail != "" {
 		fmt.Fprintf(&b, "\n%s\n", strings.TrimRight(f.Detail, "\n"))
 	}
-	fmt.Fprintf(&b, "\nminimal scenario (%d threads, %d operations):\n%s", f.Threads, f.Ops, f.Scenario)
+	fmt.Fprintf(&b, "\nminimal scenario (%d %s, %d %s):\n%s", f.Threads, plural(f.Threads, "thread", "threads"), f.Ops, plural(f.Ops, "operation", "operations"), f.Scenario)
 	if f.Mode == Controlled {
 		fmt.Fprintf(&b, "\ninterleaving (controlled, %d context %s):\n%s", f.Preemptions, plural(f.Preemptions, "switch", "switches"), f.Table)
 	} else {
@@ -182,7 +182,7 @@ func (r *runner[T, I, O]) command(f *found[I], stem string, out *Failure) string
 		path := stem + ".replay"
 		if err := writeReplay(path, replayFile{
 			Test: r.t.Name(), Mode: f.mode.String(), Strategy: r.cfg.strategy.String(), Depth: r.cfg.depth,
-			Runs: r.cfg.runs, Bounds: f.bounds, Draws: f.draws, Kind: f.o.kind.String(),
+			Runs: r.cfg.runs, Bounds: f.bounds, Draws: f.draws, Kind: f.o.kind.String(), Picks: f.picks, Keep: f.sel,
 		}); err == nil {
 			out.ReplayFile = path
 		} else {

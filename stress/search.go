@@ -1,8 +1,10 @@
 package stress
 
 import (
+	"errors"
 	"fmt"
 	"hash/maphash"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -22,23 +24,60 @@ import (
 //
 // Test is not compatible with t.Parallel: leak detection counts every
 // goroutine of the process, and controlled runs are exclusive.
-func Test[T, I, O any](t *testing.T, spec Spec[T, I, O], opts ...Option) {
+func Test[T, I, O any](t testing.TB, spec Spec[T, I, O], opts ...Option) {
 	t.Helper()
-	f, err := Find(t, spec, opts...)
+	res, err := Run(t, spec, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f != nil {
-		t.Fatal(f.Report())
+	if res.Failure != nil {
+		t.Fatal(res.Failure.Report())
 	}
+	t.Logf("stress: no bug in %d executions of %d scenarios (%v, seed %d)", res.Executions, res.Scenarios, res.Elapsed.Round(time.Millisecond), res.Seed)
 }
 
-// Find is Test that returns the failure instead of failing t: nil if no
-// bug was found within the budget. The error is about the configuration
-// (a bad option, an incomplete spec). Use it to assert that a bug is
-// caught.
-func Find[T, I, O any](t *testing.T, spec Spec[T, I, O], opts ...Option) (*Failure, error) {
+// Result is what Run did.
+type Result struct {
+	// Failure is the bug found, minimized, or nil.
+	Failure *Failure
+	// Executions and Scenarios count what was run, minimization included;
+	// Elapsed is the time it took.
+	Executions, Scenarios int
+	Elapsed               time.Duration
+	Seed                  uint64
+}
+
+// Run is Test that returns what it found instead of failing t. The error
+// is about the configuration (a bad option, an incomplete spec). Use it
+// to assert that a bug is caught.
+func Run[T, I, O any](t testing.TB, spec Spec[T, I, O], opts ...Option) (Result, error) {
 	t.Helper()
+	r, err := newRunner(t, spec, opts)
+	if err != nil {
+		return Result{}, err
+	}
+	if r.cfg.mode == Controlled && spec.FakeTime {
+		return Result{}, errFakeTimeControlled
+	}
+	if _, ok := t.(*testing.T); !ok && (spec.FakeTime || r.cfg.replay != "") {
+		return Result{}, errNeedT
+	}
+	var f *Failure
+	if r.cfg.replay != "" {
+		f, err = r.replayFile(r.cfg.replay)
+	} else {
+		f = r.run()
+	}
+	return Result{Failure: f, Executions: r.total, Scenarios: r.scenarios, Elapsed: time.Since(r.began), Seed: r.cfg.seed}, err
+}
+
+var (
+	errFakeTimeControlled = errors.New("stress: controlled mode cannot run a FakeTime spec (the scheduler and synctest's clock do not mix); use stress mode, or give the type an explicit clock")
+	errNoThreads          = errors.New("stress: the scenario has no threads")
+	errNeedT              = errors.New("stress: a FakeTime spec, or a replay, needs a *testing.T (testing/synctest and subtests do)")
+)
+
+func newRunner[T, I, O any](t testing.TB, spec Spec[T, I, O], opts []Option) (*runner[T, I, O], error) {
 	cfg, err := resolve(opts)
 	if err != nil {
 		return nil, err
@@ -47,13 +86,10 @@ func Find[T, I, O any](t *testing.T, spec Spec[T, I, O], opts ...Option) (*Failu
 	if err != nil {
 		return nil, err
 	}
-	if cfg.mode == Controlled && spec.FakeTime {
-		return nil, fmt.Errorf("stress: controlled mode cannot run a FakeTime spec (the scheduler and synctest's clock do not mix); use stress mode, or give the type an explicit clock")
-	}
 	if cfg.seed == 0 {
 		cfg.seed = new(maphash.Hash).Sum64() | 1
 	}
-	r := &runner[T, I, O]{
+	return &runner[T, I, O]{
 		t:            t,
 		spec:         spec,
 		model:        spec.Model,
@@ -62,16 +98,13 @@ func Find[T, I, O any](t *testing.T, spec Spec[T, I, O], opts ...Option) (*Failu
 		checkTimeout: 10 * time.Second,
 		leakOpts:     []goleak.Option{goleak.IgnoreCurrent()},
 		start:        time.Now(),
-	}
-	if cfg.replay != "" {
-		return r.replayFile(cfg.replay)
-	}
-	return r.run(), nil
+		began:        time.Now(),
+	}, nil
 }
 
-// runner is one call of Find.
+// runner is one call of Run.
 type runner[T, I, O any] struct {
-	t            *testing.T
+	t            testing.TB
 	spec         Spec[T, I, O]
 	model        model.Sequential[I, O]
 	pm           porcupine.Model
@@ -80,8 +113,12 @@ type runner[T, I, O any] struct {
 	leakOpts     []goleak.Option
 	start        time.Time
 
-	executions int
+	executions int // since the current search began
+	total      int // in all
+	scenarios  int
+	began      time.Time
 	poisoned   bool // a hang left goroutines behind: stop searching
+	keepFirst  bool // do not let rapid shrink: stop at the first failure
 	first      *found[I]
 	last       *found[I]
 	cache      map[string]outcome
@@ -97,6 +134,12 @@ type found[I any] struct {
 	elapsed    time.Duration
 	draws      []uint64
 	bounds     bounds
+	// drawn is the scenario rapid drew and sel, if set, what minimization
+	// kept of it (sc is the result); picks, if set, is the schedule to
+	// replay instead of the drawn one.
+	drawn Scenario[I]
+	sel   *selection
+	picks []int
 }
 
 // bounds limit the scenarios drawn. They are part of a replay file:
@@ -121,28 +164,70 @@ func (r *runner[T, I, O]) run() *Failure {
 	instrumented := !r.spec.FakeTime && r.instrumented()
 	mode := r.cfg.mode
 	if mode == Auto && instrumented {
-		if f := r.search(Controlled, b); f != nil {
+		if f := r.searchControlled(b); f != nil {
 			return r.report(f, "")
 		}
 	}
 	if mode == Controlled {
-		return r.report(r.search(Controlled, b), "")
+		return r.report(r.searchControlled(b), "")
 	}
+	// An instrumented type's stress failure is minimized under controlled
+	// scheduling, which is exact; rapid need not shrink it with real
+	// goroutines first.
+	r.keepFirst = instrumented
 	f := r.search(Stress, b)
+	r.keepFirst = false
 	if f == nil || !instrumented || r.poisoned {
 		return r.report(f, "")
 	}
-	// Hand the failure to controlled mode, within the size of the scenario
-	// that failed, to get a replayable, minimal interleaving.
+	if c := r.handOff(f); c != nil {
+		return r.report(c, fmt.Sprintf("found in stress mode after %d %s (%v); minimized under controlled scheduling", f.executions, plural(f.executions, "execution", "executions"), f.elapsed.Round(time.Millisecond)))
+	}
+	return r.report(f, "controlled scheduling did not reproduce this failure within its budget: it may depend on something the scheduler does not see")
+}
+
+// handOff looks for a stress failure under controlled scheduling, to get
+// a replayable, minimal interleaving: first every schedule of the failing
+// scenario with up to 3 preemptions, then random schedules of scenarios
+// no bigger than it.
+func (r *runner[T, I, O]) handOff(f *found[I]) *found[I] {
+	defer serial()()
 	r.first, r.last = nil, nil
+	r.executions, r.start = 0, time.Now()
+	for b := 0; b <= 3 && !r.poisoned; b++ {
+		if o, ok := r.explore(f.sc, b, f.o.kind, 20000); ok {
+			c := *f
+			c.o, c.mode, c.picks = o, Controlled, o.choices
+			c.executions, c.elapsed = r.executions, time.Since(r.start)
+			r.minimize(&c)
+			return &c
+		}
+	}
 	small := bounds{Threads: len(f.sc.Threads), Ops: 1, Init: len(f.sc.Init), Post: len(f.sc.Post)}
 	for _, th := range f.sc.Threads {
 		small.Ops = max(small.Ops, len(th))
 	}
-	if c := r.search(Controlled, small); c != nil {
-		return r.report(c, fmt.Sprintf("found in stress mode after %d executions (%v); minimized under controlled scheduling", f.executions, f.elapsed.Round(time.Millisecond)))
+	return r.searchControlled(small)
+}
+
+// searchControlled searches in controlled mode and then minimizes the
+// failure further by exhaustive search.
+func (r *runner[T, I, O]) searchControlled(b bounds) *found[I] {
+	f := r.search(Controlled, b)
+	if f != nil && !r.poisoned {
+		defer serial()()
+		r.minimize(f)
 	}
-	return r.report(f, "controlled scheduling did not reproduce this failure within its budget: it may depend on something the scheduler does not see")
+	return f
+}
+
+// serial runs the process on one processor until the returned function is
+// called. Controlled executions run one goroutine at a time anyway, and
+// handing the processor between goroutines of one P is about twice as
+// fast as waking one on another (BenchmarkControlledExecution).
+func serial() (restore func()) {
+	prev := runtime.GOMAXPROCS(1)
+	return func() { runtime.GOMAXPROCS(prev) }
 }
 
 // instrumented reports whether the type under test uses package sched, by
@@ -165,12 +250,15 @@ func (r *runner[T, I, O]) search(mode Mode, b bounds) *found[I] {
 	if mode == Stress {
 		stop := sched.Perturb(r.cfg.seed, 100)
 		defer stop()
+	} else {
+		defer serial()()
 	}
 	prop := func(rt *rapid.T) {
-		if r.poisoned {
+		if r.poisoned || (r.keepFirst && r.last != nil) {
 			return
 		}
 		sc := r.draw(rt, b)
+		r.scenarios++
 		o := r.runScenario(rt, mode, sc)
 		if o.kind != 0 {
 			r.note(sc, o, mode, b)
@@ -212,6 +300,7 @@ func (r *runner[T, I, O]) runScenario(rt *rapid.T, mode Mode, sc Scenario[I]) ou
 		for range r.cfg.runs {
 			o := r.stressOnce(sc)
 			r.executions++
+			r.total++
 			if o.kind != 0 {
 				if r.cache == nil {
 					r.cache = map[string]outcome{}
@@ -225,12 +314,9 @@ func (r *runner[T, I, O]) runScenario(rt *rapid.T, mode Mode, sc Scenario[I]) ou
 		}
 		return outcome{}
 	}
-	src := &rapidSource{t: rt}
-	o := r.controlledOnce(sc, r.strategy(src, sc))
+	o := r.controlledOnce(sc, r.strategy(r.drawTape(rt, sc), sc))
 	r.executions++
-	if src.panicked != nil {
-		panic(src.panicked) // rapid ran out of data: let it see that
-	}
+	r.total++
 	return o
 }
 
@@ -241,31 +327,21 @@ func (r *runner[T, I, O]) strategy(src sched.Source, sc Scenario[I]) sched.Strat
 	return sched.RandomWalk(src)
 }
 
-// draw draws a scenario within b.
+// draw draws a scenario within b. It uses rapid's slice generators,
+// whose elements rapid knows how to delete when it shrinks.
 func (r *runner[T, I, O]) draw(rt *rapid.T, b bounds) Scenario[I] {
-	var sc Scenario[I]
-	n := rapid.IntRange(min(2, b.Threads), b.Threads).Draw(rt, "threads")
-	sc.Threads = make([][]I, n)
-	for i := range sc.Threads {
-		k := rapid.IntRange(1, b.Ops).Draw(rt, "ops")
-		for range k {
-			sc.Threads[i] = append(sc.Threads[i], r.spec.Ops.Draw(rt, "op"))
-		}
+	return Scenario[I]{
+		Threads: rapid.SliceOfN(rapid.SliceOfN(r.spec.Ops, 1, b.Ops), min(2, b.Threads), b.Threads).Draw(rt, "threads"),
+		Init:    rapid.SliceOfN(r.spec.Ops, 0, b.Init).Draw(rt, "init"),
+		Post:    rapid.SliceOfN(r.spec.Ops, 0, b.Post).Draw(rt, "post"),
 	}
-	for range rapid.IntRange(0, b.Init).Draw(rt, "init") {
-		sc.Init = append(sc.Init, r.spec.Ops.Draw(rt, "op"))
-	}
-	for range rapid.IntRange(0, b.Post).Draw(rt, "post") {
-		sc.Post = append(sc.Post, r.spec.Ops.Draw(rt, "op"))
-	}
-	return sc
 }
 
 // note records a failure. Only failures of the first kind found are kept:
 // rapid minimizes a failure into failures of the same kind, and the last
 // one it runs is the smallest.
 func (r *runner[T, I, O]) note(sc Scenario[I], o outcome, mode Mode, b bounds) {
-	f := &found[I]{sc: sc, o: o, mode: mode, executions: r.executions, elapsed: time.Since(r.start), bounds: b}
+	f := &found[I]{sc: sc, drawn: sc, o: o, mode: mode, executions: r.executions, elapsed: time.Since(r.start), bounds: b}
 	if r.first == nil {
 		r.first = f
 	}
@@ -275,25 +351,43 @@ func (r *runner[T, I, O]) note(sc Scenario[I], o outcome, mode Mode, b bounds) {
 	}
 }
 
-// rapidSource draws scheduling choices through rapid, so that rapid's
-// shrinker reduces them too, toward 0: "keep running the current thread".
-// Draws happen on the scheduler's goroutines, one at a time; a panic from
-// rapid (out of data) is kept to be raised on the property's goroutine.
-type rapidSource struct {
-	t        *rapid.T
-	panicked any
+// tape is a schedule drawn through rapid before the execution starts: a
+// fixed number of values, read one per random choice, then zeros. Drawing
+// it up front keeps every draw on the property's goroutine, and its length
+// depends only on the scenario's size, so when rapid removes operations
+// the schedule only gets shorter: a lazily drawn schedule would run past
+// the end of rapid's shrunk data and make every smaller scenario invalid.
+// rapid shrinks the values toward 0, which means "keep running the current
+// thread".
+type tape struct {
+	vals []int
+	next int
 }
 
-func (s *rapidSource) Intn(n int) (v int) {
-	if s.panicked != nil {
+// drawTape draws the schedule for sc: for a random walk, enough values
+// for about eight scheduling decisions per operation; for PCT, its change
+// points and a priority per thread, with room for a few goroutines the
+// type starts. Values nobody reads would cost rapid a try each when it
+// shrinks.
+func (r *runner[T, I, O]) drawTape(rt *rapid.T, sc Scenario[I]) *tape {
+	n := 8*sc.Ops() + 16
+	if r.cfg.strategy == PCT {
+		n = r.cfg.depth - 1 + len(sc.Threads) + 2 + 4
+	}
+	t := &tape{vals: make([]int, n)}
+	for i := range t.vals {
+		t.vals[i] = rapid.IntRange(0, 255).Draw(rt, "pick")
+	}
+	return t
+}
+
+func (t *tape) Intn(n int) int {
+	if t.next >= len(t.vals) {
 		return 0
 	}
-	defer func() {
-		if p := recover(); p != nil {
-			s.panicked, v = p, 0
-		}
-	}()
-	return rapid.IntRange(0, n-1).Draw(s.t, "pick")
+	v := t.vals[t.next]
+	t.next++
+	return v % n
 }
 
 // failWith fails a rapid check with one call site per kind: rapid keeps a

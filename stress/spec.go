@@ -30,8 +30,8 @@ type Spec[T, I, O any] struct {
 
 	// Stamp, if set, completes an input at the moment of the call, before
 	// it is recorded: it fills in what only the call knows, like the
-	// virtual time of a rate limiter call.
-	Stamp func(in I) I
+	// virtual time of a rate limiter call or a fresh job ID.
+	Stamp func(v T, in I) I
 	// Finally lists operations run in order after the parallel part of
 	// every execution, like closing a pool. They are part of the history.
 	Finally []I

@@ -1,0 +1,84 @@
+package stress
+
+import (
+	"testing"
+
+	"pgregory.net/rapid"
+
+	"github.com/interleave-go/interleave/model"
+	"github.com/interleave-go/interleave/sched"
+)
+
+// benchStack is a Treiber stack on package sched, for benchmarks.
+type benchStack struct{ head sched.Pointer[benchNode] }
+
+type benchNode struct {
+	v    int
+	next *benchNode
+	size int
+}
+
+func (s *benchStack) run(in model.ContainerInput) model.ContainerOutput {
+	switch in.Op {
+	case model.Put:
+		n := &benchNode{v: in.Value}
+		for {
+			old := s.head.Load()
+			n.next, n.size = old, 1
+			if old != nil {
+				n.size = old.size + 1
+			}
+			if s.head.CompareAndSwap(old, n) {
+				return model.ContainerOutput{}
+			}
+		}
+	case model.Take:
+		for {
+			old := s.head.Load()
+			if old == nil {
+				return model.ContainerOutput{}
+			}
+			if s.head.CompareAndSwap(old, old.next) {
+				return model.ContainerOutput{Value: old.v, OK: true}
+			}
+		}
+	}
+	if n := s.head.Load(); n != nil {
+		return model.ContainerOutput{Len: n.size}
+	}
+	return model.ContainerOutput{}
+}
+
+func benchSpec() Spec[*benchStack, model.ContainerInput, model.ContainerOutput] {
+	return Spec[*benchStack, model.ContainerInput, model.ContainerOutput]{
+		New:   func() *benchStack { return new(benchStack) },
+		Ops:   rapid.Just(model.ContainerInput{Op: model.Len}),
+		Run:   (*benchStack).run,
+		Model: model.Stack(),
+	}
+}
+
+// BenchmarkControlledExecution measures one controlled execution of a
+// scenario of 2 threads x 5 stack operations under a random schedule,
+// history check included. executions/s = 1e9 / ns/op.
+func BenchmarkControlledExecution(b *testing.B) {
+	r, err := newRunner(b, benchSpec(), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	push := func(v int) model.ContainerInput { return model.ContainerInput{Op: model.Put, Value: v} }
+	pop := model.ContainerInput{Op: model.Take}
+	ln := model.ContainerInput{Op: model.Len}
+	sc := Scenario[model.ContainerInput]{Threads: [][]model.ContainerInput{
+		{push(1), pop, push(2), ln, pop},
+		{push(3), push(4), pop, ln, pop},
+	}}
+	src := sched.NewSource(1)
+	b.ReportAllocs()
+	for b.Loop() {
+		if o := r.controlledOnce(sc, sched.RandomWalk(src)); o.kind != 0 {
+			b.Fatalf("correct stack failed: %v", o.kind)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "executions/s")
+}

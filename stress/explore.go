@@ -1,0 +1,63 @@
+package stress
+
+import (
+	"testing"
+
+	"github.com/interleave-go/interleave/sched"
+)
+
+// Exhaust runs sc under every schedule with at most bound preemptions,
+// fewest preemptions first, and returns the first failure: one with the
+// fewest context switches that sc allows. It returns nil if every
+// schedule passes. Meant for small scenarios, it is the ground truth
+// against which minimized failures can be judged. The spec's type must use
+// package sched; options other than the artifacts directory and the
+// timeout are ignored.
+func Exhaust[T, I, O any](t testing.TB, spec Spec[T, I, O], sc Scenario[I], bound int, opts ...Option) (*Failure, error) {
+	t.Helper()
+	r, err := newRunner(t, spec, opts)
+	if err != nil {
+		return nil, err
+	}
+	if spec.FakeTime {
+		return nil, errFakeTimeControlled
+	}
+	if len(sc.Threads) == 0 {
+		return nil, errNoThreads
+	}
+	defer serial()()
+	for b := 0; b <= bound; b++ {
+		if o, ok := r.explore(sc, b, 0, 0); ok {
+			r.note(sc, o, Controlled, bounds{})
+			return r.report(r.last, "found by exhaustive search"), nil
+		}
+		if r.poisoned {
+			break
+		}
+	}
+	return nil, nil
+}
+
+// explore enumerates the schedules of sc with at most bound preemptions
+// and returns the first execution that fails with kind (any kind when
+// kind is 0) and exactly bound preemptions; earlier bounds are assumed
+// done. It gives up after budget executions (0: no limit).
+func (r *runner[T, I, O]) explore(sc Scenario[I], bound int, kind Kind, budget int) (outcome, bool) {
+	var picks []int
+	for n := 0; budget == 0 || n < budget; n++ {
+		o := r.controlledOnce(sc, sched.Replay(picks))
+		r.executions++
+		r.total++
+		if o.kind != 0 && (kind == 0 || o.kind == kind) && o.preemptions == bound {
+			return o, true
+		}
+		if r.poisoned {
+			break
+		}
+		var more bool
+		if picks, more = sched.Next(o.schedule, bound); !more {
+			break
+		}
+	}
+	return outcome{}, false
+}

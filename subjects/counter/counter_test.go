@@ -1,22 +1,38 @@
 package counter_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/interleave-go/interleave/stress"
-	"github.com/interleave-go/interleave/subjects/counter"
 	"github.com/interleave-go/interleave/subjects/specs"
 )
 
+// TestStress runs every counter variant with real goroutines: the correct
+// one must pass, the mutant must be caught.
 func TestStress(t *testing.T) {
-	for _, v := range counter.Variants {
-		t.Run(v.Name, func(t *testing.T) {
-			f, err := stress.Find(t, specs.Counter(v), stress.WithMode(stress.Controlled), stress.WithSeed(1))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if f != nil {
-				t.Log(f.Report())
+	for _, e := range specs.Subject("counter") {
+		t.Run(e.Variant, func(t *testing.T) {
+			specs.Verify(t, e, stress.Stress, stress.WithSeed(1))
+		})
+	}
+}
+
+// controlledBudget is the number of scenarios, one schedule each, that
+// every variant gets per seed in TestControlled.
+const controlledBudget = 300
+
+// TestControlled runs every counter variant under controlled scheduling
+// with 20 fixed seeds and the same budget: the mutant must be caught on
+// every seed, the correct variant must pass on every seed.
+func TestControlled(t *testing.T) {
+	specs.SkipUnderRace(t)
+	for _, e := range specs.Subject("counter") {
+		t.Run(e.Variant, func(t *testing.T) {
+			for seed := uint64(1); seed <= 20; seed++ {
+				t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+					specs.Verify(t, e, stress.Controlled, stress.WithSeed(seed), stress.WithChecks(controlledBudget))
+				})
 			}
 		})
 	}

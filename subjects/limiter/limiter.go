@@ -1,0 +1,180 @@
+// Package limiter is the article's rate-limited API client: requests wait
+// for a token from a token bucket, then do their work. It keeps the
+// article's two mistakes as mutants, and a hand-rolled bucket that shows
+// why the article was right to reach for golang.org/x/time/rate.
+//
+// Every variant has an explicit-time twin for its non-blocking call
+// (AllowN takes the time, as rate.Limiter's does), so tests need not sleep.
+package limiter
+
+import (
+	"context"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/interleave-go/interleave/sched"
+)
+
+// Interface is what every variant implements.
+type Interface interface {
+	// AllowN reports whether n requests may go at time t, and if so takes
+	// their tokens. It never waits.
+	AllowN(t time.Time, n int) bool
+	// Do waits for a token, then runs work. It returns ctx's error if ctx
+	// ends first, and work's error otherwise.
+	Do(ctx context.Context, work func(context.Context) error) error
+}
+
+// Client admits requests through a token bucket of golang.org/x/time/rate:
+// at most burst at once, refilled at perSecond. It adds no lock of its
+// own: rate.Limiter is safe for concurrent use (the article's claim that
+// it is not, and the mutex it adds because of that, is the bug in
+// ArticleClient). Requests wait for their token concurrently and do their
+// work concurrently.
+//
+// Make one with NewClient. It is safe for concurrent use.
+type Client struct {
+	lim *rate.Limiter
+}
+
+// NewClient returns a client allowing perSecond requests per second on
+// average and burst at once.
+func NewClient(perSecond float64, burst int) *Client {
+	return &Client{lim: rate.NewLimiter(rate.Limit(perSecond), burst)}
+}
+
+// AllowN reports whether n requests may go at time t.
+func (c *Client) AllowN(t time.Time, n int) bool { return c.lim.AllowN(t, n) }
+
+// Do waits for a token, then runs work.
+func (c *Client) Do(ctx context.Context, work func(context.Context) error) error {
+	if err := c.lim.Wait(ctx); err != nil {
+		return err
+	}
+	return work(ctx)
+}
+
+// ArticleClient is a MUTANT, the article's client: it holds a mutex
+// across Wait and the work, believing rate.Limiter needs one. Nothing is
+// unsafe, but requests now run one at a time: however many tokens the
+// bucket holds, throughput falls to one request per work period. That is
+// a throughput bug, not a safety bug, so a linearizability check alone
+// misses it; a bound on the total time, checked in fake time, does not.
+//
+// The article's mutex is a sync.Mutex; this one is a sched.Mutex, which
+// behaves the same but lets testing/synctest's clock run while goroutines
+// wait for it (a goroutine waiting for a sync.Mutex stalls the bubble).
+type ArticleClient struct {
+	lim *rate.Limiter
+	mu  sched.Mutex
+}
+
+// NewArticleClient returns the article's client.
+func NewArticleClient(perSecond float64, burst int) *ArticleClient {
+	return &ArticleClient{lim: rate.NewLimiter(rate.Limit(perSecond), burst)}
+}
+
+// AllowN reports whether n requests may go at time t.
+func (c *ArticleClient) AllowN(t time.Time, n int) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lim.AllowN(t, n)
+}
+
+// Do waits for a token and runs work, both under the client's mutex.
+func (c *ArticleClient) Do(ctx context.Context, work func(context.Context) error) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.lim.Wait(ctx); err != nil {
+		return err
+	}
+	return work(ctx)
+}
+
+// Bucket is a MUTANT: a hand-rolled token bucket whose AllowN refills
+// and then checks and takes tokens in separate atomic steps. Two requests
+// that check at the same moment both see the last token and both take it:
+// the bucket admits more than its burst. Each step is atomic; the
+// check-then-act is not.
+//
+// Tokens are counted in thousandths. Make one with NewBucket.
+type Bucket struct {
+	perSecond int64
+	burst     int64
+	tokens    sched.Int64 // thousandths of a token
+	last      sched.Int64 // time of the last refill, Unix nanoseconds
+	started   sched.Int64 // 1 once last is set
+}
+
+// NewBucket returns a hand-rolled bucket allowing perSecond requests per
+// second and burst at once, starting full.
+func NewBucket(perSecond, burst int) *Bucket {
+	b := &Bucket{perSecond: int64(perSecond), burst: int64(burst)}
+	b.tokens.Store(int64(burst) * 1000)
+	return b
+}
+
+// AllowN reports whether n requests may go at time t, and takes their
+// tokens if so, or believes it does.
+func (b *Bucket) AllowN(t time.Time, n int) bool {
+	b.refill(t)
+	need := int64(n) * 1000
+	if n <= int(b.burst) && b.tokens.Load() >= need {
+		b.tokens.Add(-need)
+		return true
+	}
+	return false
+}
+
+func (b *Bucket) refill(t time.Time) {
+	now := t.UnixNano()
+	if b.started.Swap(1) == 0 {
+		b.last.Store(now)
+		return
+	}
+	last := b.last.Load()
+	if now <= last {
+		return
+	}
+	add := (now - last) * b.perSecond / int64(time.Millisecond)
+	b.last.Store(now)
+	if tokens := b.tokens.Load() + add; tokens < b.burst*1000 {
+		b.tokens.Store(tokens)
+	} else {
+		b.tokens.Store(b.burst * 1000)
+	}
+}
+
+// Do polls AllowN until it admits the request, sleeping for the time one
+// token takes to come back, then runs work.
+func (b *Bucket) Do(ctx context.Context, work func(context.Context) error) error {
+	for !b.AllowN(time.Now(), 1) {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Second / time.Duration(b.perSecond)):
+		}
+	}
+	return work(ctx)
+}
+
+// Variant is one implementation, correct or a mutant.
+type Variant struct {
+	Name string
+	// Bug describes the mutant's bug; empty for a correct variant.
+	Bug string
+	// New returns a limiter allowing perSecond requests per second and
+	// burst at once.
+	New func(perSecond, burst int) Interface
+}
+
+// Mutant reports whether the variant has a bug on purpose.
+func (v Variant) Mutant() bool { return v.Bug != "" }
+
+// Variants lists the limiter implementations.
+var Variants = []Variant{
+	{Name: "Rate", New: func(r, b int) Interface { return NewClient(float64(r), b) }},
+	{Name: "MutexAcrossWait", Bug: "a mutex held across Wait and the work: one request at a time", New: func(r, b int) Interface { return NewArticleClient(float64(r), b) }},
+	{Name: "CheckThenAct", Bug: "hand-rolled bucket checks and takes tokens in separate steps: over-admits", New: func(r, b int) Interface { return NewBucket(r, b) }},
+}

@@ -1,0 +1,48 @@
+package specs_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/interleave-go/interleave/stress"
+	"github.com/interleave-go/interleave/subjects/specs"
+)
+
+// BenchmarkFirstFailure measures how many controlled executions each
+// strategy needs to find each instrumented mutant, over seeds 1 to 20:
+// the median (execs/first-failure), the worst (max-execs) and the seeds
+// that found nothing in 50000 (missed). ns/op is the time for all 20
+// searches, minimization included, and is not the point. Run it with
+// -benchtime=1x.
+func BenchmarkFirstFailure(b *testing.B) {
+	for _, e := range specs.Catalog() {
+		if !e.Mutant() || !e.Controlled {
+			continue
+		}
+		for _, strategy := range []stress.Strategy{stress.RandomWalk, stress.PCT} {
+			b.Run(e.Subject+"/"+e.Variant+"/"+strategy.String(), func(b *testing.B) {
+				for range b.N {
+					var execs []int
+					missed := 0
+					for seed := uint64(1); seed <= 20; seed++ {
+						res, err := e.Run(b, stress.Controlled, stress.WithSeed(seed), stress.WithStrategy(strategy), stress.WithChecks(50000))
+						if err != nil {
+							b.Fatal(err)
+						}
+						if res.Failure == nil {
+							missed++
+							continue
+						}
+						execs = append(execs, res.Failure.Executions)
+					}
+					slices.Sort(execs)
+					if len(execs) > 0 {
+						b.ReportMetric(float64(execs[len(execs)/2]), "execs/first-failure")
+						b.ReportMetric(float64(execs[len(execs)-1]), "max-execs")
+					}
+					b.ReportMetric(float64(missed), "missed")
+				}
+			})
+		}
+	}
+}

@@ -39,8 +39,8 @@ func (k Kind) String() string {
 type Event struct {
 	Thread int
 	Kind   Kind
-	// Text is the operation (KindCall), its result (KindReturn), the label
-	// (KindYield) or empty.
+	// Text is the label (KindYield), the thread started (KindGo) or empty;
+	// for KindCall and KindReturn, see Describe.
 	Text string
 	// Var numbers the instrumented variable or mutex touched, in order of
 	// first use in the run (1, 2, ...); 0 for events that touch none.
@@ -56,11 +56,23 @@ type Event struct {
 	// have gone on.
 	Switch, Preempt bool
 
-	pcs [2]uintptr
+	pcs      [2]uintptr
+	describe func() string
+}
+
+// Describe returns the operation (KindCall) or its result (KindReturn),
+// formatted only when asked: formatting every operation of every
+// execution would cost more than running it.
+func (e Event) Describe() string {
+	if e.describe != nil {
+		return e.describe()
+	}
+	return e.Text
 }
 
 // Site returns the function and line that performed the event, outside
-// this package, as "pkg.(*T).Method:42", or "" if unknown.
+// this package, as "pkg.(*T).Method:42", or "" if unknown (the run did not
+// record sites: see Config.Sites).
 func (e Event) Site() string {
 	n := 0
 	for n < len(e.pcs) && e.pcs[n] != 0 {
@@ -86,9 +98,9 @@ func (e Event) Action() string {
 	v := fmt.Sprintf("v%d", e.Var)
 	switch e.Kind {
 	case KindCall:
-		return e.Text
+		return e.Describe()
 	case KindReturn:
-		return "→ " + e.Text
+		return "→ " + e.Describe()
 	case KindLoad:
 		return fmt.Sprintf("Load %s = %s", v, e.Old)
 	case KindStore:
@@ -111,10 +123,12 @@ func (e Event) Action() string {
 }
 
 // same reports whether two events are the same step, for the determinism
-// check: everything but the switch markers.
+// check: everything but the switch markers, and the sites when both have
+// them.
 func (e Event) same(o Event) bool {
-	return e.Thread == o.Thread && e.Kind == o.Kind && e.Text == o.Text && e.Var == o.Var &&
-		e.Old == o.Old && e.New == o.New && e.OK == o.OK && e.pcs == o.pcs
+	var none [len(e.pcs)]uintptr
+	return e.Thread == o.Thread && e.Kind == o.Kind && e.Describe() == o.Describe() && e.Var == o.Var &&
+		e.Old == o.Old && e.New == o.New && e.OK == o.OK && (e.pcs == o.pcs || e.pcs == none || o.pcs == none)
 }
 
 // Diverge returns the index of the first event where a and b differ, or -1

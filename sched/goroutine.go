@@ -44,26 +44,28 @@ func Yield(label string) {
 
 // BeginOp marks, for a test harness, that the current thread calls an
 // operation. It is a scheduling point, so other threads may run between two
-// operations of one thread; describe is called after the point, when the
-// call really happens, and returns the operation's description. BeginOp
-// reports whether it called describe: outside a controlled run it does
-// nothing.
-func BeginOp(describe func() string) bool {
+// operations of one thread. at, if not nil, is called after the point, when
+// the call really happens (to stamp the time of the call, say); describe
+// is kept to describe the call if the event is ever shown. BeginOp
+// reports whether it did anything: outside a controlled run it does not.
+func BeginOp(at func(), describe func() string) bool {
 	s := active.Load()
 	if s == nil || s.perturb {
 		return false
 	}
 	t := s.point()
-	text := describe()
+	if at != nil {
+		at()
+	}
 	if t != nil {
-		s.record(t, Event{Kind: KindCall, Text: text})
+		s.record(t, Event{Kind: KindCall, describe: describe})
 	}
 	return true
 }
 
 // EndOp marks that the operation the current thread called returned with
-// the result described by text. It is not a scheduling point.
-func EndOp(text string) {
+// the result that describe describes. It is not a scheduling point.
+func EndOp(describe func() string) {
 	s := active.Load()
 	if s == nil || s.perturb {
 		return
@@ -73,7 +75,7 @@ func EndOp(text string) {
 	aborted := s.aborted
 	s.mu.Unlock()
 	if !aborted && t != nil {
-		s.record(t, Event{Kind: KindReturn, Text: text})
+		s.record(t, Event{Kind: KindReturn, describe: describe})
 	}
 }
 

@@ -56,19 +56,18 @@ func (r *runner[T, I, O]) newExec(sc Scenario[I]) *exec[T, I, O] {
 
 // call performs one operation on lane and records it.
 func (x *exec[T, I, O]) call(lane int, in I) {
-	stamp := x.r.spec.Stamp
-	if !sched.BeginOp(func() string {
-		if stamp != nil {
-			in = stamp(x.v, in)
-		}
-		return x.r.model.DescribeInput(in)
-	}) && stamp != nil {
-		in = stamp(x.v, in)
+	m, stamp := x.r.model, x.r.spec.Stamp
+	var at func()
+	if stamp != nil {
+		at = func() { in = stamp(x.v, in) }
+	}
+	if !sched.BeginOp(at, func() string { return m.DescribeInput(in) }) && at != nil {
+		at()
 	}
 	i := x.rec.Call(lane, in)
 	out := x.r.spec.Run(x.v, in)
 	x.rec.Return(lane, i, out)
-	sched.EndOp(x.r.model.DescribeOutput(in, out))
+	sched.EndOp(func() string { return m.DescribeOutput(in, out) })
 }
 
 // sequential runs ops on lane 0 of the calling goroutine, stopping at a
@@ -257,6 +256,12 @@ func bubbleStacks(id, skip string) string {
 
 // controlledOnce runs sc once under package sched with strategy.
 func (r *runner[T, I, O]) controlledOnce(sc Scenario[I], strategy sched.Strategy) outcome {
+	return r.controlled(sc, strategy, false)
+}
+
+// controlled runs sc once under package sched with strategy, recording
+// event sites if asked.
+func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, sites bool) outcome {
 	base := runtime.NumGoroutine()
 	x := r.newExec(sc)
 	phases := [][]func(){{func() {
@@ -278,7 +283,7 @@ func (r *runner[T, I, O]) controlledOnce(sc Scenario[I], strategy sched.Strategy
 			x.call(0, in)
 		}
 	}})
-	e := sched.Run(sched.Config{Strategy: strategy, Watchdog: r.cfg.timeout}, phases...)
+	e := sched.Run(sched.Config{Strategy: strategy, Watchdog: r.cfg.timeout, Sites: sites}, phases...)
 	if r.spec.Cleanup != nil && e.Outcome != sched.Hang {
 		x.guard(0, func() { r.spec.Cleanup(x.v) })
 	}
@@ -333,7 +338,7 @@ func describeWaiters(e *sched.Execution, n int) string {
 		default:
 			b.WriteString("runnable")
 		}
-		if w.Last.Kind != 0 || w.Last.Text != "" {
+		if w.Last.Kind != 0 || w.Last.Describe() != "" {
 			fmt.Fprintf(&b, " (last: %s at %s)", w.Last.Action(), w.Last.Site())
 		}
 		b.WriteString("\n")

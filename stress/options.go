@@ -103,6 +103,14 @@ func WithArtifacts(dir string) Option { return optionFunc(func(c *config) { c.ar
 // (-stress.timeout).
 func WithTimeout(d time.Duration) Option { return optionFunc(func(c *config) { c.timeout = d }) }
 
+// WithReplay replays the failure saved in a replay file instead of
+// searching (-stress.replay); failure reports print the command.
+func WithReplay(path string) Option { return optionFunc(func(c *config) { c.replay = path }) }
+
+// WithShrinkTime bounds the time spent minimizing a failure
+// (-stress.shrinktime).
+func WithShrinkTime(d time.Duration) Option { return optionFunc(func(c *config) { c.shrink = d }) }
+
 // config is the resolved set of knobs.
 type config struct {
 	mode      Mode

@@ -123,14 +123,19 @@ func (r *runner[T, I, O]) report(f *found[I], note string) *Failure {
 		Note:        note,
 	}
 	if f.mode == Controlled {
-		out.Table = formatEvents(f.o.events, len(sc.Threads))
+		events := f.o.events
 		if !r.poisoned {
-			// Determinism is checked, not assumed.
-			again := r.controlledOnce(sc, sched.Replay(f.o.choices))
+			// Determinism is checked, not assumed: the schedule is run
+			// again, this time noting where each event happens, and must
+			// give the same events.
+			again := r.controlled(sc, sched.Replay(f.o.choices), true)
 			if i := sched.Diverge(f.o.events, again.events); i >= 0 {
 				out.Note = joinNotes(out.Note, fmt.Sprintf("WARNING: replaying this schedule did not reproduce the same events (they differ from step %d): the type under test does something the scheduler does not see (a plain goroutine, channel, sync primitive or time), so the interleaving above may be wrong", i+1))
+			} else {
+				events = again.events
 			}
 		}
+		out.Table = formatEvents(events, len(sc.Threads))
 	} else {
 		out.Table = r.formatStamps(f.o.history, len(sc.Threads))
 	}

@@ -161,8 +161,14 @@ func (r *runner[T, I, O]) logf(format string, args ...any) {
 // run searches in the configured mode and returns the failure to report.
 func (r *runner[T, I, O]) run() *Failure {
 	b := bounds{Threads: r.cfg.threads, Ops: r.cfg.ops, Init: r.cfg.init, Post: r.cfg.post}
-	instrumented := !r.spec.FakeTime && r.instrumented()
 	mode := r.cfg.mode
+	instrumented := false
+	if !r.spec.FakeTime && mode != Controlled {
+		var probe *found[I]
+		if instrumented, probe = r.instrumented(); probe != nil {
+			return r.report(probe, "found by the first, probing execution, under controlled scheduling")
+		}
+	}
 	if mode == Auto && instrumented {
 		if f := r.searchControlled(b); f != nil {
 			return r.report(f, "")
@@ -232,16 +238,25 @@ func serial() (restore func()) {
 
 // instrumented reports whether the type under test uses package sched, by
 // running a small scenario under the scheduler and looking for events
-// other than calls and returns.
-func (r *runner[T, I, O]) instrumented() bool {
+// other than calls and returns. If that execution fails, the failure is
+// returned: it may have left a goroutine behind that no search can
+// reclaim.
+func (r *runner[T, I, O]) instrumented() (bool, *found[I]) {
 	in := r.spec.Ops.Example(int(r.cfg.seed & 0x7fffffff))
-	o := r.controlledOnce(Scenario[I]{Threads: [][]I{{in}, {in}}}, nil)
+	sc := Scenario[I]{Threads: [][]I{{in}, {in}}}
+	o := r.controlledOnce(sc, nil)
+	r.executions++
+	r.total++
+	if o.kind != 0 {
+		r.note(sc, o, Controlled, bounds{})
+		return false, r.last
+	}
 	for _, e := range o.events {
 		if e.Kind != sched.KindCall && e.Kind != sched.KindReturn {
-			return true
+			return true, nil
 		}
 	}
-	return false
+	return false, nil
 }
 
 // search runs batches of rapid checks in mode until a failure is found or

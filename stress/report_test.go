@@ -1,0 +1,90 @@
+package stress_test
+
+import (
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/interleave-go/interleave/stress"
+)
+
+// TestReportChild fails on purpose when TestReportOutput runs it in a
+// child process; on its own it is skipped.
+func TestReportChild(t *testing.T) {
+	if os.Getenv("INTERLEAVE_REPORT_CHILD") == "" {
+		t.Skip("run by TestReportOutput in a child process")
+	}
+	stress.Test(t, counterSpec(true), stress.WithMode(stress.Controlled), stress.WithSeed(5))
+}
+
+// child runs this test binary's TestReportChild with args and returns its
+// output with the test framework's indentation and file:line prefixes
+// removed.
+func child(t *testing.T, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], append([]string{"-test.run=^TestReportChild$", "-test.v", "-test.count=1"}, args...)...)
+	cmd.Env = append(os.Environ(), "INTERLEAVE_REPORT_CHILD=1")
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("the child test passed; it must fail:\n%s", out)
+	}
+	prefix := regexp.MustCompile(`^\s*(\w+\.go:\d+: )?`)
+	lines := strings.Split(string(out), "\n")
+	for i, l := range lines {
+		lines[i] = prefix.ReplaceAllString(l, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// TestReportOutput checks the failure report a user sees, as printed by a
+// failing test, and that the replay command it prints replays the same
+// interleaving.
+func TestReportOutput(t *testing.T) {
+	dir := t.TempDir()
+	out := child(t, "-stress.artifacts="+dir)
+	for _, pattern := range []string{
+		`(?m)^interleave: linearizability violation in TestReportChild$`,
+		`(?m)^no order of these operations that respects when each was called and returned is a legal run of the sequential model$`,
+		`(?m)^minimal scenario \(2 threads, 2 operations\):$`,
+		`(?m)^thread 1: Add\(1\)$`,
+		`(?m)^thread 2: Add\(1\)$`,
+		`(?m)^interleaving \(controlled, 1 context switch\):$`,
+		`(?m)^step  thread 1 +thread 2$`,
+		`(?m)^\d+ +Load v1 = 0  run:\d+$`,
+		`(?m)^\d+ +Store v1 0→1  run:\d+$`,
+		`(?m)^\d+ +Store v1 1→1  run:\d+$`,
+		`(?m)^-+ context switch$`,
+		`(?m)^history:$`,
+		`(?m)^thread \d +\[\d+, \d+\] +Add\(1\) -> 1$`,
+		`(?m)^visualization: \S+\.html$`,
+		`(?m)^report: +\S+\.txt$`,
+		`(?m)^replay: +go test \./stress -run '\^TestReportChild\$' -v -stress\.replay=\S+\.replay$`,
+		`(?m)^found after \d+ executions? in \S+ \(seed 5, controlled mode\)$`,
+		`(?m)^--- FAIL: TestReportChild`,
+	} {
+		if !regexp.MustCompile(pattern).MatchString(out) {
+			t.Errorf("output does not match %s", pattern)
+		}
+	}
+	if t.Failed() {
+		t.Fatalf("output:\n%s", out)
+	}
+
+	replay := regexp.MustCompile(`(?m)^replay: +go test \./stress -run '\^TestReportChild\$' -v (-stress\.replay=\S+)$`).FindStringSubmatch(out)[1]
+	again := child(t, replay)
+	if table(again) != table(out) {
+		t.Fatalf("the replay command did not replay the interleaving:\nfirst:\n%s\nreplayed:\n%s", table(out), table(again))
+	}
+}
+
+// table returns the interleaving table of a report.
+func table(out string) string {
+	start := strings.Index(out, "interleaving (")
+	end := strings.Index(out, "history:")
+	if start < 0 || end < start {
+		return ""
+	}
+	return out[start:end]
+}

@@ -1,0 +1,298 @@
+package stress_test
+
+import (
+	"errors"
+	"math/rand/v2"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"pgregory.net/rapid"
+
+	"github.com/interleave-go/interleave/model"
+	"github.com/interleave-go/interleave/sched"
+	"github.com/interleave-go/interleave/stress"
+)
+
+// counter is a small subject for these tests; lost selects the lost-update
+// bug.
+type counter struct {
+	v    sched.Int64
+	lost bool
+}
+
+func (c *counter) run(in model.CounterInput) model.CounterOutput {
+	if in.Op == model.CounterGet {
+		return model.CounterOutput{Value: c.v.Load()}
+	}
+	if c.lost {
+		v := c.v.Load() + in.Delta
+		c.v.Store(v)
+		return model.CounterOutput{Value: v}
+	}
+	return model.CounterOutput{Value: c.v.Add(in.Delta)}
+}
+
+var addOrGet = rapid.OneOf(
+	rapid.Just(model.CounterInput{Op: model.CounterAdd, Delta: 1}),
+	rapid.Just(model.CounterInput{Op: model.CounterGet}),
+)
+
+func counterSpec(lost bool) stress.Spec[*counter, model.CounterInput, model.CounterOutput] {
+	return stress.Spec[*counter, model.CounterInput, model.CounterOutput]{
+		New:   func() *counter { return &counter{lost: lost} },
+		Ops:   addOrGet,
+		Run:   (*counter).run,
+		Model: model.Counter(),
+	}
+}
+
+func artifacts(t *testing.T) stress.Option { return stress.WithArtifacts(t.TempDir()) }
+
+func TestBadConfiguration(t *testing.T) {
+	good := counterSpec(false)
+	noNew, noOps, noRun, noModel := good, good, good, good
+	noNew.New, noOps.Ops, noRun.Run, noModel.Model = nil, nil, nil, nil
+	badModel := good
+	badModel.Model = model.Model[int, model.CounterInput, model.CounterOutput]{}
+	fake := good
+	fake.FakeTime = true
+	for _, tc := range []struct {
+		name string
+		spec stress.Spec[*counter, model.CounterInput, model.CounterOutput]
+		opts []stress.Option
+		want string
+	}{
+		{"no New", noNew, nil, "Spec.New is nil"},
+		{"no operations", noOps, nil, "no operations"},
+		{"no Run", noRun, nil, "Spec.Run is nil"},
+		{"nil model", noModel, nil, "Spec.Model is nil"},
+		{"invalid model", badModel, nil, "Init is nil"},
+		{"zero threads", good, []stress.Option{stress.WithThreads(0)}, "threads must be at least 1"},
+		{"zero ops", good, []stress.Option{stress.WithOps(0)}, "ops per thread must be at least 1"},
+		{"zero checks", good, []stress.Option{stress.WithChecks(0)}, "checks must be at least 1"},
+		{"negative duration", good, []stress.Option{stress.WithDuration(-time.Second)}, "duration must not be negative"},
+		{"controlled fake time", fake, []stress.Option{stress.WithMode(stress.Controlled)}, "controlled mode cannot run a FakeTime spec"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := stress.Run(t, tc.spec, tc.opts...)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want one containing %q", err, tc.want)
+			}
+			if !strings.HasPrefix(err.Error(), "stress: ") {
+				t.Errorf("error %q does not say where it comes from", err)
+			}
+		})
+	}
+}
+
+func TestEnvironmentOverridesOptions(t *testing.T) {
+	t.Setenv("STRESS_THREADS", "zero")
+	_, err := stress.Run(t, counterSpec(false))
+	if err == nil || !strings.Contains(err.Error(), "STRESS_THREADS") {
+		t.Fatalf("error %v, want one naming STRESS_THREADS", err)
+	}
+	t.Setenv("STRESS_THREADS", "0")
+	_, err = stress.Run(t, counterSpec(false), stress.WithThreads(2))
+	if err == nil || !strings.Contains(err.Error(), "threads must be at least 1") {
+		t.Fatalf("STRESS_THREADS=0 did not override WithThreads(2): %v", err)
+	}
+}
+
+func TestCorrectPassesAndRuns(t *testing.T) {
+	for _, mode := range []stress.Mode{stress.Stress, stress.Controlled} {
+		t.Run(mode.String(), func(t *testing.T) {
+			res, err := stress.Run(t, counterSpec(false), stress.WithMode(mode), stress.WithSeed(3), stress.WithChecks(50), stress.WithRuns(20), artifacts(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Failure != nil {
+				t.Fatalf("correct counter failed:\n%s", res.Failure.Report())
+			}
+			if res.Scenarios < 50 || res.Executions < 50 {
+				t.Fatalf("ran %d scenarios and %d executions, want at least 50 of each", res.Scenarios, res.Executions)
+			}
+		})
+	}
+}
+
+// TestLostUpdateMinimal: the shrunk failure is two threads with one
+// increment each and one context switch.
+func TestLostUpdateMinimal(t *testing.T) {
+	res, err := stress.Run(t, counterSpec(true), stress.WithMode(stress.Controlled), stress.WithSeed(5), artifacts(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := res.Failure
+	if f == nil {
+		t.Fatal("lost update not found")
+	}
+	if f.Kind != stress.Violation || f.Threads != 2 || f.Ops != 2 || f.Preemptions != 1 || strings.Count(f.Scenario, "Add(1)") != 2 {
+		t.Fatalf("got %v, %d threads, %d ops, %d switches; want a violation with 2 threads, one Add each, 1 switch:\n%s", f.Kind, f.Threads, f.Ops, f.Preemptions, f.Report())
+	}
+}
+
+// blocker is a subject whose operations misbehave on demand.
+type blocker struct {
+	release chan struct{}
+	m       sched.Mutex
+	inside  atomic.Int32
+}
+
+// overlapped reports whether another operation is running at the same
+// time: never under controlled scheduling here (the operations have no
+// scheduling point inside), often with real goroutines. It makes a bug
+// that only stress mode can see.
+func (b *blocker) overlapped() bool {
+	defer b.inside.Add(-1)
+	if b.inside.Add(1) > 1 {
+		return true
+	}
+	for range 1000 {
+		if b.inside.Load() > 1 {
+			return true
+		}
+		runtime.Gosched()
+	}
+	return false
+}
+
+func blockerSpec(run func(*blocker, model.CounterInput) model.CounterOutput, release chan struct{}) stress.Spec[*blocker, model.CounterInput, model.CounterOutput] {
+	return stress.Spec[*blocker, model.CounterInput, model.CounterOutput]{
+		New:   func() *blocker { return &blocker{release: release} },
+		Ops:   rapid.Just(model.CounterInput{Op: model.CounterGet}),
+		Run:   run,
+		Model: model.Counter(),
+	}
+}
+
+func TestFailureKinds(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	for _, tc := range []struct {
+		name string
+		mode stress.Mode
+		run  func(*blocker, model.CounterInput) model.CounterOutput
+		want stress.Kind
+		says string
+	}{
+		{"panic", stress.Stress, func(b *blocker, _ model.CounterInput) model.CounterOutput {
+			if b.overlapped() {
+				panic("boom")
+			}
+			return model.CounterOutput{}
+		}, stress.Panic, "boom"},
+		{"panic controlled", stress.Controlled, func(b *blocker, _ model.CounterInput) model.CounterOutput {
+			b.m.Lock()
+			panic("boom")
+		}, stress.Panic, "boom"},
+		{"hang", stress.Stress, func(b *blocker, _ model.CounterInput) model.CounterOutput {
+			if b.overlapped() {
+				<-b.release
+			}
+			return model.CounterOutput{}
+		}, stress.Hang, "TestFailureKinds"},
+		{"hang controlled", stress.Controlled, func(b *blocker, _ model.CounterInput) model.CounterOutput {
+			b.m.Lock()
+			<-b.release
+			return model.CounterOutput{}
+		}, stress.Hang, "stuck outside the scheduler's sight"},
+		{"deadlock controlled", stress.Controlled, func(b *blocker, _ model.CounterInput) model.CounterOutput {
+			b.m.Lock() // never unlocked: the other thread waits forever
+			return model.CounterOutput{}
+		}, stress.Deadlock, "waits for mutex m1"},
+		{"leak", stress.Stress, func(b *blocker, _ model.CounterInput) model.CounterOutput {
+			if b.overlapped() {
+				go func() { <-b.release }()
+			}
+			return model.CounterOutput{}
+		}, stress.Leak, "TestFailureKinds"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := stress.Run(t, blockerSpec(tc.run, release), stress.WithMode(tc.mode), stress.WithSeed(1), stress.WithTimeout(300*time.Millisecond), stress.WithChecks(5), stress.WithRuns(5), artifacts(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := res.Failure
+			if f == nil {
+				t.Fatalf("no failure, want a %v", tc.want)
+			}
+			if f.Kind != tc.want || f.Mode != tc.mode || !strings.Contains(f.Report(), tc.says) {
+				t.Fatalf("got a %v in %v mode, want a %v in %v mode saying %q:\n%s", f.Kind, f.Mode, tc.want, tc.mode, tc.says, f.Report())
+			}
+			if !strings.Contains(f.Command, "go test") {
+				t.Errorf("no replay command in %q", f.Command)
+			}
+		})
+	}
+}
+
+func TestFakeTimeDeadlock(t *testing.T) {
+	spec := blockerSpec(func(b *blocker, _ model.CounterInput) model.CounterOutput {
+		select {} // in a bubble, synctest sees this can never end
+	}, nil)
+	spec.FakeTime = true
+	res, err := stress.Run(t, spec, stress.WithMode(stress.Stress), stress.WithChecks(2), stress.WithRuns(1), artifacts(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := res.Failure; f == nil || f.Kind != stress.Deadlock {
+		t.Fatalf("want a deadlock, got %v", f)
+	}
+}
+
+// flaky makes its choices with math/rand, which the scheduler does not
+// see: replaying a schedule does not replay the execution.
+type flaky struct{ a, b sched.Int64 }
+
+func (f *flaky) run(in model.CounterInput) model.CounterOutput {
+	x := &f.a
+	if rand.IntN(2) == 0 {
+		x = &f.b
+	}
+	v := x.Load() + 1
+	x.Store(v)
+	return model.CounterOutput{Value: f.a.Load() + f.b.Load()}
+}
+
+func TestNondeterminismIsReported(t *testing.T) {
+	spec := stress.Spec[*flaky, model.CounterInput, model.CounterOutput]{
+		New:   func() *flaky { return new(flaky) },
+		Ops:   rapid.Just(model.CounterInput{Op: model.CounterAdd, Delta: 1}),
+		Run:   (*flaky).run,
+		Model: model.Counter(),
+	}
+	// The determinism check replays the schedule once; math/rand makes it
+	// diverge half the time or more, so look over a few failures.
+	for seed := uint64(1); seed <= 20; seed++ {
+		res, err := stress.Run(t, spec, stress.WithMode(stress.Controlled), stress.WithSeed(seed), artifacts(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Failure != nil && strings.Contains(res.Failure.Note, "did not reproduce the same events") {
+			return
+		}
+	}
+	t.Fatal("no report said that replaying the schedule diverged")
+}
+
+func TestExhaustFindsFewestSwitches(t *testing.T) {
+	add := model.CounterInput{Op: model.CounterAdd, Delta: 1}
+	sc := stress.Scenario[model.CounterInput]{Threads: [][]model.CounterInput{{add}, {add}}}
+	f, err := stress.Exhaust(t, counterSpec(true), sc, 2, artifacts(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f == nil || f.Preemptions != 1 {
+		t.Fatalf("want a failure with 1 preemption, got %v", f)
+	}
+	f, err = stress.Exhaust(t, counterSpec(false), sc, 2, artifacts(t))
+	if err != nil || f != nil {
+		t.Fatalf("correct counter: failure %v, error %v", f, err)
+	}
+	if _, err := stress.Exhaust(t, counterSpec(false), stress.Scenario[model.CounterInput]{}, 1); !errors.Is(err, err) || err == nil {
+		t.Fatal("an empty scenario must be an error")
+	}
+}

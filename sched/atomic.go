@@ -16,16 +16,16 @@ type Int64 struct {
 
 // Load atomically loads and returns the value.
 func (x *Int64) Load() int64 {
-	if active.Load() != nil {
-		return x.slow(KindLoad, 0, 0)
+	if on.Load() != 0 {
+		return x.slowLoad()
 	}
 	return x.v.Load()
 }
 
 // Store atomically stores v.
 func (x *Int64) Store(v int64) {
-	if active.Load() != nil {
-		x.slow(KindStore, v, 0)
+	if on.Load() != 0 {
+		x.slowStore(v)
 		return
 	}
 	x.v.Store(v)
@@ -33,27 +33,45 @@ func (x *Int64) Store(v int64) {
 
 // Add atomically adds delta and returns the new value.
 func (x *Int64) Add(delta int64) int64 {
-	if active.Load() != nil {
-		return x.slow(KindAdd, delta, 0)
+	if on.Load() != 0 {
+		return x.slowAdd(delta)
 	}
 	return x.v.Add(delta)
 }
 
 // Swap atomically stores v and returns the old value.
 func (x *Int64) Swap(v int64) int64 {
-	if active.Load() != nil {
-		return x.slow(KindSwap, v, 0)
+	if on.Load() != 0 {
+		return x.slowSwap(v)
 	}
 	return x.v.Swap(v)
 }
 
 // CompareAndSwap executes the compare-and-swap operation for x.
 func (x *Int64) CompareAndSwap(old, new int64) bool {
-	if active.Load() != nil {
-		return x.slow(KindCAS, old, new) != 0
+	if on.Load() != 0 {
+		return x.slowCAS(old, new)
 	}
 	return x.v.CompareAndSwap(old, new)
 }
+
+// The slow paths are separate functions, not inlined, so that the fast
+// paths above fit the inliner's budget and cost one load and a branch.
+
+//go:noinline
+func (x *Int64) slowLoad() int64 { return x.slow(KindLoad, 0, 0) }
+
+//go:noinline
+func (x *Int64) slowStore(v int64) { x.slow(KindStore, v, 0) }
+
+//go:noinline
+func (x *Int64) slowAdd(delta int64) int64 { return x.slow(KindAdd, delta, 0) }
+
+//go:noinline
+func (x *Int64) slowSwap(v int64) int64 { return x.slow(KindSwap, v, 0) }
+
+//go:noinline
+func (x *Int64) slowCAS(old, new int64) bool { return x.slow(KindCAS, old, new) != 0 }
 
 func (x *Int64) slow(k Kind, a, b int64) int64 {
 	do := func() (r, old, new int64, ok bool) {
@@ -101,16 +119,16 @@ type Uint64 struct {
 
 // Load atomically loads and returns the value.
 func (x *Uint64) Load() uint64 {
-	if active.Load() != nil {
-		return x.slow(KindLoad, 0, 0)
+	if on.Load() != 0 {
+		return x.slowLoad()
 	}
 	return x.v.Load()
 }
 
 // Store atomically stores v.
 func (x *Uint64) Store(v uint64) {
-	if active.Load() != nil {
-		x.slow(KindStore, v, 0)
+	if on.Load() != 0 {
+		x.slowStore(v)
 		return
 	}
 	x.v.Store(v)
@@ -118,27 +136,45 @@ func (x *Uint64) Store(v uint64) {
 
 // Add atomically adds delta and returns the new value.
 func (x *Uint64) Add(delta uint64) uint64 {
-	if active.Load() != nil {
-		return x.slow(KindAdd, delta, 0)
+	if on.Load() != 0 {
+		return x.slowAdd(delta)
 	}
 	return x.v.Add(delta)
 }
 
 // Swap atomically stores v and returns the old value.
 func (x *Uint64) Swap(v uint64) uint64 {
-	if active.Load() != nil {
-		return x.slow(KindSwap, v, 0)
+	if on.Load() != 0 {
+		return x.slowSwap(v)
 	}
 	return x.v.Swap(v)
 }
 
 // CompareAndSwap executes the compare-and-swap operation for x.
 func (x *Uint64) CompareAndSwap(old, new uint64) bool {
-	if active.Load() != nil {
-		return x.slow(KindCAS, old, new) != 0
+	if on.Load() != 0 {
+		return x.slowCAS(old, new)
 	}
 	return x.v.CompareAndSwap(old, new)
 }
+
+// The slow paths are separate functions, not inlined, so that the fast
+// paths above fit the inliner's budget and cost one load and a branch.
+
+//go:noinline
+func (x *Uint64) slowLoad() uint64 { return x.slow(KindLoad, 0, 0) }
+
+//go:noinline
+func (x *Uint64) slowStore(v uint64) { x.slow(KindStore, v, 0) }
+
+//go:noinline
+func (x *Uint64) slowAdd(delta uint64) uint64 { return x.slow(KindAdd, delta, 0) }
+
+//go:noinline
+func (x *Uint64) slowSwap(v uint64) uint64 { return x.slow(KindSwap, v, 0) }
+
+//go:noinline
+func (x *Uint64) slowCAS(old, new uint64) bool { return x.slow(KindCAS, old, new) != 0 }
 
 func (x *Uint64) slow(k Kind, a, b uint64) uint64 {
 	do := func() (r, old, new uint64, ok bool) {
@@ -187,17 +223,16 @@ type Pointer[T any] struct {
 
 // Load atomically loads and returns the value.
 func (x *Pointer[T]) Load() *T {
-	if active.Load() != nil {
-		r, _ := x.slow(KindLoad, nil, nil)
-		return r
+	if on.Load() != 0 {
+		return x.slowLoad()
 	}
 	return x.v.Load()
 }
 
 // Store atomically stores v.
 func (x *Pointer[T]) Store(v *T) {
-	if active.Load() != nil {
-		x.slow(KindStore, v, nil)
+	if on.Load() != 0 {
+		x.slowStore(v)
 		return
 	}
 	x.v.Store(v)
@@ -205,20 +240,39 @@ func (x *Pointer[T]) Store(v *T) {
 
 // Swap atomically stores v and returns the old value.
 func (x *Pointer[T]) Swap(v *T) *T {
-	if active.Load() != nil {
-		r, _ := x.slow(KindSwap, v, nil)
-		return r
+	if on.Load() != 0 {
+		return x.slowSwap(v)
 	}
 	return x.v.Swap(v)
 }
 
 // CompareAndSwap executes the compare-and-swap operation for x.
 func (x *Pointer[T]) CompareAndSwap(old, new *T) bool {
-	if active.Load() != nil {
-		_, ok := x.slow(KindCAS, old, new)
-		return ok
+	if on.Load() != 0 {
+		return x.slowCAS(old, new)
 	}
 	return x.v.CompareAndSwap(old, new)
+}
+
+//go:noinline
+func (x *Pointer[T]) slowLoad() *T {
+	r, _ := x.slow(KindLoad, nil, nil)
+	return r
+}
+
+//go:noinline
+func (x *Pointer[T]) slowStore(v *T) { x.slow(KindStore, v, nil) }
+
+//go:noinline
+func (x *Pointer[T]) slowSwap(v *T) *T {
+	r, _ := x.slow(KindSwap, v, nil)
+	return r
+}
+
+//go:noinline
+func (x *Pointer[T]) slowCAS(old, new *T) bool {
+	_, ok := x.slow(KindCAS, old, new)
+	return ok
 }
 
 func (x *Pointer[T]) slow(k Kind, a, b *T) (*T, bool) {

@@ -56,7 +56,7 @@ type Event struct {
 	// have gone on.
 	Switch, Preempt bool
 
-	pcs      [2]uintptr
+	pcs      [6]uintptr
 	describe func() string
 }
 

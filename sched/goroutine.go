@@ -3,6 +3,7 @@ package sched
 import (
 	"fmt"
 	"runtime"
+	"sync"
 )
 
 // Go starts f in a new goroutine. In a controlled run the goroutine is
@@ -88,11 +89,13 @@ func EndOp(describe func() string) {
 func Perturb(seed uint64, permille int) (stop func()) {
 	runMu.Lock()
 	s := &scheduler{perturb: true, seed: seed, permil: uint64(max(permille, 0))}
-	active.Store(s)
+	activate(s)
+	var once sync.Once
 	return func() {
-		if active.CompareAndSwap(s, nil) {
+		once.Do(func() {
+			activate(nil)
 			runMu.Unlock()
-		}
+		})
 	}
 }
 

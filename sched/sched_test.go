@@ -156,3 +156,17 @@ func TestPhasesRunInOrder(t *testing.T) {
 		t.Fatalf("outcome %v seen %v, want completed [12]", e.Outcome, seen)
 	}
 }
+
+func TestSitesNameTheCaller(t *testing.T) {
+	c := new(lostUpdate)
+	e := sched.Run(sched.Config{Sites: true}, []func(){c.inc})
+	for _, ev := range e.Events {
+		if site := ev.Site(); !strings.HasPrefix(site, "sched_test.(*lostUpdate).inc:") {
+			t.Errorf("%s at %q, want sched_test.(*lostUpdate).inc:<line>", ev.Action(), site)
+		}
+	}
+	e = sched.Run(sched.Config{}, []func(){c.inc})
+	if site := e.Events[0].Site(); site != "" {
+		t.Errorf("site %q recorded without Config.Sites", site)
+	}
+}

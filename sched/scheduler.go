@@ -11,9 +11,25 @@ import (
 	"unsafe"
 )
 
-// active is the controlled run or perturbation in progress, or nil. The
-// fast path of every primitive is one load of it.
+// active is the controlled run or perturbation in progress, or nil.
 var active atomic.Pointer[scheduler]
+
+// on is 1 while active is set. The fast path of every atomic primitive is
+// one load of it: the inliner charges less for it than for active.Load,
+// which keeps the primitives inlinable. The slow paths read active, and
+// pass through when it is nil.
+var on atomic.Uint32
+
+// activate sets or clears the scheduler in progress.
+func activate(s *scheduler) {
+	if s == nil {
+		on.Store(0)
+		active.Store(nil)
+		return
+	}
+	active.Store(s)
+	on.Store(1)
+}
 
 // runMu serializes controlled runs and perturbation sessions.
 var runMu sync.Mutex
@@ -172,8 +188,8 @@ func Run(cfg Config, phases ...[]func()) *Execution {
 	if s.strategy == nil {
 		s.strategy = Replay(nil)
 	}
-	active.Store(s)
-	defer active.Store(nil)
+	activate(s)
+	defer activate(nil)
 
 	s.mu.Lock()
 	s.startNextPhase()
@@ -458,8 +474,8 @@ func (s *scheduler) abandon(t *thread) *thread {
 // processor.
 func (s *scheduler) record(t *thread, e Event) {
 	if s.cfg.Sites && e.Kind != KindCall && e.Kind != KindReturn {
-		// The primitive's method (unless inlined) and its caller: enough
-		// to find the first frame outside this package.
+		// Enough frames to get past this package's own (the primitive's
+		// method, unless inlined, and its slow path) to the caller.
 		runtime.Callers(3, e.pcs[:])
 	}
 	s.mu.Lock()

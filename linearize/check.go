@@ -40,8 +40,9 @@ const DefaultTimeout = 10 * time.Second
 
 // Options configures Check. The zero value is usable.
 type Options struct {
-	// Timeout bounds the time porcupine may spend; zero means
-	// DefaultTimeout. There is no unlimited setting.
+	// Timeout bounds the time porcupine may spend; zero or negative means
+	// DefaultTimeout. There is no unlimited setting. The visualization of
+	// an Illegal history is computed again with the same budget.
 	Timeout time.Duration
 	// VisualizeDir, if set, is where Check writes porcupine's HTML
 	// visualization of an Illegal history.
@@ -127,6 +128,7 @@ func writeVisualization(model porcupine.Model, info porcupine.LinearizationInfo,
 		err = cerr
 	}
 	if err != nil {
+		_ = os.Remove(f.Name())
 		return "", fmt.Errorf("linearize: visualization: %w", err)
 	}
 	path, err := filepath.Abs(f.Name())

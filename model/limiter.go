@@ -108,10 +108,25 @@ func (b bucket) take(s LimiterState, in LimiterInput, maxWait time.Duration) (Li
 
 const forever = time.Duration(math.MaxInt64)
 
+// addSat adds durations, stopping at forever instead of wrapping around
+// (a Wait that can never be admitted waits forever).
+func addSat(ds ...time.Duration) time.Duration {
+	var sum time.Duration
+	for _, d := range ds {
+		if d > 0 && sum > forever-d {
+			return forever
+		}
+		sum += d
+	}
+	return sum
+}
+
 // Limiter specifies a token bucket that holds at most burst tokens, refills
 // at perSecond tokens per second and starts full: the semantics of
 // golang.org/x/time/rate's Limiter, with the same floating-point steps, so
-// a correct wrapper of it matches this model exactly.
+// a correct wrapper of it matches this model exactly, for any finite rate
+// (rate.Inf, which admits everything regardless of burst, is not
+// modelled).
 //
 // Allow must succeed exactly when the tokens are there. Wait may be
 // admitted later than the bucket allows (that is a throughput question:
@@ -201,6 +216,7 @@ func LimiterBound(perSecond float64, burst int, calls []LimiterInput) time.Durat
 	for i := 0; i < len(sorted); {
 		j := i
 		var latest, work time.Duration
+		waits := false
 		for ; j < len(sorted) && sorted[j].At == sorted[i].At; j++ {
 			in := sorted[j]
 			next, d, ok := b.take(s, in, forever)
@@ -209,10 +225,13 @@ func LimiterBound(perSecond float64, burst int, calls []LimiterInput) time.Durat
 			}
 			s = next
 			if in.Op == LimiterWait {
+				waits = true
 				latest, work = max(latest, d), max(work, in.Work)
 			}
 		}
-		bound = max(bound, sorted[i].At+latest+work)
+		if waits {
+			bound = max(bound, addSat(sorted[i].At, latest, work))
+		}
 		i = j
 	}
 	return bound

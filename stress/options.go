@@ -68,8 +68,10 @@ func WithStrategy(s Strategy) Option { return optionFunc(func(c *config) { c.str
 // WithDepth sets PCT's bug depth (-stress.depth).
 func WithDepth(d int) Option { return optionFunc(func(c *config) { c.depth = d }) }
 
-// WithChecks sets how many scenarios are tried (-stress.checks); in
-// controlled mode each scenario gets one schedule.
+// WithChecks sets how many scenarios are tried (-stress.checks). In
+// stress mode each runs many times (WithRuns); the default is 200. In
+// controlled mode each gets one schedule; the default is 5000, since a
+// controlled execution takes some 30 microseconds.
 func WithChecks(n int) Option { return optionFunc(func(c *config) { c.checks = n }) }
 
 // WithDuration keeps trying batches of scenarios until d has passed
@@ -136,7 +138,7 @@ func defaults() config {
 		mode:      Auto,
 		strategy:  PCT,
 		depth:     3,
-		checks:    200,
+		checks:    -1, // the mode's default
 		threads:   3,
 		ops:       4,
 		init:      2,
@@ -248,7 +250,7 @@ func (c config) validate() error {
 		return fmt.Errorf("stress: ops per thread must be at least 1, got %d", c.ops)
 	case c.init < 0 || c.post < 0:
 		return fmt.Errorf("stress: init and post must not be negative, got %d and %d", c.init, c.post)
-	case c.checks < 1:
+	case c.checks != -1 && c.checks < 1:
 		return fmt.Errorf("stress: checks must be at least 1, got %d", c.checks)
 	case c.runs < 1:
 		return fmt.Errorf("stress: runs must be at least 1, got %d", c.runs)

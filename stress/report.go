@@ -181,6 +181,9 @@ func safeName(s string) string {
 func (r *runner[T, I, O]) command(f *found[I], stem string, out *Failure) string {
 	pkg := packagePath()
 	run := runPattern(r.t.Name())
+	if r.fuzzing {
+		return fmt.Sprintf("go test %s -run '%s' (with the input file the fuzzer saved in testdata/fuzz; go test prints its name)", pkg, run)
+	}
 	if r.cfg.replay != "" {
 		out.ReplayFile = r.cfg.replay
 	} else if f.draws != nil {

@@ -119,6 +119,7 @@ type runner[T, I, O any] struct {
 	began      time.Time
 	poisoned   bool // a hang left goroutines behind: stop searching
 	keepFirst  bool // do not let rapid shrink: stop at the first failure
+	fuzzing    bool // a fuzz target: the fuzzer saves and replays inputs
 	first      *found[I]
 	last       *found[I]
 	cache      map[string]outcome
@@ -242,8 +243,12 @@ func serial() (restore func()) {
 // returned: it may have left a goroutine behind that no search can
 // reclaim.
 func (r *runner[T, I, O]) instrumented() (bool, *found[I]) {
-	in := r.spec.Ops.Example(int(r.cfg.seed & 0x7fffffff))
-	sc := Scenario[I]{Threads: [][]I{{in}, {in}}}
+	// A few operations per thread: one kind of operation may not touch
+	// the instrumented state (a sleep, say).
+	sc := Scenario[I]{Threads: make([][]I, 2)}
+	for i := range 8 {
+		sc.Threads[i%2] = append(sc.Threads[i%2], r.spec.Ops.Example(int(r.cfg.seed&0xffffff)+i))
+	}
 	o := r.controlledOnce(sc, nil)
 	r.executions++
 	r.total++
@@ -282,7 +287,7 @@ func (r *runner[T, I, O]) search(mode Mode, b bounds) *found[I] {
 	}
 	for batch := uint64(0); ; batch++ {
 		seed := r.cfg.seed + batch*0x9e3779b97f4a7c15
-		draws, log, err := rapidCheck(r.cfg.checks, seed, r.cfg.shrink.String(), prop)
+		draws, log, err := rapidCheck(r.checks(mode), seed, r.cfg.shrink.String(), prop)
 		r.logf("%s mode, batch %d (rapid seed %d): %d executions so far", mode, batch, seed, r.executions)
 		if log != "" {
 			r.logf("%s", strings.TrimSpace(log))
@@ -298,6 +303,17 @@ func (r *runner[T, I, O]) search(mode Mode, b bounds) *found[I] {
 			return nil
 		}
 	}
+}
+
+// checks returns the number of scenarios per batch in mode.
+func (r *runner[T, I, O]) checks(mode Mode) int {
+	switch {
+	case r.cfg.checks > 0:
+		return r.cfg.checks
+	case mode == Controlled:
+		return 5000
+	}
+	return 200
 }
 
 // runScenario runs one scenario: in stress mode up to cfg.runs times,

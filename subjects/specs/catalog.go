@@ -34,6 +34,9 @@ type Entry struct {
 	// Run runs the variant's spec with opts; in controlled mode it uses
 	// the controlled spec.
 	Run func(t testing.TB, mode stress.Mode, opts ...stress.Option) (stress.Result, error)
+	// Fuzz returns a fuzz target body for the variant (stress.Fuzz), on
+	// the controlled spec when the variant is Controlled.
+	Fuzz func(opts ...stress.Option) func(*testing.T, []byte)
 }
 
 // Name is "subject/variant".
@@ -41,6 +44,15 @@ func (e Entry) Name() string { return e.Subject + "/" + e.Variant }
 
 // Mutant reports whether the entry is a mutant.
 func (e Entry) Mutant() bool { return e.Want != 0 }
+
+func fuzzer[T, I, O any](stressSpec, controlledSpec stress.Spec[T, I, O], controlled bool) func(...stress.Option) func(*testing.T, []byte) {
+	return func(opts ...stress.Option) func(*testing.T, []byte) {
+		if controlled {
+			return stress.Fuzz(controlledSpec, append([]stress.Option{stress.WithMode(stress.Controlled)}, opts...)...)
+		}
+		return stress.Fuzz(stressSpec, opts...)
+	}
+}
 
 func runner[T, I, O any](stressSpec, controlledSpec stress.Spec[T, I, O]) func(testing.TB, stress.Mode, ...stress.Option) (stress.Result, error) {
 	return func(t testing.TB, mode stress.Mode, opts ...stress.Option) (stress.Result, error) {
@@ -67,12 +79,12 @@ func Catalog() []Entry {
 			want = stress.Violation
 		}
 		s := Counter(v)
-		out = append(out, Entry{Subject: "counter", Variant: v.Name, Bug: v.Bug, Want: want, Controlled: true, Run: runner(s, s)})
+		out = append(out, Entry{Subject: "counter", Variant: v.Name, Bug: v.Bug, Want: want, Controlled: true, Run: runner(s, s), Fuzz: fuzzer(s, s, true)})
 	}
 	stackWant := map[string]stress.Kind{"SeparateLen": stress.Violation, "PointerField": stress.Panic, "ABA": stress.Violation}
 	for _, v := range stack.Variants {
 		s := Stack(v)
-		e := Entry{Subject: "stack", Variant: v.Name, Bug: v.Bug, Want: stackWant[v.Name], Controlled: true, Preemptive: v.Preemptive, Run: runner(s, s)}
+		e := Entry{Subject: "stack", Variant: v.Name, Bug: v.Bug, Want: stackWant[v.Name], Controlled: true, Preemptive: v.Preemptive, Run: runner(s, s), Fuzz: fuzzer(s, s, true)}
 		if v.Preemptive {
 			// About one execution in 5000 shows ABA with real
 			// goroutines; 200000 make a miss vanishingly unlikely.
@@ -82,13 +94,14 @@ func Catalog() []Entry {
 	}
 	limiterWant := map[string]stress.Kind{"MutexAcrossWait": stress.Property, "CheckThenAct": stress.Violation}
 	for _, v := range limiter.Variants {
+		controlled := v.Name == "CheckThenAct"
 		out = append(out, Entry{Subject: "limiter", Variant: v.Name, Bug: v.Bug, Want: limiterWant[v.Name],
-			Controlled: v.Name == "CheckThenAct", Run: runner(Limiter(v), LimiterClock(v)), Stress: fakeTimeRuns})
+			Controlled: controlled, Run: runner(Limiter(v), LimiterClock(v)), Fuzz: fuzzer(Limiter(v), LimiterClock(v), controlled), Stress: fakeTimeRuns})
 	}
 	poolWant := map[string]stress.Kind{"DropOnCancel": stress.Violation, "LeakyWorkers": stress.Leak}
 	for _, v := range pool.Variants {
 		s := Pool(v)
-		out = append(out, Entry{Subject: "pool", Variant: v.Name, Bug: v.Bug, Want: poolWant[v.Name], Run: runner(s, s), Stress: fakeTimeRuns})
+		out = append(out, Entry{Subject: "pool", Variant: v.Name, Bug: v.Bug, Want: poolWant[v.Name], Run: runner(s, s), Fuzz: fuzzer(s, s, false), Stress: fakeTimeRuns})
 	}
 	return out
 }

@@ -1,0 +1,213 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/interleave-go/interleave/subjects/specs"
+)
+
+const specsPkg = "github.com/interleave-go/interleave/subjects/specs"
+
+// checkNames reports subjects or variants that the catalog does not have.
+func checkNames(subjects, variants []string) error {
+	var knownS, knownV []string
+	for _, e := range specs.Catalog() {
+		if !slices.Contains(knownS, e.Subject) {
+			knownS = append(knownS, e.Subject)
+		}
+		knownV = append(knownV, e.Variant)
+	}
+	for _, s := range subjects {
+		if !slices.Contains(knownS, s) {
+			return fmt.Errorf("unknown subject %q (have %s)", s, strings.Join(knownS, ", "))
+		}
+	}
+	for _, v := range variants {
+		if !slices.Contains(knownV, v) {
+			return fmt.Errorf("unknown variant %q (have %s)", v, strings.Join(knownV, ", "))
+		}
+	}
+	return nil
+}
+
+// task is one entry in one mode.
+type task struct {
+	entry specs.Entry
+	mode  string
+}
+
+func tasks(o options) []task {
+	var out []task
+	for _, e := range specs.Catalog() {
+		if len(o.subjects) > 0 && !slices.Contains(o.subjects, e.Subject) ||
+			len(o.variants) > 0 && !slices.Contains(o.variants, e.Variant) {
+			continue
+		}
+		for _, m := range o.modes {
+			if m == "controlled" && !e.Controlled {
+				continue
+			}
+			out = append(out, task{e, m})
+		}
+	}
+	return out
+}
+
+// shardSeed is the seed shard i searches from: each shard gets its own
+// range of 2^32 seeds above the base.
+func shardSeed(o options) uint64 { return o.seed + uint64(o.shard)<<32 }
+
+// runAll builds the job binary and runs every task in a child process,
+// reporting progress on w.
+func runAll(ctx context.Context, o options, w io.Writer) ([]specs.JobResult, error) {
+	todo := tasks(o)
+	if len(todo) == 0 {
+		return nil, fmt.Errorf("no variant matches -subjects and -variants in mode %s", strings.Join(o.modes, ", "))
+	}
+	artifacts, err := filepath.Abs(filepath.Join(o.out, "artifacts"))
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(artifacts, 0o755); err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp("", "interleave-job-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+
+	fmt.Fprintf(w, "building the job binary%s...\n", map[bool]string{true: " (with -race)"}[o.race])
+	bin := filepath.Join(tmp, "job.test")
+	args := []string{"test", "-c", "-o", bin}
+	if o.race {
+		args = append(args, "-race")
+	}
+	build := exec.CommandContext(ctx, "go", append(args, specsPkg)...)
+	build.Stdout, build.Stderr = w, w
+	if err := build.Run(); err != nil {
+		return nil, fmt.Errorf("building %s: %w", specsPkg, err)
+	}
+	dir, err := exec.CommandContext(ctx, "go", "list", "-f", "{{.Dir}}", specsPkg).Output()
+	if err != nil {
+		return nil, fmt.Errorf("locating %s: %w", specsPkg, err)
+	}
+
+	var rows []specs.JobResult
+	start := time.Now()
+	for i, t := range todo {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		fmt.Fprintf(w, "[%2d/%d] %-8s %-16s %-10s ", i+1, len(todo), t.entry.Subject, t.entry.Variant, t.mode)
+		job := specs.Job{Entries: []string{t.entry.Name()}, Mode: t.mode, Checks: o.checks, Duration: o.duration, Seed: shardSeed(o), Artifacts: artifacts}
+		res, err := runChild(ctx, bin, strings.TrimSpace(string(dir)), job)
+		if err != nil {
+			res = specs.JobResult{Subject: t.entry.Subject, Variant: t.entry.Variant, Mode: t.mode, Bug: t.entry.Bug, Verdict: "error: " + err.Error(), Seed: job.Seed}
+		}
+		res.Expected = expected(t.entry, o)
+		res.OK = res.Verdict == res.Expected
+		fmt.Fprintf(w, "%s in %.1fs%s\n", describe(res), res.Seconds, map[bool]string{false: "  UNEXPECTED"}[res.OK])
+		rows = append(rows, res)
+	}
+	fmt.Fprintf(w, "done in %v\n\n", time.Since(start).Round(100*time.Millisecond))
+	return rows, nil
+}
+
+func expected(e specs.Entry, o options) string {
+	if o.expectPass || !e.Mutant() {
+		return "pass"
+	}
+	return e.Want.String()
+}
+
+// describe says what a result showed, for progress lines.
+func describe(r specs.JobResult) string {
+	switch {
+	case r.Verdict == "pass":
+		return fmt.Sprintf("pass (%d executions)", r.Executions)
+	case strings.HasPrefix(r.Verdict, "error"):
+		return r.Verdict
+	}
+	return fmt.Sprintf("caught: %s (%s)", r.Verdict, size(r))
+}
+
+// size describes a minimal counterexample.
+func size(r specs.JobResult) string {
+	s := count(r.Threads, "thread") + ", " + count(r.Ops, "op")
+	if r.ShownMode == "controlled" {
+		s += ", " + count(r.Switches, "switch")
+	}
+	return s
+}
+
+func count(n int, what string) string {
+	switch {
+	case n == 1:
+		return "1 " + what
+	case strings.HasSuffix(what, "ch"):
+		return fmt.Sprintf("%d %ses", n, what)
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// runChild runs one job in a child process and reads its result line.
+func runChild(ctx context.Context, bin, dir string, job specs.Job) (specs.JobResult, error) {
+	data, err := json.Marshal(job)
+	if err != nil {
+		return specs.JobResult{}, err
+	}
+	timeout := 10*time.Minute + 2*job.Duration
+	cctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	cmd := exec.CommandContext(cctx, bin, "-test.run=^TestJob$", "-test.v", "-test.count=1", "-test.timeout="+timeout.String())
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), specs.JobEnv+"="+string(data))
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return specs.JobResult{}, err
+	}
+	var tail strings.Builder
+	cmd.Stderr = &tail
+	if err := cmd.Start(); err != nil {
+		return specs.JobResult{}, err
+	}
+	var res *specs.JobResult
+	sc := bufio.NewScanner(out)
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if rest, ok := strings.CutPrefix(line, specs.ResultPrefix); ok {
+			var r specs.JobResult
+			if err := json.Unmarshal([]byte(rest), &r); err != nil {
+				return specs.JobResult{}, fmt.Errorf("reading the child's result: %w", err)
+			}
+			res = &r
+		} else if tail.Len() < 1<<16 {
+			tail.WriteString(line + "\n")
+		}
+	}
+	werr := cmd.Wait()
+	if res == nil {
+		return specs.JobResult{}, fmt.Errorf("the child gave no result (%v):\n%s", werr, lastLines(tail.String(), 30))
+	}
+	return *res, nil
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}

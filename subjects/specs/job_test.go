@@ -1,0 +1,58 @@
+package specs_test
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"slices"
+	"testing"
+
+	"github.com/interleave-go/interleave/stress"
+	"github.com/interleave-go/interleave/subjects/specs"
+)
+
+// TestJob runs the job cmd/interleave hands it in INTERLEAVE_JOB, one
+// subtest per entry and mode, printing each result as a line of JSON. On
+// its own it only runs to replay a failure it reported
+// (-stress.replay=...); otherwise it is skipped, the subjects' own tests
+// covering the same ground.
+func TestJob(t *testing.T) {
+	job, ok, err := specs.ReadJob()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ok {
+		if f := flag.Lookup("stress.replay"); (f == nil || f.Value.String() == "") && os.Getenv("STRESS_REPLAY") == "" {
+			t.Skip("run by cmd/interleave")
+		}
+		// Replaying: every entry and mode is there to be selected by -run.
+		job = specs.Job{Mode: "both"}
+	}
+	modes := []string{job.Mode}
+	if job.Mode == "both" {
+		modes = []string{"controlled", "stress"}
+	}
+	for _, e := range specs.Catalog() {
+		if len(job.Entries) > 0 && !slices.Contains(job.Entries, e.Name()) {
+			continue
+		}
+		for _, m := range modes {
+			mode, err := specs.ParseMode(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if mode == stress.Controlled && !e.Controlled {
+				continue
+			}
+			t.Run(e.Name()+"/"+m, func(t *testing.T) {
+				res := specs.RunJob(t, e, mode, job)
+				line, err := json.Marshal(res)
+				if err != nil {
+					t.Fatal(err)
+				}
+				fmt.Println(specs.ResultPrefix + string(line))
+			})
+		}
+	}
+}

@@ -74,39 +74,7 @@ func (x *Int64) slowSwap(v int64) int64 { return x.slow(KindSwap, v, 0) }
 func (x *Int64) slowCAS(old, new int64) bool { return x.slow(KindCAS, old, new) != 0 }
 
 func (x *Int64) slow(k Kind, a, b int64) int64 {
-	do := func() (r, old, new int64, ok bool) {
-		switch k {
-		case KindLoad:
-			r = x.v.Load()
-			return r, r, r, true
-		case KindStore:
-			return 0, x.v.Swap(a), a, true
-		case KindAdd:
-			r = x.v.Add(a)
-			return r, r - a, r, true
-		case KindSwap:
-			r = x.v.Swap(a)
-			return r, r, a, true
-		}
-		if x.v.CompareAndSwap(a, b) {
-			return 1, a, b, true
-		}
-		return 0, x.v.Load(), a, false
-	}
-	s := active.Load()
-	if s == nil || s.perturb {
-		if s != nil {
-			s.maybeYield()
-		}
-		r, _, _, _ := do()
-		return r
-	}
-	t := s.point()
-	r, old, new, ok := do()
-	if t != nil {
-		s.record(t, Event{Kind: k, Var: s.varOf(unsafe.Pointer(x)), Old: strconv.FormatInt(old, 10), New: strconv.FormatInt(new, 10), OK: ok})
-	}
-	return r
+	return slowWord(unsafe.Pointer(x), &x.v, k, a, b, func(v int64) string { return strconv.FormatInt(v, 10) })
 }
 
 // Uint64 is an atomic uint64 whose operations are scheduling points in a
@@ -177,39 +145,7 @@ func (x *Uint64) slowSwap(v uint64) uint64 { return x.slow(KindSwap, v, 0) }
 func (x *Uint64) slowCAS(old, new uint64) bool { return x.slow(KindCAS, old, new) != 0 }
 
 func (x *Uint64) slow(k Kind, a, b uint64) uint64 {
-	do := func() (r, old, new uint64, ok bool) {
-		switch k {
-		case KindLoad:
-			r = x.v.Load()
-			return r, r, r, true
-		case KindStore:
-			return 0, x.v.Swap(a), a, true
-		case KindAdd:
-			r = x.v.Add(a)
-			return r, r - a, r, true
-		case KindSwap:
-			r = x.v.Swap(a)
-			return r, r, a, true
-		}
-		if x.v.CompareAndSwap(a, b) {
-			return 1, a, b, true
-		}
-		return 0, x.v.Load(), a, false
-	}
-	s := active.Load()
-	if s == nil || s.perturb {
-		if s != nil {
-			s.maybeYield()
-		}
-		r, _, _, _ := do()
-		return r
-	}
-	t := s.point()
-	r, old, new, ok := do()
-	if t != nil {
-		s.record(t, Event{Kind: k, Var: s.varOf(unsafe.Pointer(x)), Old: strconv.FormatUint(old, 10), New: strconv.FormatUint(new, 10), OK: ok})
-	}
-	return r
+	return slowWord(unsafe.Pointer(x), &x.v, k, a, b, func(v uint64) string { return strconv.FormatUint(v, 10) })
 }
 
 // Pointer is an atomic pointer to T whose operations are scheduling points
@@ -306,6 +242,54 @@ func (x *Pointer[T]) slow(k Kind, a, b *T) (*T, bool) {
 		s.record(t, Event{Kind: k, Var: s.varOf(unsafe.Pointer(x)), Old: s.ptrName(unsafe.Pointer(old)), New: s.ptrName(unsafe.Pointer(new)), OK: ok})
 	}
 	return r, ok
+}
+
+// word is what the slow path needs of atomic.Int64 and atomic.Uint64.
+type word[T int64 | uint64] interface {
+	Load() T
+	Swap(T) T
+	Add(T) T
+	CompareAndSwap(old, new T) bool
+}
+
+// slowWord performs operation k on an atomic integer outside the fast
+// path: under stress perturbation it may yield first; in a controlled run
+// it is a scheduling point and is recorded with its old and new values.
+// For a CAS it returns 1 when the swap happened.
+func slowWord[T int64 | uint64](addr unsafe.Pointer, w word[T], k Kind, a, b T, format func(T) string) T {
+	do := func() (r, old, new T, ok bool) {
+		switch k {
+		case KindLoad:
+			r = w.Load()
+			return r, r, r, true
+		case KindStore:
+			return 0, w.Swap(a), a, true
+		case KindAdd:
+			r = w.Add(a)
+			return r, r - a, r, true
+		case KindSwap:
+			r = w.Swap(a)
+			return r, r, a, true
+		}
+		if w.CompareAndSwap(a, b) {
+			return 1, a, b, true
+		}
+		return 0, w.Load(), a, false
+	}
+	s := active.Load()
+	if s == nil || s.perturb {
+		if s != nil {
+			s.maybeYield()
+		}
+		r, _, _, _ := do()
+		return r
+	}
+	t := s.point()
+	r, old, new, ok := do()
+	if t != nil {
+		s.record(t, Event{Kind: k, Var: s.varOf(addr), Old: format(old), New: format(new), OK: ok})
+	}
+	return r
 }
 
 // noCopy makes go vet's copylocks check flag copies.

@@ -46,21 +46,10 @@ func (h *LimiterHarness) now() time.Duration {
 func Limiter(v limiter.Variant) stress.Spec[*LimiterHarness, model.LimiterInput, model.LimiterOutput] {
 	return stress.Spec[*LimiterHarness, model.LimiterInput, model.LimiterOutput]{
 		New: func() *LimiterHarness { return &LimiterHarness{L: v.New(LimiterRate, LimiterBurst)} },
-		Ops: rapid.OneOf(
-			rapid.Custom(func(t *rapid.T) model.LimiterInput {
-				return model.LimiterInput{Op: model.LimiterAllow, N: rapid.IntRange(1, 2).Draw(t, "n")}
-			}),
-			rapid.Custom(func(t *rapid.T) model.LimiterInput {
-				return model.LimiterInput{Op: model.LimiterWait, N: 1, Work: quarter * time.Duration(rapid.IntRange(0, 2).Draw(t, "work"))}
-			}),
-			rapid.Custom(func(t *rapid.T) model.LimiterInput {
-				return model.LimiterInput{Op: model.LimiterSleep, D: quarter * time.Duration(rapid.IntRange(1, 2).Draw(t, "quarters"))}
-			}),
-		),
-		Stamp: func(h *LimiterHarness, in model.LimiterInput) model.LimiterInput {
-			in.At = h.now()
-			return in
-		},
+		Ops: rapid.OneOf(allowOp, rapid.Custom(func(t *rapid.T) model.LimiterInput {
+			return model.LimiterInput{Op: model.LimiterWait, N: 1, Work: quarter * time.Duration(rapid.IntRange(0, 2).Draw(t, "work"))}
+		}), sleepOp),
+		Stamp:    stampLimiter,
 		Run:      runLimiter,
 		Model:    model.Limiter(LimiterRate, LimiterBurst),
 		Check:    limiterThroughput,
@@ -77,21 +66,26 @@ func LimiterClock(v limiter.Variant) stress.Spec[*LimiterHarness, model.LimiterI
 		New: func() *LimiterHarness {
 			return &LimiterHarness{L: v.New(LimiterRate, LimiterBurst), virtual: new(atomic.Int64)}
 		},
-		Ops: rapid.OneOf(
-			rapid.Custom(func(t *rapid.T) model.LimiterInput {
-				return model.LimiterInput{Op: model.LimiterAllow, N: rapid.IntRange(1, 2).Draw(t, "n")}
-			}),
-			rapid.Custom(func(t *rapid.T) model.LimiterInput {
-				return model.LimiterInput{Op: model.LimiterSleep, D: quarter * time.Duration(rapid.IntRange(1, 2).Draw(t, "quarters"))}
-			}),
-		),
-		Stamp: func(h *LimiterHarness, in model.LimiterInput) model.LimiterInput {
-			in.At = h.now()
-			return in
-		},
+		Ops:   rapid.OneOf(allowOp, sleepOp),
+		Stamp: stampLimiter,
 		Run:   runLimiter,
 		Model: model.Limiter(LimiterRate, LimiterBurst),
 	}
+}
+
+var (
+	allowOp = rapid.Custom(func(t *rapid.T) model.LimiterInput {
+		return model.LimiterInput{Op: model.LimiterAllow, N: rapid.IntRange(1, 2).Draw(t, "n")}
+	})
+	sleepOp = rapid.Custom(func(t *rapid.T) model.LimiterInput {
+		return model.LimiterInput{Op: model.LimiterSleep, D: quarter * time.Duration(rapid.IntRange(1, 2).Draw(t, "quarters"))}
+	})
+)
+
+// stampLimiter fills in the virtual time of the call.
+func stampLimiter(h *LimiterHarness, in model.LimiterInput) model.LimiterInput {
+	in.At = h.now()
+	return in
 }
 
 func runLimiter(h *LimiterHarness, in model.LimiterInput) model.LimiterOutput {

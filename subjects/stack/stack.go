@@ -86,31 +86,10 @@ type SeparateLen struct {
 }
 
 // Push puts v on top, then counts it.
-func (s *SeparateLen) Push(v int) {
-	n := &node{value: v}
-	for {
-		old := s.head.Load()
-		n.next = old
-		if s.head.CompareAndSwap(old, n) {
-			s.len.Add(1)
-			return
-		}
-	}
-}
+func (s *SeparateLen) Push(v int) { pushCounted(&s.head, &s.len, v) }
 
 // Pop takes the top value, then uncounts it.
-func (s *SeparateLen) Pop() (int, bool) {
-	for {
-		old := s.head.Load()
-		if old == nil {
-			return 0, false
-		}
-		if s.head.CompareAndSwap(old, old.next) {
-			s.len.Add(-1)
-			return old.value, true
-		}
-	}
-}
+func (s *SeparateLen) Pop() (int, bool) { return popCounted(&s.head, &s.len) }
 
 // Len returns the counter, which lags the stack.
 func (s *SeparateLen) Len() int { return int(s.len.Load()) }
@@ -124,34 +103,40 @@ type PointerField struct {
 }
 
 // Push dereferences the nil head field of a zero value.
-func (s *PointerField) Push(v int) {
-	n := &node{value: v}
+func (s *PointerField) Push(v int) { pushCounted(s.head, &s.len, v) }
+
+// Pop dereferences the nil head field of a zero value.
+func (s *PointerField) Pop() (int, bool) { return popCounted(s.head, &s.len) }
+
+// Len returns the counter.
+func (s *PointerField) Len() int { return int(s.len.Load()) }
+
+// pushCounted is the article's Push: swap the head in, then count.
+func pushCounted(head *sched.Pointer[node], n *sched.Int64, v int) {
+	nd := &node{value: v}
 	for {
-		old := s.head.Load()
-		n.next = old
-		if s.head.CompareAndSwap(old, n) {
-			s.len.Add(1)
+		old := head.Load()
+		nd.next = old
+		if head.CompareAndSwap(old, nd) {
+			n.Add(1)
 			return
 		}
 	}
 }
 
-// Pop dereferences the nil head field of a zero value.
-func (s *PointerField) Pop() (int, bool) {
+// popCounted is the article's Pop: swap the head out, then uncount.
+func popCounted(head *sched.Pointer[node], n *sched.Int64) (int, bool) {
 	for {
-		old := s.head.Load()
+		old := head.Load()
 		if old == nil {
 			return 0, false
 		}
-		if s.head.CompareAndSwap(old, old.next) {
-			s.len.Add(-1)
+		if head.CompareAndSwap(old, old.next) {
+			n.Add(-1)
 			return old.value, true
 		}
 	}
 }
-
-// Len returns the counter.
-func (s *PointerField) Len() int { return int(s.len.Load()) }
 
 // Variant is one implementation, correct or a mutant.
 type Variant struct {

@@ -167,6 +167,10 @@ func (r *runner[T, I, O]) run() *Failure {
 	if !r.spec.FakeTime && mode != Controlled {
 		var probe *found[I]
 		if instrumented, probe = r.instrumented(); probe != nil {
+			if !r.poisoned {
+				defer serial()()
+				r.minimize(probe)
+			}
 			return r.report(probe, "found by the first, probing execution, under controlled scheduling")
 		}
 	}

@@ -2,6 +2,7 @@ package counter_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/interleave-go/interleave/stress"
@@ -24,14 +25,21 @@ const controlledBudget = 300
 
 // TestControlled runs every counter variant under controlled scheduling
 // with 20 fixed seeds and the same budget: the mutant must be caught on
-// every seed, the correct variant must pass on every seed.
+// every seed, shrunk to exactly two threads of one increment each and one
+// context switch; the correct variant must pass on every seed.
 func TestControlled(t *testing.T) {
 	specs.SkipUnderRace(t)
 	for _, e := range specs.Subject("counter") {
 		t.Run(e.Variant, func(t *testing.T) {
 			for seed := uint64(1); seed <= 20; seed++ {
 				t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
-					specs.Verify(t, e, stress.Controlled, stress.WithSeed(seed), stress.WithChecks(controlledBudget))
+					res := specs.Verify(t, e, stress.Controlled, stress.WithSeed(seed), stress.WithChecks(controlledBudget))
+					if f := res.Failure; f != nil {
+						adds := strings.Count(f.Scenario, "Add(")
+						if f.Threads != 2 || f.Ops != 2 || adds != 2 || f.Preemptions != 1 {
+							t.Fatalf("shrunk to %d threads, %d operations (%d increments), %d context switches; want 2, 2 (2), 1:\n%s", f.Threads, f.Ops, adds, f.Preemptions, f.Report())
+						}
+					}
 				})
 			}
 		})

@@ -10,7 +10,8 @@ import (
 // executions hand the processor from goroutine to goroutine over channels,
 // so every step happens before the next and the race detector cannot see
 // a race in them: under -race they only run slower. The test command runs
-// them again without -race (see the README).
+// them again without -race, with -run Controlled (see the README), so the
+// name of every test that calls this must contain "Controlled".
 func SkipUnderRace(t *testing.T) {
 	t.Helper()
 	if race.Enabled {

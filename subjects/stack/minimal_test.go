@@ -76,13 +76,13 @@ func scenarios(n int, alphabet []model.ContainerInput, f func(stress.Scenario[mo
 	}
 }
 
-// TestShrunkIsMinimal checks the minimized failures of SeparateLen and ABA
+// TestControlledShrunkIsMinimal checks the minimized failures of SeparateLen and ABA
 // against bounded exhaustive search: no scenario with fewer operations
 // fails with up to 2 preemptions, and none with as many fails with fewer
 // context switches. The search covers every scenario built from the
 // operations each bug needs (and 2 or 3 threads), so it is the ground
 // truth for "minimal" in that space.
-func TestShrunkIsMinimal(t *testing.T) {
+func TestControlledShrunkIsMinimal(t *testing.T) {
 	specs.SkipUnderRace(t)
 	const bound = 2
 	for _, tc := range []struct {
@@ -132,9 +132,9 @@ func TestShrunkIsMinimal(t *testing.T) {
 	}
 }
 
-// TestReplayIsExact replays a minimized ABA failure 100 times from its
+// TestControlledReplayIsExact replays a minimized ABA failure 100 times from its
 // replay file: every replay must show the same interleaving.
-func TestReplayIsExact(t *testing.T) {
+func TestControlledReplayIsExact(t *testing.T) {
 	specs.SkipUnderRace(t)
 	spec := specs.Stack(variant(t, "ABA"))
 	dir := stress.WithArtifacts(t.TempDir())

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -294,5 +295,25 @@ func TestExhaustFindsFewestSwitches(t *testing.T) {
 	}
 	if _, err := stress.Exhaust(t, counterSpec(false), stress.Scenario[model.CounterInput]{}, 1); !errors.Is(err, err) || err == nil {
 		t.Fatal("an empty scenario must be an error")
+	}
+}
+
+// TestFakeTimeHang: a goroutine waiting for a sync.Mutex is not durably
+// blocked, so a bubble waiting on one stalls instead of reporting a
+// deadlock; the real-time watchdog reports it as a hang.
+func TestFakeTimeHang(t *testing.T) {
+	var mu sync.Mutex
+	mu.Lock()
+	spec := blockerSpec(func(b *blocker, _ model.CounterInput) model.CounterOutput {
+		mu.Lock() // never unlocked
+		return model.CounterOutput{}
+	}, nil)
+	spec.FakeTime = true
+	res, err := stress.Run(t, spec, stress.WithMode(stress.Stress), stress.WithChecks(2), stress.WithRuns(1), stress.WithTimeout(300*time.Millisecond), artifacts(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := res.Failure; f == nil || f.Kind != stress.Hang || !strings.Contains(f.Detail, "sync.(*Mutex).Lock") {
+		t.Fatalf("want a hang showing the goroutine stuck in sync.Mutex.Lock, got %v", f)
 	}
 }

@@ -74,6 +74,20 @@ func (e Event) Describe() string {
 // this package, as "pkg.(*T).Method:42", or "" if unknown (the run did not
 // record sites: see Config.Sites).
 func (e Event) Site() string {
+	if f, ok := e.frame(); ok {
+		return fmt.Sprintf("%s:%d", path.Base(f.Function), f.Line)
+	}
+	return ""
+}
+
+// Source returns the file and line that performed the event, outside this
+// package, or ok false if unknown.
+func (e Event) Source() (file string, line int, ok bool) {
+	f, ok := e.frame()
+	return f.File, f.Line, ok
+}
+
+func (e Event) frame() (runtime.Frame, bool) {
 	n := 0
 	for n < len(e.pcs) && e.pcs[n] != 0 {
 		n++
@@ -82,10 +96,10 @@ func (e Event) Site() string {
 	for {
 		f, more := frames.Next()
 		if f.Function != "" && !strings.HasPrefix(f.Function, pkgPrefix) {
-			return fmt.Sprintf("%s:%d", path.Base(f.Function), f.Line)
+			return f, true
 		}
 		if !more {
-			return ""
+			return runtime.Frame{}, false
 		}
 	}
 }
@@ -94,8 +108,15 @@ const pkgPrefix = "github.com/interleave-go/interleave/sched."
 
 // Action formats what the event did, without thread or site:
 // "Load v1 = 3", "CAS v1 3→4 ok", "call Push(3)".
-func (e Event) Action() string {
+func (e Event) Action() string { return e.ActionNamed("") }
+
+// ActionNamed is Action with the variable called name ("s.head") instead
+// of v1, when name is not empty.
+func (e Event) ActionNamed(name string) string {
 	v := fmt.Sprintf("v%d", e.Var)
+	if name != "" {
+		v = name
+	}
 	switch e.Kind {
 	case KindCall:
 		return e.Describe()
@@ -113,6 +134,9 @@ func (e Event) Action() string {
 		}
 		return fmt.Sprintf("CAS %s want %s, is %s: fail", v, e.New, e.Old)
 	case KindLock, KindUnlock, KindBlock:
+		if name != "" {
+			return fmt.Sprintf("%v %s", e.Kind, name)
+		}
 		return fmt.Sprintf("%v m%d", e.Kind, e.Var)
 	case KindYield:
 		return "yield " + e.Text

@@ -377,6 +377,7 @@ func formatEvents(events []sched.Event, threads int) string {
 		}
 		g.cols = append(g.cols, name)
 	}
+	names := varNames(events)
 	for i, e := range events {
 		if e.Switch && i > 0 {
 			if e.Preempt {
@@ -385,7 +386,7 @@ func formatEvents(events []sched.Event, threads int) string {
 				g.add(0, -1, "")
 			}
 		}
-		text := e.Action()
+		text := e.ActionNamed(names[e.Var])
 		if e.Kind != sched.KindCall && e.Kind != sched.KindReturn {
 			if site := e.Site(); site != "" {
 				text += "  " + shortSite(site)

@@ -35,7 +35,7 @@ func varNames(events []sched.Event) map[int]string {
 		file string
 		line int
 	}
-	last := map[int]at{}  // by thread: where its previous event was
+	last := map[int]at{}   // by thread: where its previous event was
 	index := map[int]int{} // by thread: how many events in a row on that line
 	for _, e := range events {
 		method, ok := methods[e.Kind]

@@ -39,8 +39,13 @@
 //
 // One controlled run at a time per process: Run serializes callers. During
 // a run, every goroutine that touches instrumented values must be managed
-// (started by Run or by [Go]); an unmanaged one corrupts the schedule.
-// Replaying a schedule must reproduce the same events; when it does not,
-// the code did something uninstrumented, and callers should say so rather
-// than trust the trace.
+// (started by Run or by [Go]). The scheduler cannot ask a goroutine who it
+// is, so an unmanaged one passes for the running thread. It is caught if
+// it reaches a scheduling point while the thread it passes for waits its
+// turn, as goroutines left over from an earlier run (one stuck in a
+// [Hang], say) usually do, and the run ends as [Unmanaged]; if it never
+// does, its operations are mixed into that thread's trace, and replaying
+// the schedule usually shows it. Replaying a schedule must reproduce the same events; when it
+// does not, the code did something uninstrumented, and callers should say
+// so rather than trust the trace.
 package sched

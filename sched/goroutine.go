@@ -73,6 +73,9 @@ func EndOp(describe func() string) {
 	}
 	s.mu.Lock()
 	t := s.cur
+	if t != nil && t.parked {
+		s.unmanagedLocked()
+	}
 	aborted := s.aborted
 	s.mu.Unlock()
 	if !aborted && t != nil {

@@ -125,6 +125,7 @@ func (s *scheduler) block(t *thread, m *Mutex) *thread {
 		return s.abandon(t)
 	}
 	s.handTo(next)
+	t.parked = true
 	s.mu.Unlock()
 	return s.park(t)
 }

@@ -170,3 +170,47 @@ func TestSitesNameTheCaller(t *testing.T) {
 		t.Errorf("site %q recorded without Config.Sites", site)
 	}
 }
+
+// TestUnmanagedGoroutine: goroutines started with a plain go statement
+// that touch instrumented values, here outliving the runs that started
+// them, pass for the running thread until one reaches a scheduling point
+// while that thread waits its turn; then the run ends as Unmanaged. Real
+// goroutines are not deterministic, so over 30 runs some must end that
+// way, and none may end any other way than that or completed.
+func TestUnmanagedGoroutine(t *testing.T) {
+	caught := 0
+	var x sched.Int64
+	for seed := range uint64(30) {
+		e := sched.Run(sched.Config{Strategy: sched.RandomWalk(sched.NewSource(seed)), Watchdog: 5e9},
+			[]func(){
+				func() {
+					go func() {
+						for range 200 {
+							x.Add(1)
+						}
+					}()
+					for range 20 {
+						x.Add(1)
+					}
+				},
+				func() {
+					for range 20 {
+						x.Add(1)
+					}
+				},
+			})
+		switch e.Outcome {
+		case sched.Unmanaged:
+			caught++
+			if !strings.Contains(e.Stacks, "TestUnmanagedGoroutine") {
+				t.Fatalf("the stacks do not show the stray goroutine")
+			}
+		case sched.Completed:
+		default:
+			t.Fatalf("seed %d: outcome %v", seed, e.Outcome)
+		}
+	}
+	if caught == 0 {
+		t.Fatal("no stray goroutine was caught in 30 runs")
+	}
+}

@@ -44,10 +44,15 @@ const (
 	Deadlock                 // goroutines remain and none can run
 	Hang                     // the running goroutine blocked outside the scheduler's sight
 	StepLimit                // more scheduling points than Config.MaxSteps
+	// Unmanaged: a goroutine that neither Run nor Go started used an
+	// instrumented value, so the scheduler could not tell it from the
+	// thread it was running. The run is void; its goroutines are left as
+	// they are, since the scheduler cannot tell which is which.
+	Unmanaged
 )
 
 func (o Outcome) String() string {
-	return [...]string{"completed", "panic", "deadlock", "hang", "step limit"}[o]
+	return [...]string{"completed", "panic", "deadlock", "hang", "step limit", "unmanaged goroutine"}[o]
 }
 
 // Config configures a controlled run. The zero value runs every decision
@@ -122,8 +127,12 @@ type thread struct {
 	state     tstate
 	blockedOn *Mutex
 	exiting   bool
-	last      Event
-	ran       bool
+	// parked is set while the thread waits for its turn. A scheduling
+	// point for a parked thread cannot come from that thread: it comes
+	// from a goroutine the scheduler does not manage.
+	parked bool
+	last   Event
+	ran    bool
 }
 
 type scheduler struct {
@@ -227,6 +236,9 @@ func (s *scheduler) watch() {
 			waiting = false
 		}
 	}
+	if s.exec.Outcome == Unmanaged {
+		return
+	}
 	if s.exec.Outcome == Hang {
 		// The hung goroutine cannot be reclaimed; give the parked ones a
 		// moment to unwind.
@@ -263,7 +275,7 @@ func (s *scheduler) startNextPhase() {
 // spawn creates a managed thread that waits for its first turn. Called
 // with mu held.
 func (s *scheduler) spawn(fn func()) *thread {
-	t := &thread{id: len(s.threads), wake: make(chan struct{}, 1)}
+	t := &thread{id: len(s.threads), wake: make(chan struct{}, 1), parked: true}
 	s.threads = append(s.threads, t)
 	s.live++
 	go s.runThread(t, fn)
@@ -272,6 +284,9 @@ func (s *scheduler) spawn(fn func()) *thread {
 
 func (s *scheduler) runThread(t *thread, fn func()) {
 	<-t.wake
+	s.mu.Lock()
+	t.parked = false
+	s.mu.Unlock()
 	returned := false
 	defer func() {
 		var p any
@@ -359,6 +374,9 @@ func (s *scheduler) endLocked(o Outcome) {
 	}
 	close(s.done)
 	s.aborted = true
+	if o == Unmanaged {
+		return
+	}
 	for _, t := range s.threads {
 		if t.state != finished && t != s.cur {
 			t.wake <- struct{}{}
@@ -423,6 +441,11 @@ func (s *scheduler) point() *thread {
 	s.progress.Add(1)
 	s.mu.Lock()
 	t := s.cur
+	if t != nil && t.parked {
+		s.unmanagedLocked()
+		s.mu.Unlock()
+		return nil
+	}
 	if s.aborted {
 		s.mu.Unlock()
 		return s.abandon(t)
@@ -439,14 +462,29 @@ func (s *scheduler) point() *thread {
 		return t
 	}
 	s.handTo(next)
+	t.parked = true
 	s.mu.Unlock()
 	return s.park(t)
 }
 
-// park waits for t's next turn.
+// unmanagedLocked ends the run because a goroutine that is not the
+// running thread reached a scheduling point. Called with mu held.
+func (s *scheduler) unmanagedLocked() {
+	select {
+	case <-s.done:
+		return
+	default:
+	}
+	buf := make([]byte, 1<<20)
+	s.exec.Stacks = string(buf[:runtime.Stack(buf, true)])
+	s.endLocked(Unmanaged)
+}
+
+// park waits for t's next turn; the caller has set t.parked.
 func (s *scheduler) park(t *thread) *thread {
 	<-t.wake
 	s.mu.Lock()
+	t.parked = false
 	aborted := s.aborted
 	s.mu.Unlock()
 	if aborted {

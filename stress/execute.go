@@ -296,6 +296,12 @@ func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, si
 	case sched.Hang:
 		r.poisoned = true
 		o = outcome{kind: Hang, detail: describeWaiters(e, len(sc.Threads)) + "\nevery goroutine's stack:\n\n" + e.Stacks}
+	case sched.Unmanaged:
+		r.poisoned = true
+		if r.err == nil {
+			r.err = fmt.Errorf("stress: a goroutine that package sched does not manage used an instrumented value during a controlled run; start the type's goroutines with sched.Go. Every goroutine's stack:\n\n%s", e.Stacks)
+		}
+		o = outcome{} // void: the error says why
 	case sched.StepLimit:
 		o = outcome{kind: StepLimit, detail: fmt.Sprintf("no end after %d scheduling points: a livelock, or a loop that waits for a thread the schedule never runs\n%s", e.Steps, describeWaiters(e, len(sc.Threads)))}
 	default:
@@ -308,6 +314,12 @@ func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, si
 		o.history = x.rec.History()
 	}
 	o.events, o.choices, o.schedule, o.preemptions = e.Events, sched.Trim(sched.Choices(e)), e.Choices, e.Preemptions
+	for _, ev := range e.Events {
+		if ev.Kind != sched.KindCall && ev.Kind != sched.KindReturn {
+			r.sawEvents = true
+			break
+		}
+	}
 	return o
 }
 

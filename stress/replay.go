@@ -30,8 +30,12 @@ type replayFile struct {
 	Picks []int `json:"picks,omitempty"`
 	// Keep, if present, selects the operations of the drawn scenario that
 	// minimization kept.
-	Keep  *selection `json:"keep,omitempty"`
-	Draws []uint64   `json:"-"`
+	Keep *selection `json:"keep,omitempty"`
+	// Seed is the search's seed: stress mode perturbs real interleavings
+	// from it, and a Probe failure's scenario is made from it.
+	Seed  uint64   `json:"seed,omitempty"`
+	Probe bool     `json:"probe,omitempty"`
+	Draws []uint64 `json:"-"`
 	// Hex holds the draws, in hex, separated by spaces.
 	Hex string `json:"draws"`
 }
@@ -65,7 +69,7 @@ func readReplay(path string) (replayFile, error) {
 		}
 		rf.Draws = append(rf.Draws, d)
 	}
-	if rf.Test == "" || rf.Bounds.Threads < 1 || rf.Bounds.Ops < 1 {
+	if rf.Test == "" || !rf.Probe && (rf.Bounds.Threads < 1 || rf.Bounds.Ops < 1) {
 		return rf, fmt.Errorf("stress: replay file %s is incomplete", path)
 	}
 	return rf, nil
@@ -89,6 +93,16 @@ func (r *runner[T, I, O]) replayFile(path string) (*Failure, error) {
 		return nil, fmt.Errorf("stress: replay file %s: bad strategy %q", path, rf.Strategy)
 	}
 	r.cfg.depth, r.cfg.runs = max(rf.Depth, 1), max(rf.Runs, 1)
+	if rf.Seed != 0 {
+		r.cfg.seed = rf.Seed
+	}
+	if rf.Probe {
+		return r.replayProbe(rf, path)
+	}
+	if mode == Stress {
+		stop := sched.Perturb(r.cfg.seed, 100)
+		defer stop()
+	}
 	parent := r.t
 	defer func() { r.t = parent }()
 	ran := false
@@ -124,5 +138,25 @@ func (r *runner[T, I, O]) replayFile(path string) (*Failure, error) {
 		return nil, nil
 	}
 	r.last.draws, r.last.picks = rf.Draws, rf.Picks
+	return r.report(r.last, "replayed from "+path), nil
+}
+
+// replayProbe replays a failure of the instrumentation probe, whose
+// scenario comes from the seed.
+func (r *runner[T, I, O]) replayProbe(rf replayFile, path string) (*Failure, error) {
+	drawn := r.probeScenario()
+	sc := drawn
+	if rf.Keep != nil {
+		sc = apply(drawn, *rf.Keep)
+	}
+	o := r.controlledOnce(sc, sched.Replay(rf.Picks))
+	r.executions++
+	r.total++
+	if o.kind == 0 {
+		r.t.Logf("stress: replaying %s: no failure this time (fixed?)", path)
+		return nil, nil
+	}
+	r.note(sc, o, Controlled, bounds{})
+	r.last.drawn, r.last.sel, r.last.picks, r.last.probe = drawn, rf.Keep, rf.Picks, true
 	return r.report(r.last, "replayed from "+path), nil
 }

@@ -41,7 +41,10 @@ type Failure struct {
 	ReplayFile, Command string
 	// ReportFile is this report, written to the artifacts directory.
 	ReportFile string
-	// Executions and Elapsed measure the search up to the first failure.
+	// FoundBy is the mode whose search found the failure: Stress for a
+	// stress failure shown under controlled scheduling, else Mode.
+	FoundBy Mode
+	// Executions and Elapsed measure that search up to the first failure.
 	Executions int
 	Elapsed    time.Duration
 	Seed       uint64
@@ -87,7 +90,7 @@ func (f *Failure) Report() string {
 		fmt.Fprintf(&b, "report:        %s\n", f.ReportFile)
 	}
 	fmt.Fprintf(&b, "replay:        %s\n", f.Command)
-	fmt.Fprintf(&b, "found after %d %s in %v (seed %d, %v mode)\n", f.Executions, plural(f.Executions, "execution", "executions"), f.Elapsed.Round(time.Millisecond), f.Seed, f.Mode)
+	fmt.Fprintf(&b, "found after %d %s in %v (seed %d, %v mode)\n", f.Executions, plural(f.Executions, "execution", "executions"), f.Elapsed.Round(time.Millisecond), f.Seed, f.FoundBy)
 	if f.Note != "" {
 		fmt.Fprintf(&b, "note: %s\n", f.Note)
 	}
@@ -117,10 +120,14 @@ func (r *runner[T, I, O]) report(f *found[I], note string) *Failure {
 		Ops:         sc.Ops(),
 		Preemptions: f.o.preemptions,
 		History:     r.formatHistory(f.o.history, len(sc.Threads)),
+		FoundBy:     f.mode,
 		Executions:  f.executions,
 		Elapsed:     f.elapsed,
 		Seed:        r.cfg.seed,
 		Note:        note,
+	}
+	if f.foundBy != 0 {
+		out.FoundBy = f.foundBy
 	}
 	if f.mode == Controlled {
 		events := f.o.events
@@ -186,11 +193,12 @@ func (r *runner[T, I, O]) command(f *found[I], stem string, out *Failure) string
 	}
 	if r.cfg.replay != "" {
 		out.ReplayFile = r.cfg.replay
-	} else if f.draws != nil {
+	} else if f.draws != nil || f.probe {
 		path := stem + ".replay"
 		if err := writeReplay(path, replayFile{
 			Test: r.t.Name(), Mode: f.mode.String(), Strategy: r.cfg.strategy.String(), Depth: r.cfg.depth,
 			Runs: r.cfg.runs, Bounds: f.bounds, Draws: f.draws, Kind: f.o.kind.String(), Picks: f.picks, Keep: f.sel,
+			Seed: r.cfg.seed, Probe: f.probe,
 		}); err == nil {
 			out.ReplayFile = path
 		} else {
@@ -200,7 +208,7 @@ func (r *runner[T, I, O]) command(f *found[I], stem string, out *Failure) string
 	if out.ReplayFile != "" {
 		return fmt.Sprintf("go test %s -run '%s' -v -stress.replay=%s", pkg, run, out.ReplayFile)
 	}
-	return fmt.Sprintf("go test %s -run '%s' -v -stress.seed=%d -stress.mode=%v", pkg, run, r.cfg.seed, r.cfg.mode)
+	return fmt.Sprintf("go test %s -run '%s' -v -stress.seed=%d", pkg, run, r.cfg.seed)
 }
 
 // runPattern returns a -run pattern that selects exactly the test name.

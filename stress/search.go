@@ -68,12 +68,16 @@ func Run[T, I, O any](t testing.TB, spec Spec[T, I, O], opts ...Option) (Result,
 	} else {
 		f = r.run()
 	}
+	if err == nil {
+		err = r.err
+	}
 	return Result{Failure: f, Executions: r.total, Scenarios: r.scenarios, Elapsed: time.Since(r.began), Seed: r.cfg.seed}, err
 }
 
 var (
 	errFakeTimeControlled = errors.New("stress: controlled mode cannot run a FakeTime spec (the scheduler and synctest's clock do not mix); use stress mode, or give the type an explicit clock")
 	errNoThreads          = errors.New("stress: the scenario has no threads")
+	errNotInstrumented    = errors.New("stress: controlled mode saw no operation of package sched: the type does not use its primitives, so every schedule is the same and nothing was tested; use stress mode, or build the type on sched.Int64, sched.Pointer, sched.Mutex, ...")
 	errNeedT              = errors.New("stress: a FakeTime spec, or a replay, needs a *testing.T (testing/synctest and subtests do)")
 )
 
@@ -118,6 +122,8 @@ type runner[T, I, O any] struct {
 	scenarios  int
 	began      time.Time
 	poisoned   bool // a hang left goroutines behind: stop searching
+	err        error
+	sawEvents  bool // a controlled execution saw an instrumented operation
 	keepFirst  bool // do not let rapid shrink: stop at the first failure
 	fuzzing    bool // a fuzz target: the fuzzer saves and replays inputs
 	first      *found[I]
@@ -141,6 +147,11 @@ type found[I any] struct {
 	drawn Scenario[I]
 	sel   *selection
 	picks []int
+	// probe marks a failure of the instrumentation probe, whose scenario
+	// comes from the seed, not from draws; foundBy is the mode whose
+	// search found it, when not the mode shown.
+	probe   bool
+	foundBy Mode
 }
 
 // bounds limit the scenarios drawn. They are part of a replay file:
@@ -162,54 +173,68 @@ func (r *runner[T, I, O]) logf(format string, args ...any) {
 // run searches in the configured mode and returns the failure to report.
 func (r *runner[T, I, O]) run() *Failure {
 	b := bounds{Threads: r.cfg.threads, Ops: r.cfg.ops, Init: r.cfg.init, Post: r.cfg.post}
-	mode := r.cfg.mode
-	instrumented := false
-	if !r.spec.FakeTime && mode != Controlled {
-		var probe *found[I]
-		if instrumented, probe = r.instrumented(); probe != nil {
-			if !r.poisoned {
-				defer serial()()
-				r.minimize(probe)
-			}
-			return r.report(probe, "found by the first, probing execution, under controlled scheduling")
-		}
-	}
-	if mode == Auto && instrumented {
-		if f := r.searchControlled(b); f != nil {
-			return r.report(f, "")
-		}
-	}
-	if mode == Controlled {
+	switch {
+	case r.cfg.mode == Controlled:
 		return r.report(r.searchControlled(b), "")
+	case r.cfg.mode == Auto && !r.spec.FakeTime:
+		instrumented, probe := r.instrumented()
+		if probe != nil {
+			return r.report(r.minimizeProbe(probe), "found by the first, probing execution, under controlled scheduling")
+		}
+		if instrumented {
+			if f := r.searchControlled(b); f != nil {
+				return r.report(f, "")
+			}
+		}
 	}
-	// An instrumented type's stress failure is minimized under controlled
-	// scheduling, which is exact; rapid need not shrink it with real
-	// goroutines first.
-	r.keepFirst = instrumented
+	// Stress mode proper: rapid does not shrink a failure with real
+	// goroutines when the type turns out to be instrumented, since
+	// controlled scheduling will minimize it exactly.
+	r.keepFirst = !r.spec.FakeTime
 	f := r.search(Stress, b)
 	r.keepFirst = false
-	if f == nil || !instrumented || r.poisoned {
+	if f == nil || r.poisoned || r.spec.FakeTime {
+		return r.report(f, "")
+	}
+	if instrumented, _ := r.instrumented(); !instrumented {
+		if r.err == nil {
+			// Not instrumented after all: search again, letting rapid
+			// shrink with real goroutines.
+			r.first, r.last, r.cache = nil, nil, nil
+			r.executions, r.start = 0, time.Now()
+			f = r.search(Stress, b)
+		}
 		return r.report(f, "")
 	}
 	if c := r.handOff(f); c != nil {
-		return r.report(c, fmt.Sprintf("found in stress mode after %d %s (%v); minimized under controlled scheduling", f.executions, plural(f.executions, "execution", "executions"), f.elapsed.Round(time.Millisecond)))
+		return r.report(c, fmt.Sprintf("found in stress mode; minimized under controlled scheduling (%d %s)", r.executions, plural(r.executions, "execution", "executions")))
 	}
 	return r.report(f, "controlled scheduling did not reproduce this failure within its budget: it may depend on something the scheduler does not see")
+}
+
+// minimizeProbe minimizes a failure the instrumentation probe found.
+func (r *runner[T, I, O]) minimizeProbe(f *found[I]) *found[I] {
+	if !r.poisoned {
+		defer serial()()
+		r.minimize(f)
+	}
+	f.probe = true
+	return f
 }
 
 // handOff looks for a stress failure under controlled scheduling, to get
 // a replayable, minimal interleaving: first every schedule of the failing
 // scenario with up to 3 preemptions, then random schedules of scenarios
-// no bigger than it.
+// no bigger than it. Only a failure of the same kind counts. The result
+// keeps the stress search's numbers: that is where the bug was found.
 func (r *runner[T, I, O]) handOff(f *found[I]) *found[I] {
 	defer serial()()
 	r.first, r.last = nil, nil
-	r.executions, r.start = 0, time.Now()
+	r.executions = 0
 	for b := 0; b <= 3 && !r.poisoned; b++ {
 		if o, ok := r.explore(f.sc, b, f.o.kind, 20000); ok {
 			c := *f
-			c.o, c.mode, c.picks = o, Controlled, o.choices
-			c.executions, c.elapsed = r.executions, time.Since(r.start)
+			c.o, c.mode, c.picks, c.foundBy = o, Controlled, o.choices, Stress
 			r.minimize(&c)
 			return &c
 		}
@@ -218,7 +243,11 @@ func (r *runner[T, I, O]) handOff(f *found[I]) *found[I] {
 	for _, th := range f.sc.Threads {
 		small.Ops = max(small.Ops, len(th))
 	}
-	return r.searchControlled(small)
+	if c := r.searchControlled(small); c != nil && c.o.kind == f.o.kind {
+		c.executions, c.elapsed, c.foundBy = f.executions, f.elapsed, Stress
+		return c
+	}
+	return nil
 }
 
 // searchControlled searches in controlled mode and then minimizes the
@@ -228,6 +257,9 @@ func (r *runner[T, I, O]) searchControlled(b bounds) *found[I] {
 	if f != nil && !r.poisoned {
 		defer serial()()
 		r.minimize(f)
+	}
+	if f == nil && !r.sawEvents && r.err == nil {
+		r.err = errNotInstrumented
 	}
 	return f
 }
@@ -247,25 +279,28 @@ func serial() (restore func()) {
 // returned: it may have left a goroutine behind that no search can
 // reclaim.
 func (r *runner[T, I, O]) instrumented() (bool, *found[I]) {
-	// A few operations per thread: one kind of operation may not touch
-	// the instrumented state (a sleep, say).
+	sc := r.probeScenario()
+	o := r.controlledOnce(sc, nil)
+	r.executions++
+	r.total++
+	instrumented := r.sawEvents
+	if o.kind != 0 && r.err == nil {
+		r.note(sc, o, Controlled, bounds{})
+		return instrumented, r.last
+	}
+	return instrumented, nil
+}
+
+// probeScenario is the scenario of the instrumentation probe: a few
+// operations per thread, since one kind of operation may not touch the
+// instrumented state (a sleep, say). It is a function of the seed, so a
+// replay file can name it.
+func (r *runner[T, I, O]) probeScenario() Scenario[I] {
 	sc := Scenario[I]{Threads: make([][]I, 2)}
 	for i := range 8 {
 		sc.Threads[i%2] = append(sc.Threads[i%2], r.spec.Ops.Example(int(r.cfg.seed&0xffffff)+i))
 	}
-	o := r.controlledOnce(sc, nil)
-	r.executions++
-	r.total++
-	if o.kind != 0 {
-		r.note(sc, o, Controlled, bounds{})
-		return false, r.last
-	}
-	for _, e := range o.events {
-		if e.Kind != sched.KindCall && e.Kind != sched.KindReturn {
-			return true, nil
-		}
-	}
-	return false, nil
+	return sc
 }
 
 // search runs batches of rapid checks in mode until a failure is found or
@@ -278,10 +313,18 @@ func (r *runner[T, I, O]) search(mode Mode, b bounds) *found[I] {
 		defer serial()()
 	}
 	prop := func(rt *rapid.T) {
-		if r.poisoned || (r.keepFirst && r.last != nil) {
+		if r.poisoned {
 			return
 		}
 		sc := r.draw(rt, b)
+		if r.keepFirst && r.last != nil {
+			// Stop at the first failure, but let rapid see it again (the
+			// cache answers) so that it keeps the draws that make it.
+			if o, ok := r.cache[fmt.Sprintf("%#v", sc)]; ok {
+				failWith(rt, o.kind)
+			}
+			return
+		}
 		r.scenarios++
 		o := r.runScenario(rt, mode, sc)
 		if o.kind != 0 {

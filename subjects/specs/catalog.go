@@ -2,6 +2,7 @@ package specs
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/interleave-go/interleave/stress"
@@ -17,8 +18,10 @@ type Entry struct {
 	// Bug describes a mutant's bug; empty for a correct variant.
 	Bug string
 	// Want is the kind of failure a mutant must be caught with; 0 for a
-	// correct variant, which must pass.
+	// correct variant, which must pass. Also lists other kinds that are
+	// the same bug seen another way.
 	Want stress.Kind
+	Also []stress.Kind
 	// Controlled is set when the variant runs under controlled
 	// scheduling (it uses package sched), with the spec Run uses in
 	// controlled mode.
@@ -44,6 +47,24 @@ func (e Entry) Name() string { return e.Subject + "/" + e.Variant }
 
 // Mutant reports whether the entry is a mutant.
 func (e Entry) Mutant() bool { return e.Want != 0 }
+
+// Caught reports whether a failure of kind k is this mutant's bug.
+func (e Entry) Caught(k stress.Kind) bool {
+	return e.Mutant() && (k == e.Want || slices.Contains(e.Also, k))
+}
+
+// Expected describes the verdict the entry should get: "pass", or the
+// kinds of failure that catch it.
+func (e Entry) Expected() string {
+	if !e.Mutant() {
+		return "pass"
+	}
+	s := e.Want.String()
+	for _, k := range e.Also {
+		s += " or " + k.String()
+	}
+	return s
+}
 
 func fuzzer[T, I, O any](stressSpec, controlledSpec stress.Spec[T, I, O], controlled bool) func(...stress.Option) func(*testing.T, []byte) {
 	return func(opts ...stress.Option) func(*testing.T, []byte) {
@@ -95,8 +116,16 @@ func Catalog() []Entry {
 	limiterWant := map[string]stress.Kind{"MutexAcrossWait": stress.Property, "CheckThenAct": stress.Violation}
 	for _, v := range limiter.Variants {
 		controlled := v.Name == "CheckThenAct"
-		out = append(out, Entry{Subject: "limiter", Variant: v.Name, Bug: v.Bug, Want: limiterWant[v.Name],
-			Controlled: controlled, Run: runner(Limiter(v), LimiterClock(v)), Fuzz: fuzzer(Limiter(v), LimiterClock(v), controlled), Stress: fakeTimeRuns})
+		e := Entry{Subject: "limiter", Variant: v.Name, Bug: v.Bug, Want: limiterWant[v.Name],
+			Controlled: controlled, Run: runner(Limiter(v), LimiterClock(v)), Fuzz: fuzzer(Limiter(v), LimiterClock(v), controlled), Stress: fakeTimeRuns}
+		if v.Name == "MutexAcrossWait" {
+			// The mutex makes a Wait reserve its token late. Alone, that
+			// shows as requests finishing past the throughput bound; with
+			// an Allow after it, the bucket is in a state no timely
+			// reservation leaves, which the model sees first.
+			e.Also = []stress.Kind{stress.Violation}
+		}
+		out = append(out, e)
 	}
 	poolWant := map[string]stress.Kind{"DropOnCancel": stress.Violation, "LeakyWorkers": stress.Leak}
 	for _, v := range pool.Variants {
@@ -140,8 +169,8 @@ func Verify(t *testing.T, e Entry, mode stress.Mode, opts ...stress.Option) stre
 		t.Logf("%s passed %d executions of %d scenarios in %v (seed %d)", e.Name(), res.Executions, res.Scenarios, res.Elapsed.Round(1e6), res.Seed)
 	case f == nil:
 		t.Fatalf("MUTANT SURVIVED: %s (%s) was not caught in %d executions (seed %d)", e.Name(), e.Bug, res.Executions, res.Seed)
-	case f.Kind != e.Want:
-		t.Fatalf("%s was caught as a %v, want a %v:\n%s", e.Name(), f.Kind, e.Want, f.Report())
+	case !e.Caught(f.Kind):
+		t.Fatalf("%s was caught as a %v, want a %v:\n%s", e.Name(), f.Kind, e.Expected(), f.Report())
 	default:
 		t.Logf("%s caught (%s):\n%s", e.Name(), e.Bug, f.Report())
 	}

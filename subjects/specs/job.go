@@ -53,6 +53,7 @@ type JobResult struct {
 	Ops             int     `json:"ops,omitempty"`
 	Switches        int     `json:"switches,omitempty"`
 	ShownMode       string  `json:"shown_mode,omitempty"` // the mode of the interleaving shown
+	FoundBy         string  `json:"found_by,omitempty"`   // the mode whose search found it
 	Report          string  `json:"report,omitempty"`
 	ReportFile      string  `json:"report_file,omitempty"`
 	Visualization   string  `json:"visualization,omitempty"`
@@ -86,10 +87,7 @@ func ParseMode(s string) (stress.Mode, error) {
 // RunJob runs entry e in mode under job's budget and says how it went.
 func RunJob(t *testing.T, e Entry, mode stress.Mode, job Job) JobResult {
 	t.Helper()
-	res := JobResult{Subject: e.Subject, Variant: e.Variant, Mode: mode.String(), Bug: e.Bug, Expected: "pass", Seed: job.Seed}
-	if e.Mutant() {
-		res.Expected = e.Want.String()
-	}
+	res := JobResult{Subject: e.Subject, Variant: e.Variant, Mode: mode.String(), Bug: e.Bug, Expected: e.Expected(), Seed: job.Seed}
 	var opts []stress.Option
 	if mode == stress.Stress {
 		opts = append(opts, e.Stress...)
@@ -114,10 +112,10 @@ func RunJob(t *testing.T, e Entry, mode stress.Mode, job Job) JobResult {
 	default:
 		res.Verdict = f.Kind.String()
 		res.FirstExecutions, res.FirstSeconds = f.Executions, f.Elapsed.Seconds()
-		res.Threads, res.Ops, res.Switches, res.ShownMode = f.Threads, f.Ops, f.Preemptions, f.Mode.String()
+		res.Threads, res.Ops, res.Switches, res.ShownMode, res.FoundBy = f.Threads, f.Ops, f.Preemptions, f.Mode.String(), f.FoundBy.String()
 		res.Report, res.ReportFile, res.Visualization = f.Report(), f.ReportFile, f.Visualization
 		res.ReplayFile, res.Command = f.ReplayFile, f.Command
 	}
-	res.OK = res.Verdict == res.Expected
+	res.OK = !e.Mutant() && res.Verdict == "pass" || r.Failure != nil && err == nil && e.Caught(r.Failure.Kind)
 	return res
 }

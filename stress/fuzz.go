@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
 	"pgregory.net/rapid"
 )
 
@@ -21,7 +20,9 @@ import (
 // thing and the crasher file the fuzzer writes replays the failure under
 // plain go test. Other types run in stress mode, once per input unless
 // WithRuns says otherwise (in fake time, that is nearly deterministic too).
-// Failures are not minimized: the fuzzer minimizes inputs itself.
+// Failures are not minimized: the fuzzer minimizes inputs itself. Leaked
+// goroutines are seen only in fake-time bubbles: the fuzzing engine's own
+// goroutines come and go while an input runs.
 //
 //	func FuzzCounter(f *testing.F) {
 //		f.Fuzz(stress.Fuzz(counterSpec()))
@@ -67,12 +68,9 @@ func Fuzz[T, I, O any](spec Spec[T, I, O], opts ...Option) func(*testing.T, []by
 	}
 }
 
-// reset prepares the runner for another search under t. The fuzzing
-// engine starts goroutines of its own between inputs, so the goroutines
-// that are not leaks are noted afresh.
+// reset prepares the runner for another search under t.
 func (r *runner[T, I, O]) reset(t testing.TB) {
 	r.t = t
-	r.leakOpts = []goleak.Option{goleak.IgnoreCurrent()}
 	r.first, r.last, r.cache = nil, nil, nil
 	r.executions, r.poisoned = 0, false
 	r.start = time.Now()

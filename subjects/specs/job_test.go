@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/interleave-go/interleave/stress"
@@ -49,6 +50,9 @@ func TestJob(t *testing.T) {
 				res := specs.RunJob(t, e, mode, job)
 				if !ok {
 					// Replaying for a person: show the report.
+					if strings.HasPrefix(res.Verdict, "error") {
+						t.Fatal(res.Verdict)
+					}
 					t.Logf("%s: %s\n%s", e.Name(), res.Verdict, res.Report)
 					return
 				}

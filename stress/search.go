@@ -173,11 +173,14 @@ func (r *runner[T, I, O]) logf(format string, args ...any) {
 // run searches in the configured mode and returns the failure to report.
 func (r *runner[T, I, O]) run() *Failure {
 	b := bounds{Threads: r.cfg.threads, Ops: r.cfg.ops, Init: r.cfg.init, Post: r.cfg.post}
+	probed, instrumented := false, false
 	switch {
 	case r.cfg.mode == Controlled:
 		return r.report(r.searchControlled(b), "")
 	case r.cfg.mode == Auto && !r.spec.FakeTime:
-		instrumented, probe := r.instrumented()
+		var probe *found[I]
+		probed = true
+		instrumented, probe = r.instrumented()
 		if probe != nil {
 			return r.report(r.minimizeProbe(probe), "found by the first, probing execution, under controlled scheduling")
 		}
@@ -188,15 +191,18 @@ func (r *runner[T, I, O]) run() *Failure {
 		}
 	}
 	// Stress mode proper: rapid does not shrink a failure with real
-	// goroutines when the type turns out to be instrumented, since
-	// controlled scheduling will minimize it exactly.
-	r.keepFirst = !r.spec.FakeTime
+	// goroutines when the type is (or may turn out to be) instrumented,
+	// since controlled scheduling will minimize it exactly.
+	r.keepFirst = !r.spec.FakeTime && (!probed || instrumented)
 	f := r.search(Stress, b)
 	r.keepFirst = false
-	if f == nil || r.poisoned || r.spec.FakeTime {
+	if f == nil || r.poisoned || r.spec.FakeTime || probed && !instrumented {
 		return r.report(f, "")
 	}
-	if instrumented, _ := r.instrumented(); !instrumented {
+	if !probed {
+		instrumented, _ = r.instrumented()
+	}
+	if !instrumented {
 		if r.err == nil {
 			// Not instrumented after all: search again, letting rapid
 			// shrink with real goroutines.

@@ -2,6 +2,7 @@ package stress
 
 import (
 	"fmt"
+	"runtime/debug"
 
 	"github.com/interleave-go/interleave/linearize"
 )
@@ -41,12 +42,22 @@ func (k Kind) String() string {
 
 // verdict checks a finished execution: a panic, then linearizability, then
 // the spec's own property.
-func (r *runner[T, I, O]) verdict(x *exec[T, I, O]) outcome {
+func (r *runner[T, I, O]) verdict(x *exec[T, I, O]) (o outcome) {
 	h := x.rec.History()
+	defer func() {
+		// A model or a property that panics is a bug in the spec; say so
+		// rather than crash the test binary.
+		if p := recover(); p != nil {
+			o = outcome{kind: Panic, history: h, detail: fmt.Sprintf("the spec's Check panicked: %v\n\n%s", p, debug.Stack())}
+		}
+	}()
 	if p := x.panicked.Load(); p != nil {
 		return outcome{kind: Panic, history: h, detail: fmt.Sprintf("panic in %s: %v\n\n%s", laneName(p.thread), p.value, p.stack)}
 	}
 	res, err := linearize.Check(r.pm, h, linearize.Options{Timeout: r.checkTimeout})
+	if p := r.modelPanic.Swap(nil); p != nil {
+		return outcome{kind: Panic, history: h, detail: fmt.Sprintf("the spec's model panicked: %v\n\n%s", p.value, p.stack)}
+	}
 	if err != nil {
 		return outcome{kind: Undecided, history: h, detail: err.Error()}
 	}

@@ -51,8 +51,13 @@ func (r *runner[T, I, O]) newExec(sc Scenario[I]) *exec[T, I, O] {
 	for i, th := range sc.Threads {
 		caps[i+1] = len(th)
 	}
-	return &exec[T, I, O]{r: r, v: r.spec.New(), rec: linearize.NewRecorder(caps)}
+	x := &exec[T, I, O]{r: r, rec: linearize.NewRecorder(caps)}
+	x.guard(0, func() { x.v = r.spec.New() })
+	return x
 }
+
+// broken reports whether the execution cannot go on: New panicked.
+func (x *exec[T, I, O]) broken() bool { return x.panicked.Load() != nil }
 
 // call performs one operation on lane and records it.
 func (x *exec[T, I, O]) call(lane int, in I) {
@@ -123,7 +128,7 @@ func (r *runner[T, I, O]) stressOnce(sc Scenario[I]) outcome {
 func (r *runner[T, I, O]) stressBody(sc Scenario[I], bubble bool) outcome {
 	base := runtime.NumGoroutine()
 	x := r.newExec(sc)
-	if x.sequential(sc.Init) {
+	if !x.broken() && x.sequential(sc.Init) {
 		n := len(sc.Threads)
 		var ready atomic.Int32
 		var wg sync.WaitGroup
@@ -147,7 +152,7 @@ func (r *runner[T, I, O]) stressBody(sc Scenario[I], bubble bool) outcome {
 			x.sequential(x.post(sc))
 		}
 	}
-	if r.spec.Cleanup != nil {
+	if r.spec.Cleanup != nil && !x.broken() {
 		x.guard(0, func() { r.spec.Cleanup(x.v) })
 	}
 	o := r.verdict(x)
@@ -267,6 +272,9 @@ func (r *runner[T, I, O]) controlledOnce(sc Scenario[I], strategy sched.Strategy
 func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, sites bool) outcome {
 	base := runtime.NumGoroutine()
 	x := r.newExec(sc)
+	if x.broken() {
+		return r.verdict(x)
+	}
 	phases := [][]func(){{func() {
 		for _, in := range sc.Init {
 			x.call(0, in)

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"hash/maphash"
 	"runtime"
+	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -90,10 +92,24 @@ func newRunner[T, I, O any](t testing.TB, spec Spec[T, I, O], opts []Option) (*r
 	if err != nil {
 		return nil, err
 	}
+	r := &runner[T, I, O]{}
+	// porcupine calls the model on goroutines of its own, where a panic
+	// would end the test binary: catch it there, fail the step, and
+	// report it from the check.
+	step := pm.Step
+	pm.Step = func(state, in, out any) (ok bool, next any) {
+		defer func() {
+			if p := recover(); p != nil {
+				r.modelPanic.CompareAndSwap(nil, &panicInfo{value: p, stack: string(debug.Stack())})
+				ok, next = false, state
+			}
+		}()
+		return step(state, in, out)
+	}
 	if cfg.seed == 0 {
 		cfg.seed = new(maphash.Hash).Sum64() | 1
 	}
-	return &runner[T, I, O]{
+	*r = runner[T, I, O]{
 		t:            t,
 		spec:         spec,
 		model:        spec.Model,
@@ -103,7 +119,8 @@ func newRunner[T, I, O any](t testing.TB, spec Spec[T, I, O], opts []Option) (*r
 		leakOpts:     []goleak.Option{goleak.IgnoreCurrent()},
 		start:        time.Now(),
 		began:        time.Now(),
-	}, nil
+	}
+	return r, nil
 }
 
 // runner is one call of Run.
@@ -124,6 +141,7 @@ type runner[T, I, O any] struct {
 	poisoned   bool // a hang left goroutines behind: stop searching
 	err        error
 	sawEvents  bool // a controlled execution saw an instrumented operation
+	modelPanic atomic.Pointer[panicInfo]
 	keepFirst  bool // do not let rapid shrink: stop at the first failure
 	fuzzing    bool // a fuzz target: the fuzzer saves and replays inputs
 	first      *found[I]

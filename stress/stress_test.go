@@ -323,3 +323,40 @@ func TestFakeTimeHang(t *testing.T) {
 		t.Fatalf("want a hang showing the goroutine stuck in sync.Mutex.Lock, got %v", f)
 	}
 }
+
+// TestSpecPanics: a panic in New, or in the model, is reported as a
+// failure, not a crash of the test binary.
+func TestSpecPanics(t *testing.T) {
+	badNew := counterSpec(false)
+	badNew.New = func() *counter { panic("no counter today") }
+	badModel := counterSpec(false)
+	m := model.Counter()
+	apply := m.Apply
+	m.Apply = func(s int64, in model.CounterInput) (int64, model.CounterOutput) {
+		if s > 0 {
+			panic("model bug")
+		}
+		return apply(s, in)
+	}
+	badModel.Model = m
+	for _, tc := range []struct {
+		name string
+		spec stress.Spec[*counter, model.CounterInput, model.CounterOutput]
+		says string
+	}{
+		{"New", badNew, "no counter today"},
+		{"model", badModel, "model bug"},
+	} {
+		for _, mode := range []stress.Mode{stress.Stress, stress.Controlled} {
+			t.Run(tc.name+"/"+mode.String(), func(t *testing.T) {
+				res, err := stress.Run(t, tc.spec, stress.WithMode(mode), stress.WithChecks(20), stress.WithRuns(5), stress.WithSeed(2), artifacts(t))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if f := res.Failure; f == nil || f.Kind != stress.Panic || !strings.Contains(f.Report(), tc.says) {
+					t.Fatalf("want a panic saying %q, got %v", tc.says, f)
+				}
+			})
+		}
+	}
+}

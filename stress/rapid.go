@@ -65,9 +65,10 @@ var checkCount atomic.Int64
 // rapidCheck runs rapid.Check on prop with the given number of checks,
 // seed and shrink time, and returns the draws of the failing case rapid
 // settled on (read back from the fail file rapid writes, which is then
-// removed from the package's testdata), or nil. Anything rapid logged is
-// in log. A panic out of rapid itself is returned as an error.
-func rapidCheck(checks int, seed uint64, shrink string, prop func(*rapid.T)) (draws []uint64, log string, err error) {
+// removed from the package's testdata), or nil, and whether rapid saw a
+// failure. Anything rapid logged is in log. A panic out of rapid itself
+// is returned as an error.
+func rapidCheck(checks int, seed uint64, shrink string, prop func(*rapid.T)) (draws []uint64, failed bool, log string, err error) {
 	rapidMu.Lock()
 	defer rapidMu.Unlock()
 	restore := setFlags(map[string]string{
@@ -97,7 +98,7 @@ func rapidCheck(checks int, seed uint64, shrink string, prop func(*rapid.T)) (dr
 	if tb.Failed() {
 		draws = readFailFile(dir)
 	}
-	return draws, tb.log.String(), err
+	return draws, tb.Failed(), tb.log.String(), err
 }
 
 // setFlags sets flags by name and returns a function that restores them.

@@ -358,7 +358,7 @@ func (r *runner[T, I, O]) search(mode Mode, b bounds) *found[I] {
 	}
 	for batch := uint64(0); ; batch++ {
 		seed := r.cfg.seed + batch*0x9e3779b97f4a7c15
-		draws, log, err := rapidCheck(r.checks(mode), seed, r.cfg.shrink.String(), prop)
+		draws, failed, log, err := rapidCheck(r.checks(mode), seed, r.cfg.shrink.String(), prop)
 		r.logf("%s mode, batch %d (rapid seed %d): %d executions so far", mode, batch, seed, r.executions)
 		if log != "" {
 			r.logf("%s", strings.TrimSpace(log))
@@ -369,6 +369,12 @@ func (r *runner[T, I, O]) search(mode Mode, b bounds) *found[I] {
 		if r.last != nil {
 			r.last.draws = draws
 			return r.last
+		}
+		if failed && r.err == nil {
+			// rapid saw a failure no check of ours reported: a panic in
+			// the spec's Ops generator, or in this package.
+			r.err = fmt.Errorf("stress: a scenario failed outside the checks (a panic in Spec.Ops?); rapid said:\n%s", strings.TrimSpace(log))
+			return nil
 		}
 		if r.poisoned || r.cfg.duration == 0 || time.Since(r.start) >= r.cfg.duration {
 			return nil

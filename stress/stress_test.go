@@ -360,3 +360,19 @@ func TestSpecPanics(t *testing.T) {
 		}
 	}
 }
+
+// TestGeneratorPanic: a panic in the spec's generator is an error, not a
+// pass.
+func TestGeneratorPanic(t *testing.T) {
+	spec := counterSpec(false)
+	spec.Ops = rapid.Custom(func(t *rapid.T) model.CounterInput {
+		if rapid.IntRange(0, 3).Draw(t, "x") == 3 {
+			panic("generator bug")
+		}
+		return model.CounterInput{Op: model.CounterGet}
+	})
+	_, err := stress.Run(t, spec, stress.WithMode(stress.Controlled), stress.WithChecks(50), stress.WithSeed(1), artifacts(t))
+	if err == nil || !strings.Contains(err.Error(), "generator bug") {
+		t.Fatalf("error %v, want one showing the generator's panic", err)
+	}
+}

@@ -1,7 +1,6 @@
 package counter_test
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
@@ -31,17 +30,14 @@ func TestControlled(t *testing.T) {
 	specs.SkipUnderRace(t)
 	for _, e := range specs.Subject("counter") {
 		t.Run(e.Variant, func(t *testing.T) {
-			for seed := uint64(1); seed <= 20; seed++ {
-				t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
-					res := specs.Verify(t, e, stress.Controlled, stress.WithSeed(seed), stress.WithChecks(controlledBudget))
-					if f := res.Failure; f != nil {
-						adds := strings.Count(f.Scenario, "Add(")
-						if f.Threads != 2 || f.Ops != 2 || adds != 2 || f.Preemptions != 1 {
-							t.Fatalf("shrunk to %d threads, %d operations (%d increments), %d context switches; want 2, 2 (2), 1:\n%s", f.Threads, f.Ops, adds, f.Preemptions, f.Report())
-						}
+			specs.VerifySeeds(t, e, 20, controlledBudget, func(t *testing.T, res stress.Result) {
+				if f := res.Failure; f != nil {
+					adds := strings.Count(f.Scenario, "Add(")
+					if f.Threads != 2 || f.Ops != 2 || adds != 2 || f.Preemptions != 1 {
+						t.Fatalf("shrunk to %d threads, %d operations (%d increments), %d context switches; want 2, 2 (2), 1:\n%s", f.Threads, f.Ops, adds, f.Preemptions, f.Report())
 					}
-				})
-			}
+				}
+			})
 		})
 	}
 }

@@ -1,7 +1,6 @@
 package limiter_test
 
 import (
-	"fmt"
 	"testing"
 
 	"github.com/interleave-go/interleave/stress"
@@ -29,11 +28,7 @@ func TestControlled(t *testing.T) {
 			continue
 		}
 		t.Run(e.Variant, func(t *testing.T) {
-			for seed := uint64(1); seed <= 20; seed++ {
-				t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
-					specs.Verify(t, e, stress.Controlled, stress.WithSeed(seed), stress.WithChecks(500))
-				})
-			}
+			specs.VerifySeeds(t, e, 20, 500, nil)
 		})
 	}
 }

@@ -177,6 +177,21 @@ func Verify(t *testing.T, e Entry, mode stress.Mode, opts ...stress.Option) stre
 	return res
 }
 
+// VerifySeeds runs Verify in controlled mode on seeds 1 to n, a subtest
+// each, all with the same budget of checks; check, if not nil, looks
+// further at each result.
+func VerifySeeds(t *testing.T, e Entry, n, budget int, check func(*testing.T, stress.Result)) {
+	t.Helper()
+	for seed := uint64(1); seed <= uint64(n); seed++ {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			res := Verify(t, e, stress.Controlled, stress.WithSeed(seed), stress.WithChecks(budget))
+			if check != nil {
+				check(t, res)
+			}
+		})
+	}
+}
+
 // String describes the entry for logs.
 func (e Entry) String() string {
 	if e.Mutant() {

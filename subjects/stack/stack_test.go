@@ -1,7 +1,6 @@
 package stack_test
 
 import (
-	"fmt"
 	"testing"
 
 	"github.com/interleave-go/interleave/stress"
@@ -32,11 +31,7 @@ func TestControlled(t *testing.T) {
 	specs.SkipUnderRace(t)
 	for _, e := range specs.Subject("stack") {
 		t.Run(e.Variant, func(t *testing.T) {
-			for seed := uint64(1); seed <= 20; seed++ {
-				t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
-					specs.Verify(t, e, stress.Controlled, stress.WithSeed(seed), stress.WithChecks(controlledBudget))
-				})
-			}
+			specs.VerifySeeds(t, e, 20, controlledBudget, nil)
 		})
 	}
 }

@@ -4,14 +4,13 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
-
-	"go.uber.org/goleak"
 
 	"github.com/interleave-go/interleave/linearize"
 	"github.com/interleave-go/interleave/sched"
@@ -107,17 +106,25 @@ func (x *exec[T, I, O]) post(sc Scenario[I]) []I {
 // spinning barrier, inside a synctest bubble when the spec wants fake time.
 func (r *runner[T, I, O]) stressOnce(sc Scenario[I]) outcome {
 	if r.spec.FakeTime {
-		return r.inBubble(func() outcome { return r.stressBody(sc, true) })
+		return r.inBubble(func(stop *atomic.Bool, settling func()) outcome {
+			return r.stressBody(sc, stop, settling)
+		})
 	}
 	base := runtime.NumGoroutine()
 	done := make(chan outcome, 1)
-	go func() { done <- r.stressBody(sc, false) }()
+	id, labels := newLabel()
+	go func() {
+		pprof.SetGoroutineLabels(labels)
+		o := r.stressBody(sc, nil, nil)
+		unlabel()
+		done <- o
+	}()
 	timer := time.NewTimer(r.cfg.timeout)
 	defer timer.Stop()
 	select {
 	case o := <-done:
 		if o.kind == 0 {
-			o = r.leakCheck(o, base)
+			o = r.leakCheck(o, id, base)
 		}
 		return o
 	case <-timer.C:
@@ -125,7 +132,10 @@ func (r *runner[T, I, O]) stressOnce(sc Scenario[I]) outcome {
 	}
 }
 
-func (r *runner[T, I, O]) stressBody(sc Scenario[I], bubble bool) outcome {
+// stressBody runs one execution. In a bubble (stop is set), it then lets
+// fake time run on until the goroutines the execution started have ended,
+// calling settling first, and reports those that do not as leaked.
+func (r *runner[T, I, O]) stressBody(sc Scenario[I], stop *atomic.Bool, settling func()) outcome {
 	base := runtime.NumGoroutine()
 	x := r.newExec(sc)
 	if !x.broken() && x.sequential(sc.Init) {
@@ -156,17 +166,24 @@ func (r *runner[T, I, O]) stressBody(sc Scenario[I], bubble bool) outcome {
 		x.guard(0, func() { r.spec.Cleanup(x.v) })
 	}
 	o := r.verdict(x)
-	if bubble && o.kind == 0 {
-		o = bubbleLeaks(o, base)
+	if stop != nil && o.kind == 0 {
+		settling()
+		if left := settle(base, r.parallel, stop); left != "" {
+			o.kind, o.detail = Leak, left
+		}
 	}
 	return o
 }
 
 // inBubble runs body in a synctest bubble and waits for it, for at most
-// the execution timeout of real time.
-func (r *runner[T, I, O]) inBubble(body func() outcome) outcome {
+// the execution timeout of real time. Body calls settling when the
+// execution has ended and fake time runs on for the goroutines it left;
+// stop is set a quarter of the timeout later.
+func (r *runner[T, I, O]) inBubble(body func(stop *atomic.Bool, settling func()) outcome) outcome {
 	done := make(chan outcome, 1)
 	bubble := make(chan string, 1)
+	settled := make(chan struct{})
+	var stop atomic.Bool
 	go func() {
 		var o outcome
 		defer func() {
@@ -180,16 +197,26 @@ func (r *runner[T, I, O]) inBubble(body func() outcome) outcome {
 		}()
 		synctest.Test(r.t.(*testing.T), func(*testing.T) {
 			bubble <- bubbleID()
-			o = body()
+			o = body(&stop, func() { close(settled) })
 		})
 	}()
 	timer := time.NewTimer(r.cfg.timeout)
 	defer timer.Stop()
-	select {
-	case o := <-done:
-		return o
-	case <-timer.C:
-		return r.hung()
+	var limit <-chan time.Time
+	for {
+		select {
+		case o := <-done:
+			return o
+		case <-settled:
+			settled = nil
+			t := time.NewTimer(r.cfg.timeout / 4)
+			defer t.Stop()
+			limit = t.C
+		case <-limit:
+			stop.Store(true)
+		case <-timer.C:
+			return r.hung()
+		}
 	}
 }
 
@@ -201,19 +228,15 @@ func (r *runner[T, I, O]) hung() outcome {
 	return outcome{kind: Hang, detail: fmt.Sprintf("the execution did not end within %v; every goroutine's stack:\n\n%s", r.cfg.timeout, buf[:runtime.Stack(buf, true)])}
 }
 
-// leakCheck looks for goroutines the execution left behind, cheaply first
-// (a count), then with goleak, which waits a little for goroutines that
-// are on their way out.
-func (r *runner[T, I, O]) leakCheck(o outcome, base int) outcome {
-	if r.fuzzing || runtime.NumGoroutine() <= base {
-		// The fuzzing engine starts and stops goroutines of its own
-		// while an input runs, so counting them proves nothing there;
-		// fuzz targets see leaks in fake-time bubbles only.
-		return o
+// leakCheck looks for goroutines that the execution labelled id started
+// and left behind, giving them a moment to end (see leak.go).
+func (r *runner[T, I, O]) leakCheck(o outcome, id string, base int) outcome {
+	if r.leakSites == nil {
+		r.leakSites = map[string]bool{}
 	}
-	if err := goleak.Find(r.leakOpts...); err != nil {
+	if stacks, n := leftBehind(id, base, r.parallel, r.leakSites); n > 0 {
 		o.kind = Leak
-		o.detail = err.Error()
+		o.detail = fmt.Sprintf("the execution left %d %s behind (goroutines it started, still there after it ended, given %v to end, or %v where goroutines leaked before):\n\n%s", n, plural(n, "goroutine", "goroutines"), leakWait, leakWaitKnown, stacks)
 	}
 	return o
 }
@@ -226,22 +249,6 @@ func bubbleID() string {
 		return strings.TrimSuffix(head[i+len("synctest bubble "):], "]:")
 	}
 	return ""
-}
-
-// bubbleLeaks waits until every other goroutine of the bubble is blocked
-// and reports the ones the execution left behind. Counting goroutines is
-// cheap; reading their stacks stops the world, so it is done only when
-// the count is up from base.
-func bubbleLeaks(o outcome, base int) outcome {
-	synctest.Wait()
-	if runtime.NumGoroutine() <= base {
-		return o
-	}
-	if stacks := bubbleStacks(bubbleID(), "running"); stacks != "" {
-		o.kind = Leak
-		o.detail = "goroutines still blocked after the execution ended:\n\n" + stacks
-	}
-	return o
 }
 
 // bubbleStacks returns the stacks of bubble id's goroutines, leaving out
@@ -271,8 +278,10 @@ func (r *runner[T, I, O]) controlledOnce(sc Scenario[I], strategy sched.Strategy
 // event sites if asked.
 func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, sites bool) outcome {
 	base := runtime.NumGoroutine()
+	id := label()
 	x := r.newExec(sc)
 	if x.broken() {
+		unlabel()
 		return r.verdict(x)
 	}
 	phases := [][]func(){{func() {
@@ -298,6 +307,7 @@ func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, si
 	if r.spec.Cleanup != nil && e.Outcome != sched.Hang {
 		x.guard(0, func() { r.spec.Cleanup(x.v) })
 	}
+	unlabel()
 	var o outcome
 	switch e.Outcome {
 	case sched.Panicked:
@@ -318,7 +328,7 @@ func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, si
 	default:
 		o = r.verdict(x)
 		if o.kind == 0 {
-			o = r.leakCheck(o, base)
+			o = r.leakCheck(o, id, base)
 		}
 	}
 	if o.history == nil {

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/anishathalye/porcupine"
-	"go.uber.org/goleak"
 	"pgregory.net/rapid"
 
 	"github.com/interleave-go/interleave/model"
@@ -24,8 +23,10 @@ import (
 // hang or a leaked goroutine. The report shows the smallest scenario and
 // interleaving found and the command that replays it.
 //
-// Test is not compatible with t.Parallel: leak detection counts every
-// goroutine of the process, and controlled runs are exclusive.
+// In a parallel test (t.Parallel), Test runs stress mode only: leak
+// checks count only the goroutines of each execution, but controlled
+// scheduling and GOMAXPROCS are process-wide, so WithMode(Controlled) is
+// an error there and Auto does not use controlled mode.
 func Test[T, I, O any](t testing.TB, spec Spec[T, I, O], opts ...Option) {
 	t.Helper()
 	res, err := Run(t, spec, opts...)
@@ -61,6 +62,12 @@ func Run[T, I, O any](t testing.TB, spec Spec[T, I, O], opts ...Option) (Result,
 	if r.cfg.mode == Controlled && spec.FakeTime {
 		return Result{}, errFakeTimeControlled
 	}
+	if inParallel(t) {
+		if r.cfg.mode == Controlled {
+			return Result{}, errParallelControlled
+		}
+		r.parallel, r.cfg.mode = true, Stress
+	}
 	if _, ok := t.(*testing.T); !ok && (spec.FakeTime || r.cfg.replay != "") {
 		return Result{}, errNeedT
 	}
@@ -80,6 +87,7 @@ var (
 	errFakeTimeControlled = errors.New("stress: controlled mode cannot run a FakeTime spec (the scheduler and synctest's clock do not mix); use stress mode, or give the type an explicit clock")
 	errNoThreads          = errors.New("stress: the scenario has no threads")
 	errNotInstrumented    = errors.New("stress: controlled mode saw no operation of package sched: the type does not use its primitives, so every schedule is the same and nothing was tested; use stress mode, or build the type on sched.Int64, sched.Pointer, sched.Mutex, ...")
+	errParallelControlled = errors.New("stress: controlled mode cannot run in a parallel test: the scheduler and GOMAXPROCS are process-wide, and other tests' goroutines would use the instrumented values; drop t.Parallel, or use WithMode(stress.Stress)")
 	errNeedT              = errors.New("stress: a FakeTime spec, or a replay, needs a *testing.T (testing/synctest and subtests do)")
 )
 
@@ -116,7 +124,6 @@ func newRunner[T, I, O any](t testing.TB, spec Spec[T, I, O], opts []Option) (*r
 		pm:           pm,
 		cfg:          cfg,
 		checkTimeout: 10 * time.Second,
-		leakOpts:     []goleak.Option{goleak.IgnoreCurrent()},
 		start:        time.Now(),
 		began:        time.Now(),
 	}
@@ -131,7 +138,6 @@ type runner[T, I, O any] struct {
 	pm           porcupine.Model
 	cfg          config
 	checkTimeout time.Duration
-	leakOpts     []goleak.Option
 	start        time.Time
 
 	executions int // since the current search began
@@ -142,8 +148,10 @@ type runner[T, I, O any] struct {
 	err        error
 	sawEvents  bool // a controlled execution saw an instrumented operation
 	modelPanic atomic.Pointer[panicInfo]
-	keepFirst  bool // do not let rapid shrink: stop at the first failure
-	fuzzing    bool // a fuzz target: the fuzzer saves and replays inputs
+	keepFirst  bool            // do not let rapid shrink: stop at the first failure
+	parallel   bool            // other tests may run at the same time: stress mode only, exact leak checks
+	leakSites  map[string]bool // stacks where goroutines were found leaked (leftBehind)
+	fuzzing    bool            // a fuzz target: the fuzzer saves and replays inputs
 	first      *found[I]
 	last       *found[I]
 	cache      map[string]outcome
@@ -191,7 +199,7 @@ func (r *runner[T, I, O]) logf(format string, args ...any) {
 // run searches in the configured mode and returns the failure to report.
 func (r *runner[T, I, O]) run() *Failure {
 	b := bounds{Threads: r.cfg.threads, Ops: r.cfg.ops, Init: r.cfg.init, Post: r.cfg.post}
-	probed, instrumented := false, false
+	probed, instrumented := r.parallel, false // a parallel test: no controlled work
 	switch {
 	case r.cfg.mode == Controlled:
 		return r.report(r.searchControlled(b), "")

@@ -1,0 +1,216 @@
+package stress
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"reflect"
+	"runtime"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+)
+
+// How leaks are told from goroutines that are merely not done yet.
+//
+// Every execution labels the goroutine that runs it with a profiler label
+// of its own (runtime/pprof); every goroutine started from there, by the
+// threads or by the type under test, inherits it. After the execution,
+// only goroutines with that label count: not those of other tests running
+// in parallel, nor those an earlier execution left behind.
+//
+// Without FakeTime, a goroutine that is still there is given a moment to
+// exit (leakWait, in growing steps), as goleak does (see leftBehind). With FakeTime, the
+// bubble's clock runs on after the execution (settle) until every
+// goroutine the execution started has ended, for at most settleHorizon of
+// fake time: a goroutine waiting on a timer is not a leak, since it will
+// end once time moves. What is left after that is blocked where nothing
+// can wake it, or loops on a timer forever.
+const (
+	// settleHorizon is how much fake time the goroutines an execution
+	// leaves behind get to end.
+	settleHorizon = time.Hour
+	// leakWait is how long, in real time, the goroutines an execution
+	// leaves behind get to end without FakeTime; leakWaitKnown, where
+	// they are stopped where goroutines were found leaked before.
+	leakWait      = 500 * time.Millisecond
+	leakWaitKnown = 20 * time.Millisecond
+	// labelKey is the profiler label that marks an execution's goroutines.
+	labelKey = "interleave.execution"
+)
+
+var executionSeq atomic.Uint64
+
+// newLabel returns a new execution's label value and the context that
+// carries it, for pprof.SetGoroutineLabels.
+func newLabel() (string, context.Context) {
+	id := strconv.FormatUint(executionSeq.Add(1), 10)
+	return id, pprof.WithLabels(context.Background(), pprof.Labels(labelKey, id))
+}
+
+// label marks the calling goroutine, and every goroutine it starts from
+// now on, as part of a new execution, and returns the execution's label
+// value. Its profiler labels are replaced; unlabel clears them.
+func label() string {
+	id, ctx := newLabel()
+	pprof.SetGoroutineLabels(ctx)
+	return id
+}
+
+// unlabel clears the calling goroutine's profiler labels.
+func unlabel() { pprof.SetGoroutineLabels(context.Background()) }
+
+// leftBehind returns the goroutines labelled id that are still there after
+// waiting for them to end, formatted, and how many there are. Only when
+// the goroutine count is up from base, or exact is set, does it look:
+// reading a goroutine profile costs about as much as a small execution.
+// The count alone can only err towards no leak, when a goroutine of
+// someone else ends as the execution's is left behind.
+//
+// It waits up to leakWait; but where every goroutine left is stopped at a
+// place (the same stack) where one already stayed that long, in sites, it
+// waits only leakWaitKnown, so that minimizing a leak does not take half a
+// second an execution. It adds what it reports to sites.
+func leftBehind(id string, base int, exact bool, sites map[string]bool) (string, int) {
+	if !exact && runtime.NumGoroutine() <= base {
+		return "", 0
+	}
+	var spent time.Duration
+	for pause := 10 * time.Microsecond; ; pause *= 2 {
+		groups := labelled(id)
+		if len(groups) == 0 {
+			return "", 0
+		}
+		known := spent >= leakWaitKnown
+		for _, g := range groups {
+			known = known && sites[g.stack]
+		}
+		if known || spent >= leakWait {
+			var b strings.Builder
+			n := 0
+			for _, g := range groups {
+				sites[g.stack] = true
+				n += g.n
+				fmt.Fprintf(&b, "%d %s stopped in:\n%s\n", g.n, plural(g.n, "goroutine", "goroutines"), g.stack)
+			}
+			return strings.TrimSuffix(b.String(), "\n"), n
+		}
+		pause = min(pause, leakWait-spent, 50*time.Millisecond)
+		time.Sleep(pause)
+		spent += pause
+	}
+}
+
+// group is one stack of the goroutine profile and how many goroutines
+// are stopped there.
+type group struct {
+	n     int
+	stack string // function, then file:line, a frame a line each
+}
+
+// labelled returns the stacks of the goroutines labelled id, grouped as
+// the goroutine profile groups them.
+func labelled(id string) []group {
+	var buf bytes.Buffer
+	if err := pprof.Lookup("goroutine").WriteTo(&buf, 1); err != nil {
+		return nil
+	}
+	want := fmt.Sprintf("# labels: {%q:%q}", labelKey, id)
+	var groups []group
+	for _, text := range strings.Split(buf.String(), "\n\n") {
+		lines := strings.Split(text, "\n")
+		at := -1
+		for i, l := range lines {
+			if l == want {
+				at = i
+				break
+			}
+		}
+		if at < 1 {
+			continue
+		}
+		count, _, _ := strings.Cut(lines[at-1], " @ ")
+		n, err := strconv.Atoi(count)
+		if err != nil {
+			continue
+		}
+		var stack strings.Builder
+		for _, l := range lines[at+1:] {
+			// "#\t0x4d1b84\tmain.f+0x24\t/x/y.go:12"
+			f := strings.Fields(strings.TrimPrefix(l, "#"))
+			if len(f) < 3 {
+				continue
+			}
+			fn, _, _ := strings.Cut(f[1], "+0x")
+			fmt.Fprintf(&stack, "%s\n\t%s\n", fn, f[2])
+		}
+		groups = append(groups, group{n: n, stack: stack.String()})
+	}
+	return groups
+}
+
+// settle runs on the goroutine of a fake-time execution after it ended:
+// it lets the bubble's clock run on, in growing steps, until no goroutine
+// of the bubble but the caller (and the testing machinery) is left, for
+// at most settleHorizon of fake time, or until stop is set (by a real-time
+// timer outside the bubble, so that a goroutine that loops on a fine
+// ticker cannot stall the run). It returns the goroutines still there,
+// described, or "". When exact is not set, the goroutine count against
+// base says the bubble is quiet; otherwise (tests may be running in
+// parallel) the bubble's stacks do.
+func settle(base int, exact bool, stop *atomic.Bool) string {
+	id := bubbleID()
+	began := time.Now() // fake time
+	for step := time.Millisecond; ; step *= 2 {
+		synctest.Wait()
+		if !exact && runtime.NumGoroutine() <= base || exact && bubbleStacks(id, "running") == "" {
+			return ""
+		}
+		waited := time.Since(began)
+		if waited >= settleHorizon || stop.Load() {
+			break
+		}
+		time.Sleep(min(step, settleHorizon-waited))
+	}
+	stacks := bubbleStacks(id, "running")
+	if stacks == "" {
+		return ""
+	}
+	waited := time.Since(began)
+	if waited < settleHorizon {
+		return fmt.Sprintf("goroutines the execution started were still running after it ended: fake time ran on for %v, until the real-time limit of settling (a quarter of the execution timeout) was spent, and they were still there:\n\n%s", waited, stacks)
+	}
+	return fmt.Sprintf("goroutines the execution started were still there after it ended: fake time ran on for %v (the horizon) and they did not end; they are blocked where no timer can wake them, or still running (a loop on a ticker that never stops):\n\n%s", settleHorizon, stacks)
+}
+
+// inParallel reports whether t is a parallel test or has a parallel
+// ancestor, so that other tests may run at the same time. The testing
+// package does not export it: it is read from testing's unexported
+// isParallel and parent fields (TestInParallel checks that it still
+// works), and taken as false if they are not there.
+func inParallel(t testing.TB) bool {
+	tt, ok := t.(*testing.T)
+	if !ok || tt == nil {
+		return false
+	}
+	v := reflect.ValueOf(tt).Elem().FieldByName("common")
+	for v.IsValid() && v.Kind() == reflect.Struct {
+		p := v.FieldByName("isParallel")
+		if !p.IsValid() || p.Kind() != reflect.Bool {
+			return false
+		}
+		if p.Bool() {
+			return true
+		}
+		parent := v.FieldByName("parent")
+		if !parent.IsValid() || parent.Kind() != reflect.Pointer || parent.IsNil() {
+			return false
+		}
+		v = parent.Elem()
+	}
+	return false
+}

@@ -134,7 +134,7 @@ func (r *runner[T, I, O]) stressOnce(sc Scenario[I]) outcome {
 
 // stressBody runs one execution. In a bubble (stop is set), it then lets
 // fake time run on until the goroutines the execution started have ended,
-// calling settling first, and reports those that do not as leaked.
+// calling settling if it has to, and reports those that do not as leaked.
 func (r *runner[T, I, O]) stressBody(sc Scenario[I], stop *atomic.Bool, settling func()) outcome {
 	base := runtime.NumGoroutine()
 	x := r.newExec(sc)
@@ -167,8 +167,7 @@ func (r *runner[T, I, O]) stressBody(sc Scenario[I], stop *atomic.Bool, settling
 	}
 	o := r.verdict(x)
 	if stop != nil && o.kind == 0 {
-		settling()
-		if left := settle(base, r.parallel, stop); left != "" {
+		if left := settle(base, r.parallel, settling, stop); left != "" {
 			o.kind, o.detail = Leak, left
 		}
 	}
@@ -177,8 +176,8 @@ func (r *runner[T, I, O]) stressBody(sc Scenario[I], stop *atomic.Bool, settling
 
 // inBubble runs body in a synctest bubble and waits for it, for at most
 // the execution timeout of real time. Body calls settling when the
-// execution has ended and fake time runs on for the goroutines it left;
-// stop is set a quarter of the timeout later.
+// execution has ended and fake time has to run on for the goroutines it
+// left; stop is set a quarter of the timeout later.
 func (r *runner[T, I, O]) inBubble(body func(stop *atomic.Bool, settling func()) outcome) outcome {
 	done := make(chan outcome, 1)
 	bubble := make(chan string, 1)
@@ -234,7 +233,7 @@ func (r *runner[T, I, O]) leakCheck(o outcome, id string, base int) outcome {
 	if r.leakSites == nil {
 		r.leakSites = map[string]bool{}
 	}
-	if stacks, n := leftBehind(id, base, r.parallel, r.leakSites); n > 0 {
+	if stacks, n := leftBehind(id, base, r.leakSites); n > 0 {
 		o.kind = Leak
 		o.detail = fmt.Sprintf("the execution left %d %s behind (goroutines it started, still there after it ended, given %v to end, or %v where goroutines leaked before):\n\n%s", n, plural(n, "goroutine", "goroutines"), leakWait, leakWaitKnown, stacks)
 	}

@@ -66,21 +66,27 @@ func unlabel() { pprof.SetGoroutineLabels(context.Background()) }
 
 // leftBehind returns the goroutines labelled id that are still there after
 // waiting for them to end, formatted, and how many there are. Only when
-// the goroutine count is up from base, or exact is set, does it look:
-// reading a goroutine profile costs about as much as a small execution.
-// The count alone can only err towards no leak, when a goroutine of
-// someone else ends as the execution's is left behind.
+// the goroutine count is up from base does it look: reading the goroutine
+// profile costs more than a small execution (BenchmarkLeakProfile). The
+// count can only err towards no leak, when a goroutine of someone else
+// (a parallel test) ends as the execution's is left behind; what is
+// reported is exact.
 //
 // It waits up to leakWait; but where every goroutine left is stopped at a
 // place (the same stack) where one already stayed that long, in sites, it
 // waits only leakWaitKnown, so that minimizing a leak does not take half a
 // second an execution. It adds what it reports to sites.
-func leftBehind(id string, base int, exact bool, sites map[string]bool) (string, int) {
-	if !exact && runtime.NumGoroutine() <= base {
+func leftBehind(id string, base int, sites map[string]bool) (string, int) {
+	if runtime.NumGoroutine() <= base {
 		return "", 0
 	}
 	var spent time.Duration
-	for pause := 10 * time.Microsecond; ; pause *= 2 {
+	for try, pause := 0, 10*time.Microsecond; ; try++ {
+		if try < 3 && spent == 0 {
+			// The threads' goroutines have said they are done, and may
+			// not have exited yet: let them.
+			runtime.Gosched()
+		}
 		groups := labelled(id)
 		if len(groups) == 0 {
 			return "", 0
@@ -99,9 +105,13 @@ func leftBehind(id string, base int, exact bool, sites map[string]bool) (string,
 			}
 			return strings.TrimSuffix(b.String(), "\n"), n
 		}
+		if try < 3 {
+			continue
+		}
 		pause = min(pause, leakWait-spent, 50*time.Millisecond)
 		time.Sleep(pause)
 		spent += pause
+		pause *= 2
 	}
 }
 
@@ -157,31 +167,46 @@ func labelled(id string) []group {
 // it lets the bubble's clock run on, in growing steps, until no goroutine
 // of the bubble but the caller (and the testing machinery) is left, for
 // at most settleHorizon of fake time, or until stop is set (by a real-time
-// timer outside the bubble, so that a goroutine that loops on a fine
-// ticker cannot stall the run). It returns the goroutines still there,
-// described, or "". When exact is not set, the goroutine count against
-// base says the bubble is quiet; otherwise (tests may be running in
-// parallel) the bubble's stacks do.
-func settle(base int, exact bool, stop *atomic.Bool) string {
-	id := bubbleID()
+// timer outside the bubble, which starting calls the first time the clock
+// has to run, so that a goroutine that loops on a fine ticker cannot
+// stall the run). It returns the goroutines still there, described, or
+// "". The goroutine count against base says the bubble is quiet, unless
+// exact is set (tests may be running in parallel, and one of theirs
+// ending would hide one of the bubble's still waiting): then the
+// bubble's stacks say it.
+func settle(base int, exact bool, starting func(), stop *atomic.Bool) string {
+	var id string
+	quiet := func() bool {
+		if runtime.NumGoroutine() <= base && !exact {
+			return true
+		}
+		if id == "" {
+			id = bubbleID()
+		}
+		return exact && bubbleStacks(id, "running") == ""
+	}
+	synctest.Wait()
+	if quiet() {
+		return ""
+	}
+	starting()
 	began := time.Now() // fake time
 	for step := time.Millisecond; ; step *= 2 {
-		synctest.Wait()
-		if !exact && runtime.NumGoroutine() <= base || exact && bubbleStacks(id, "running") == "" {
-			return ""
-		}
 		waited := time.Since(began)
 		if waited >= settleHorizon || stop.Load() {
 			break
 		}
 		time.Sleep(min(step, settleHorizon-waited))
+		synctest.Wait()
+		if quiet() {
+			return ""
+		}
 	}
 	stacks := bubbleStacks(id, "running")
 	if stacks == "" {
 		return ""
 	}
-	waited := time.Since(began)
-	if waited < settleHorizon {
+	if waited := time.Since(began); waited < settleHorizon {
 		return fmt.Sprintf("goroutines the execution started were still running after it ended: fake time ran on for %v, until the real-time limit of settling (a quarter of the execution timeout) was spent, and they were still there:\n\n%s", waited, stacks)
 	}
 	return fmt.Sprintf("goroutines the execution started were still there after it ended: fake time ran on for %v (the horizon) and they did not end; they are blocked where no timer can wake them, or still running (a loop on a ticker that never stops):\n\n%s", settleHorizon, stacks)

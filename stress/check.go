@@ -25,7 +25,10 @@ const (
 	Deadlock
 	// Hang: the execution did not end in time.
 	Hang
-	// Leak: goroutines were left behind after the execution ended.
+	// Leak: goroutines the execution started (and only those: not other
+	// tests', nor earlier executions') were still there after it ended.
+	// In fake time the clock first runs on, up to an hour, so that those
+	// waiting on a timer end; without it, they get half a second.
 	Leak
 	// StepLimit: a controlled execution did not end within its step bound.
 	StepLimit

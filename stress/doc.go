@@ -42,9 +42,22 @@
 //
 // A spec with FakeTime runs each execution in a testing/synctest bubble:
 // time moves only when every goroutine of the execution is blocked, so
-// rate limits and timeouts are exact and nothing sleeps for real. A
-// goroutine left blocked in the bubble after the execution is a leak; a
+// rate limits and timeouts are exact and nothing sleeps for real. After
+// the execution, the clock runs on until every goroutine it started has
+// ended, for up to an hour of fake time (and a quarter of the execution
+// timeout of real time): a goroutine that waits on a timer (time.Sleep,
+// time.After, a Timer) is not a leak. One still there after that is: it
+// is blocked where nothing can wake it, or loops on a ticker forever. A
 // bubble where every goroutine blocks before the end is a deadlock.
+//
+// # Leaks
+//
+// Each execution labels its goroutines (a runtime/pprof label, which the
+// goroutines they start inherit), so that only the goroutines it started
+// count and are listed: not those of tests running in parallel, nor those
+// an earlier execution left behind. Without fake time, a goroutine still
+// there after the execution gets half a second to end (20 ms where
+// goroutines were already found leaked).
 //
 // # Knobs
 //
@@ -59,8 +72,10 @@
 //
 // # Limits
 //
-// Test and Run are not compatible with t.Parallel: leak detection counts
-// every goroutine of the process, controlled runs are exclusive, and
-// rapid's settings are process-wide. Controlled searches run the process
-// on one processor (GOMAXPROCS=1) while they last.
+// In a parallel test (t.Parallel), Test and Run work in stress mode only:
+// controlled runs are exclusive and set GOMAXPROCS for the whole process,
+// so Controlled is an error there and Auto does not use it. Parallel
+// stress tests take turns (rapid's settings and the perturbation of
+// package sched are process-wide). Controlled searches run the process on
+// one processor (GOMAXPROCS=1) while they last.
 package stress

@@ -215,7 +215,7 @@ func settle(base int, exact bool, starting func(), stop *atomic.Bool) string {
 // inParallel reports whether t is a parallel test or has a parallel
 // ancestor, so that other tests may run at the same time. The testing
 // package does not export it: it is read from testing's unexported
-// isParallel and parent fields (TestInParallel checks that it still
+// isParallel and parent fields (TestParallel checks that it still
 // works), and taken as false if they are not there.
 func inParallel(t testing.TB) bool {
 	tt, ok := t.(*testing.T)

@@ -235,7 +235,7 @@ func (r *runner[T, I, O]) leakCheck(o outcome, id string, base int) outcome {
 	}
 	if stacks, n := leftBehind(id, base, r.leakSites); n > 0 {
 		o.kind = Leak
-		o.detail = fmt.Sprintf("the execution left %d %s behind (goroutines it started, still there after it ended, given %v to end, or %v where goroutines leaked before):\n\n%s", n, plural(n, "goroutine", "goroutines"), leakWait, leakWaitKnown, stacks)
+		o.detail = fmt.Sprintf("the execution left %d %s behind: goroutines it started (known by their profiler label), still there %v after it ended (%v at a place where goroutines were found leaked before):\n\n%s", n, plural(n, "goroutine", "goroutines"), leakWait, leakWaitKnown, stacks)
 	}
 	return o
 }

@@ -96,6 +96,17 @@ func endlessTicker() int {
 	return 0
 }
 
+// busyTicker leaves a goroutine that polls on a fine ticker forever: an
+// hour of it would take minutes of real time.
+func busyTicker() int {
+	go func() {
+		t := time.NewTicker(10 * time.Microsecond)
+		for range t.C {
+		}
+	}()
+	return 0
+}
+
 // TestFakeTimeLeaks: in fake time, goroutines that wait on timers are
 // waited for; those that can never end are leaks, reported with their
 // stacks.
@@ -112,12 +123,20 @@ func TestFakeTimeLeaks(t *testing.T) {
 		{"ticker stopped", tickerThenStop, 0, nil},
 		{"send after timeout", fetchWithTimeout, -1, []string{"fetchWithTimeout.func1", "chan send", "1h0m0s"}},
 		{"endless ticker", endlessTicker, 0, []string{"endlessTicker.func1", "1h0m0s", "still running"}},
+		// Settling stops after a quarter of the execution timeout of
+		// real time; one execution of the smallest scenario is enough.
+		{"busy endless ticker", busyTicker, 0, []string{"busyTicker.func1", "still running", "real-time limit"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			spec := oneOp(tc.op, tc.want)
 			spec.FakeTime = true
 			ignore := goleak.IgnoreCurrent()
-			res, err := stress.Run(t, spec, stress.WithMode(stress.Stress), stress.WithSeed(1), stress.WithChecks(5), stress.WithRuns(3), artifacts(t))
+			opts := []stress.Option{stress.WithMode(stress.Stress), stress.WithSeed(1), stress.WithChecks(5), stress.WithRuns(3), artifacts(t)}
+			if strings.HasPrefix(tc.name, "busy") {
+				opts = append(opts, stress.WithChecks(1), stress.WithRuns(1), stress.WithTimeout(4*time.Second),
+					stress.WithThreads(2), stress.WithOps(1), stress.WithInit(0), stress.WithPost(0))
+			}
+			res, err := stress.Run(t, spec, opts...)
 			if err != nil {
 				t.Fatal(err)
 			}

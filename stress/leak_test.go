@@ -233,7 +233,11 @@ func TestParallel(t *testing.T) {
 			})
 			t.Run("other", func(t *testing.T) {
 				t.Parallel()
-				<-started
+				select {
+				case <-started:
+				case <-done:
+					t.Fatal("the stress test ended before its first execution")
+				}
 				for range 4 {
 					go func() { <-done }()
 				}

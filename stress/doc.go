@@ -48,7 +48,10 @@
 // timeout of real time): a goroutine that waits on a timer (time.Sleep,
 // time.After, a Timer) is not a leak. One still there after that is: it
 // is blocked where nothing can wake it, or loops on a ticker forever. A
-// bubble where every goroutine blocks before the end is a deadlock.
+// bubble where every goroutine blocks before the end is a deadlock. Once
+// no goroutine of the execution is left, the clock stops: a timer still
+// pending then never fires, so a time.AfterFunc callback that has not
+// started yet is not checked.
 //
 // # Leaks
 //
@@ -57,7 +60,10 @@
 // count and are listed: not those of tests running in parallel, nor those
 // an earlier execution left behind. Without fake time, a goroutine still
 // there after the execution gets half a second to end (20 ms where
-// goroutines were already found leaked).
+// goroutines were already found leaked). A goroutine that a time.AfterFunc
+// callback runs on, or that a goroutine older than the execution starts,
+// carries no label and is not seen without fake time; in fake time every
+// goroutine of the bubble counts.
 //
 // # Knobs
 //

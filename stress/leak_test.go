@@ -107,6 +107,18 @@ func busyTicker() int {
 	return 0
 }
 
+// afterFuncBlocks leaves a time.AfterFunc callback blocked forever: its
+// goroutine carries no profiler label, but it is in the bubble.
+func afterFuncBlocks() int {
+	never, running := make(chan struct{}), make(chan struct{})
+	time.AfterFunc(time.Second, func() {
+		close(running)
+		<-never
+	})
+	<-running
+	return 0
+}
+
 // TestFakeTimeLeaks: in fake time, goroutines that wait on timers are
 // waited for; those that can never end are leaks, reported with their
 // stacks.
@@ -122,6 +134,7 @@ func TestFakeTimeLeaks(t *testing.T) {
 		{"NewTimer then exit", timerThenExit, 0, nil},
 		{"ticker stopped", tickerThenStop, 0, nil},
 		{"send after timeout", fetchWithTimeout, -1, []string{"fetchWithTimeout.func1", "chan send", "1h0m0s"}},
+		{"AfterFunc blocked forever", afterFuncBlocks, 0, []string{"afterFuncBlocks.func1", "chan receive"}},
 		{"endless ticker", endlessTicker, 0, []string{"endlessTicker.func1", "1h0m0s", "still running"}},
 		// Settling stops after a quarter of the execution timeout of
 		// real time; one execution of the smallest scenario is enough.

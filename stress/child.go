@@ -91,17 +91,50 @@ type journalRecord struct {
 	Elapsed   time.Duration `json:"elapsed"`
 }
 
-// journal is the child's record of where it is: one record, written over
-// the last one at the start of the file (one write, no sync: the page
-// cache outlives the process).
-type journal struct{ f *os.File }
+// journal is the child's record of where it is: one line, written over
+// the last one at the start of the file; the page cache outlives the
+// process, so no sync is needed. It is written once per scenario, so it
+// is kept cheap: no allocation, no encoding package, and where the
+// system allows, a shared memory mapping of the file instead of a write
+// (mapJournal).
+type journal struct {
+	f   *os.File
+	buf []byte
+	mem []byte // the file, mapped, or nil
+}
+
+func openJournal(path string) (*journal, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	j := &journal{f: f}
+	j.mem = mapJournal(f)
+	return j, nil
+}
 
 func (j *journal) write(rec journalRecord) {
 	if j == nil {
 		return
 	}
-	data, _ := json.Marshal(rec)
-	_, _ = j.f.WriteAt(append(data, '\n'), 0)
+	b := j.encode(rec)
+	if len(b) < len(j.mem) {
+		copy(j.mem, b)
+		return
+	}
+	_, _ = j.f.WriteAt(b, 0)
+}
+
+func (j *journal) encode(rec journalRecord) []byte {
+	b := append(j.buf[:0], rec.Phase...)
+	for _, v := range []uint64{uint64(rec.Mode), uint64(rec.Bounds.Threads), uint64(rec.Bounds.Ops), uint64(rec.Bounds.Init), uint64(rec.Bounds.Post),
+		rec.Seed, uint64(rec.Index), uint64(rec.Total), uint64(rec.Scenarios), uint64(rec.Elapsed)} {
+		b = append(b, ' ')
+		b = strconv.AppendUint(b, v, 10)
+	}
+	b = append(b, '\n')
+	j.buf = b
+	return b
 }
 
 func readJournal(path string) *journalRecord {
@@ -111,9 +144,12 @@ func readJournal(path string) *journalRecord {
 	}
 	line, _, _ := bytes.Cut(data, []byte("\n"))
 	var rec journalRecord
-	if json.Unmarshal(line, &rec) != nil {
+	var elapsed int64
+	if _, err := fmt.Sscan(string(line), &rec.Phase, &rec.Mode, &rec.Bounds.Threads, &rec.Bounds.Ops, &rec.Bounds.Init, &rec.Bounds.Post,
+		&rec.Seed, &rec.Index, &rec.Total, &rec.Scenarios, &elapsed); err != nil {
 		return nil
 	}
+	rec.Elapsed = time.Duration(elapsed)
 	return &rec
 }
 
@@ -240,10 +276,8 @@ func (r *runner[T, I, O]) dispatch(index int, inProcess func() (Result, error)) 
 // runAsChild runs the call a parent asked for, writes what it returned
 // and ends the test (skipped: the parent reports).
 func (r *runner[T, I, O]) runAsChild(c *childTask, inProcess func() (Result, error)) {
-	f, err := os.Create(filepath.Join(c.Dir, "journal"))
-	if err == nil {
-		r.journal = &journal{f}
-		defer f.Close()
+	if j, err := openJournal(filepath.Join(c.Dir, "journal")); err == nil {
+		r.journal = j
 	}
 	fmt.Println(childBegin)
 	res, err := inProcess()
@@ -346,8 +380,11 @@ func (r *runner[T, I, O]) startChild(dir string, index int, prev map[string][]ca
 	cmd.Env = append(os.Environ(), childEnv+"="+taskPath)
 	if race.Enabled {
 		// Stop at the first race, with its report in a file of its own
-		// (the race runtime adds the process id to the path).
-		cmd.Env = append(cmd.Env, "GORACE="+strings.TrimSpace(os.Getenv("GORACE")+" log_path="+filepath.Join(sub, "race")+" halt_on_error=1"))
+		// (the race runtime adds the process id to the path), and do not
+		// wait the second the race runtime waits by default at exit. The
+		// user's options come in between: theirs win over the wait,
+		// ours over where the report goes and whether to stop.
+		cmd.Env = append(cmd.Env, "GORACE="+strings.Join(strings.Fields("atexit_sleep_ms=0 "+os.Getenv("GORACE")+" log_path="+filepath.Join(sub, "race")+" halt_on_error=1"), " "))
 	}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr

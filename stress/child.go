@@ -245,11 +245,21 @@ func childTaskOf() *childTask {
 	return task
 }
 
-// useChild reports whether this call of Run searches in a child process.
+// useChild reports whether this call of Run searches in a child process:
+// in a test (not a benchmark or fuzz target), in stress or auto mode,
+// unless the user said not to. A replay file of another test is left to
+// Run, which skips the test.
 func (r *runner[T, I, O]) useChild() bool {
 	_, ok := r.t.(*testing.T)
-	return ok && r.cfg.subprocess && r.cfg.mode != Controlled && !r.fuzzing &&
-		testing.Testing() && flag.Lookup("test.run") != nil && childTaskOf() == nil
+	if !ok || !r.cfg.subprocess || r.cfg.mode == Controlled || r.fuzzing ||
+		!testing.Testing() || flag.Lookup("test.run") == nil || childTaskOf() != nil {
+		return false
+	}
+	if r.cfg.replay != "" {
+		rf, err := readReplay(r.cfg.replay)
+		return err == nil && rf.Test == r.t.Name()
+	}
+	return true
 }
 
 // dispatch runs call index of Run: in this process, in a child, or, in a

@@ -20,9 +20,19 @@ import (
 )
 
 // Test runs spec and fails t with a report if it finds a bug: a
-// linearizability violation, a failed property, a panic, a deadlock, a
-// hang or a leaked goroutine. The report shows the smallest scenario and
+// linearizability violation, a failed property, a panic (in a goroutine
+// the type started too), a deadlock, a hang, a leaked goroutine or, under
+// -race, a data race. The report shows the smallest scenario and
 // interleaving found and the command that replays it.
+//
+// In stress and auto modes the search runs in a child process, this test
+// binary run again for just this test, so that a crash (a panic in a
+// goroutine of the type, a fatal error of the runtime, a race under
+// -race) is reported rather than ending the test binary. The child runs
+// the test function from its start; calls of Test and Run before this one
+// return there what they returned here. Starting it costs a few
+// milliseconds (about 30 under -race); WithSubprocess(false) searches in
+// this process.
 //
 // Test is not compatible with t.Parallel: leak detection counts every
 // goroutine of the process, and controlled runs are exclusive.

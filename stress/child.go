@@ -571,11 +571,25 @@ func (r *runner[T, I, O]) drawsAt(rec journalRecord) ([]uint64, Scenario[I], err
 			rt.Fatal("the scenario that crashed")
 		}
 	}
-	draws, failed, _, err := rapidCheck(rec.Index, rec.Seed, "200ms", prop)
-	if err == nil && (!failed || draws == nil) {
-		err = fmt.Errorf("stress: could not draw again the scenario that crashed (call %d of rapid seed %d)", rec.Index, rec.Seed)
+	// rapid runs a fifth of the checks under -short: ask for more than
+	// enough, the target fails first. The fail file rapid writes can be
+	// lost to another process cleaning up the same testdata directory:
+	// try again then.
+	var err error
+	for try := 0; try < 3; try++ {
+		n, target = 0, ""
+		var draws []uint64
+		var failed bool
+		var log string
+		draws, failed, log, err = rapidCheck(5*rec.Index+5, rec.Seed, "200ms", prop)
+		if err == nil && failed && draws != nil {
+			return draws, drawn, nil
+		}
+		if err == nil {
+			err = fmt.Errorf("stress: could not draw again the scenario that crashed (call %d of rapid seed %d); rapid said:\n%s", rec.Index, rec.Seed, strings.TrimSpace(log))
+		}
 	}
-	return draws, drawn, err
+	return nil, drawn, err
 }
 
 // minimizeCrash removes operations from a crashing scenario as long as

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -156,14 +157,18 @@ func TestGoroutinePanicOutput(t *testing.T) {
 	}
 }
 
-// racy is a counter with no synchronization at all.
+// racy is a counter with no synchronization at all. Add lets other
+// goroutines run between its read and its write, so that operations
+// overlap even on a busy machine.
 type racy struct{ v int64 }
 
 func (c *racy) run(in model.CounterInput) model.CounterOutput {
 	if in.Op == model.CounterGet {
 		return model.CounterOutput{Value: c.v}
 	}
-	c.v += in.Delta
+	v := c.v
+	runtime.Gosched()
+	c.v = v + in.Delta
 	return model.CounterOutput{Value: c.v}
 }
 

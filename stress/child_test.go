@@ -1,6 +1,7 @@
 package stress_test
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"regexp"
@@ -294,5 +295,36 @@ func TestProbeRespectsBounds(t *testing.T) {
 	}
 	if res.Failure != nil {
 		t.Fatalf("an execution ran more than 1 operation:\n%s", res.Failure.Report())
+	}
+}
+
+var firstCallNews atomic.Int64
+
+// TestEarlierCallsReturnTheirResult: the child process runs the test
+// from its start; a call of Run before the one it runs returns there what
+// it returned in the parent, without running again.
+func TestEarlierCallsReturnTheirResult(t *testing.T) {
+	first := counterSpec(false)
+	first.New = func() *counter {
+		firstCallNews.Add(1)
+		return new(counter)
+	}
+	res, err := stress.Run(t, first, stress.WithMode(stress.Stress), stress.WithSubprocess(false), stress.WithSeed(1), stress.WithChecks(2), stress.WithRuns(2), artifacts(t))
+	if err != nil || res.Failure != nil || res.Executions == 0 {
+		t.Fatalf("first call: %+v, %v", res, err)
+	}
+	second := counterSpec(false)
+	second.New = func() *counter {
+		if n := firstCallNews.Load(); n != 0 {
+			panic(fmt.Sprintf("the first call ran again in the child process (%d executions)", n))
+		}
+		return new(counter)
+	}
+	res, err = stress.Run(t, second, stress.WithMode(stress.Stress), stress.WithSeed(1), stress.WithChecks(2), stress.WithRuns(2), artifacts(t))
+	if err != nil || res.Failure != nil {
+		t.Fatalf("second call: %v, %v", res.Failure, err)
+	}
+	if res.Executions == 0 {
+		t.Fatal("the second call ran nothing")
 	}
 }

@@ -328,3 +328,38 @@ func TestEarlierCallsReturnTheirResult(t *testing.T) {
 		t.Fatal("the second call ran nothing")
 	}
 }
+
+// mapper writes a plain map from every operation: two at once are a
+// fatal error of the runtime ("concurrent map writes"), which no recover
+// catches, or under -race a data race.
+type mapper struct{ m map[int]int }
+
+func (c *mapper) run(in model.CounterInput) model.CounterOutput {
+	for i := range 1000 {
+		c.m[i] = i
+		runtime.Gosched()
+	}
+	return model.CounterOutput{Value: 0}
+}
+
+// TestFatalError: a fatal error of the runtime is reported as a panic
+// with the runtime's report, not a crashed test binary.
+func TestFatalError(t *testing.T) {
+	spec := stress.Spec[*mapper, model.CounterInput, model.CounterOutput]{
+		New:   func() *mapper { return &mapper{m: map[int]int{}} },
+		Ops:   rapid.Just(model.CounterInput{Op: model.CounterGet}),
+		Run:   (*mapper).run,
+		Model: model.Counter(),
+	}
+	res, err := stress.Run(t, spec, stress.WithMode(stress.Stress), stress.WithSeed(1), stress.WithChecks(20), stress.WithRuns(20), artifacts(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, says := stress.Panic, "fatal error: concurrent map writes"
+	if race.Enabled {
+		want, says = stress.DataRace, "WARNING: DATA RACE"
+	}
+	if f := res.Failure; f == nil || f.Kind != want || !strings.Contains(f.Detail, says) || f.Threads < 2 {
+		t.Fatalf("want a %v saying %q with 2 threads or more, got %v", want, says, f)
+	}
+}

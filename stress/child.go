@@ -273,6 +273,10 @@ func (r *runner[T, I, O]) dispatch(index int, inProcess func() (Result, error)) 
 		if prev := c.Prev[name]; index <= len(prev) {
 			return prev[index-1].get()
 		}
+		if name != c.Test && !strings.HasPrefix(c.Test, name+"/") {
+			// Another test the -run pattern let through: not ours.
+			r.t.SkipNow()
+		}
 		return inProcess()
 	}
 	if r.useChild() {

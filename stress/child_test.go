@@ -363,3 +363,16 @@ func TestFatalError(t *testing.T) {
 		t.Fatalf("want a %v saying %q with 2 threads or more, got %v", want, says, f)
 	}
 }
+
+// TestSameSubtestNames: a subtest whose name repeats another's (the
+// testing package adds #01) still gets its own search in a child.
+func TestSameSubtestNames(t *testing.T) {
+	for i := range 2 {
+		t.Run("same", func(t *testing.T) {
+			res, err := stress.Run(t, counterSpec(false), stress.WithMode(stress.Stress), stress.WithSeed(uint64(i+1)), stress.WithChecks(2), stress.WithRuns(2), artifacts(t))
+			if err != nil || res.Failure != nil || res.Executions == 0 || res.Seed != uint64(i+1) {
+				t.Fatalf("%+v, %v", res, err)
+			}
+		})
+	}
+}

@@ -477,6 +477,8 @@ var logPrefix = regexp.MustCompile(`^[\w.-]+\.go:\d+: `)
 func (r *runner[T, I, O]) crashed(c childRun, dir string, index int, prev map[string][]callResult) *Failure {
 	// Nothing of the crash may run in this process.
 	r.poisoned = true
+	// report writes the replay file before it makes the directory.
+	_ = os.MkdirAll(r.cfg.artifacts, 0o755)
 	execs, scenarios := c.executions()
 	r.total, r.scenarios = execs, scenarios
 	f := &found[I]{o: outcome{kind: c.kind, detail: c.detail}, mode: Stress, executions: execs, elapsed: time.Since(r.began)}
@@ -486,7 +488,7 @@ func (r *runner[T, I, O]) crashed(c childRun, dir string, index int, prev map[st
 	case r.cfg.replay != "":
 		rf, err := readReplay(r.cfg.replay)
 		if err == nil && r.replayScenario(f, rf) {
-			return r.report(f, "replayed from "+r.cfg.replay+"; the child process running it crashed")
+			return r.crashReport(f, "replayed from "+r.cfg.replay+"; the child process running it crashed")
 		}
 		note = "the child process replaying " + r.cfg.replay + " crashed"
 	case rec == nil:
@@ -500,7 +502,7 @@ func (r *runner[T, I, O]) crashed(c childRun, dir string, index int, prev map[st
 		}
 		f.mode, f.bounds, f.draws, f.drawn, f.sc = rec.Mode, rec.Bounds, draws, drawn, drawn
 		note = r.minimizeCrash(f, dir, index, prev)
-		return r.report(f, note)
+		return r.crashReport(f, note)
 	case rec.Phase == "probe":
 		f.executions, f.elapsed = rec.Total+1, rec.Elapsed
 		r.cfg.threads, r.cfg.ops = rec.Bounds.Threads, rec.Bounds.Ops
@@ -508,16 +510,34 @@ func (r *runner[T, I, O]) crashed(c childRun, dir string, index int, prev map[st
 		f.drawn = r.probeScenario()
 		f.sc = f.drawn
 		note = "found by the first, probing execution, under controlled scheduling; " + r.minimizeCrash(f, dir, index, prev)
-		return r.report(f, note)
+		return r.crashReport(f, note)
 	default:
 		f.executions, f.elapsed = rec.Total+1, rec.Elapsed
 		note = fmt.Sprintf("the child process crashed while it %s; the scenario it ran is not known", map[string]string{
 			"shrink": "minimized a failure", "minimize": "minimized a failure", "replay": "replayed a failure",
 		}[rec.Phase])
 	}
-	out := r.report(f, note)
+	out := r.crashReport(f, note)
 	out.Scenario = "  (not known)\n"
+	r.rewriteReport(out)
 	return out
+}
+
+// crashReport reports a crash: the process died during the execution, so
+// there is no history to show.
+func (r *runner[T, I, O]) crashReport(f *found[I], note string) *Failure {
+	out := r.report(f, note)
+	out.Table = "  (none: the process crashed)\n"
+	out.History = "  (none: the process crashed)\n"
+	r.rewriteReport(out)
+	return out
+}
+
+// rewriteReport writes the report file again after a change.
+func (r *runner[T, I, O]) rewriteReport(out *Failure) {
+	if out.ReportFile != "" {
+		_ = os.WriteFile(out.ReportFile, []byte(out.Report()), 0o644)
+	}
 }
 
 // replayScenario fills in f's scenario from a replay file, drawing it
@@ -596,14 +616,36 @@ func (r *runner[T, I, O]) drawsAt(rec journalRecord) ([]uint64, Scenario[I], err
 	return nil, drawn, err
 }
 
-// minimizeCrash removes operations from a crashing scenario as long as
-// a child running what is left still crashes the same way, within the
-// shrink time, and returns a note on what it did.
+// minimizeCrash checks that a child running the crashing scenario alone
+// crashes the same way, then removes operations from it as long as a
+// child running what is left still does, within the shrink time, and
+// returns a note on what it did.
 func (r *runner[T, I, O]) minimizeCrash(f *found[I], dir string, index int, prev map[string][]callResult) string {
 	deadline := time.Now().Add(min(r.cfg.shrink, 20*time.Second))
+	children := 0
+	crashes := func(sel selection) (string, bool, error) {
+		path := filepath.Join(dir, fmt.Sprintf("candidate-%d.replay", children))
+		err := writeReplay(path, replayFile{
+			Test: r.t.Name(), Mode: f.mode.String(), Strategy: r.cfg.strategy.String(), Depth: r.cfg.depth,
+			Runs: r.cfg.runs, Bounds: f.bounds, Draws: f.draws, Kind: f.o.kind.String(), Keep: &sel,
+			Seed: r.cfg.seed, Probe: f.probe,
+		})
+		if err != nil {
+			return "", false, err
+		}
+		c := r.startChild(dir, index, prev, []string{"-stress.replay=" + path})
+		children++
+		execs, scenarios := c.executions()
+		r.total, r.scenarios = r.total+execs, r.scenarios+scenarios
+		return c.detail, c.res == nil && c.err == nil && c.kind == f.o.kind, nil
+	}
 	all := selectAll(f.drawn)
 	f.sel = &all
-	children := 0
+	if _, ok, err := crashes(all); err != nil {
+		return "not minimized: " + err.Error()
+	} else if !ok {
+		return "WARNING: run alone, this scenario did not crash again: the crash may have come from a goroutine an earlier scenario left behind"
+	}
 	for improved := true; improved && time.Now().Before(deadline); {
 		improved = false
 		for _, cand := range smaller(*f.sel) {
@@ -611,22 +653,12 @@ func (r *runner[T, I, O]) minimizeCrash(f *found[I], dir string, index int, prev
 			if len(sc.Threads) == 0 {
 				continue
 			}
-			path := filepath.Join(dir, fmt.Sprintf("candidate-%d.replay", children))
-			err := writeReplay(path, replayFile{
-				Test: r.t.Name(), Mode: f.mode.String(), Strategy: r.cfg.strategy.String(), Depth: r.cfg.depth,
-				Runs: r.cfg.runs, Bounds: f.bounds, Draws: f.draws, Kind: f.o.kind.String(), Keep: &cand,
-				Seed: r.cfg.seed, Probe: f.probe,
-			})
+			detail, ok, err := crashes(cand)
 			if err != nil {
 				return "not minimized: " + err.Error()
 			}
-			c := r.startChild(dir, index, prev, []string{"-stress.replay=" + path})
-			children++
-			execs, scenarios := c.executions()
-			r.total, r.scenarios = r.total+execs, r.scenarios+scenarios
-			if c.res == nil && c.err == nil && c.kind == f.o.kind {
-				cand := cand
-				f.sc, f.sel, f.o.detail = sc, &cand, c.detail
+			if ok {
+				f.sc, f.sel, f.o.detail = sc, &cand, detail
 				improved = true
 				break
 			}
@@ -635,5 +667,5 @@ func (r *runner[T, I, O]) minimizeCrash(f *found[I], dir string, index int, prev
 			}
 		}
 	}
-	return fmt.Sprintf("the child process running the search crashed; minimized by running smaller scenarios in %d more %s", children, plural(children, "child", "children"))
+	return fmt.Sprintf("the child process running the search crashed; the scenario crashed again alone and was minimized in %d more %s", children, plural(children, "child", "children"))
 }

@@ -309,7 +309,7 @@ func TestEarlierCallsReturnTheirResult(t *testing.T) {
 		firstCallNews.Add(1)
 		return new(counter)
 	}
-	res, err := stress.Run(t, first, stress.WithMode(stress.Stress), stress.WithSubprocess(false), stress.WithSeed(1), stress.WithChecks(2), stress.WithRuns(2), artifacts(t))
+	res, err := stress.Run(t, first, stress.WithMode(stress.Stress), stress.WithSubprocess(false), stress.WithSeed(1), stress.WithChecks(5), stress.WithRuns(2), artifacts(t))
 	if err != nil || res.Failure != nil || res.Executions == 0 {
 		t.Fatalf("first call: %+v, %v", res, err)
 	}
@@ -320,7 +320,7 @@ func TestEarlierCallsReturnTheirResult(t *testing.T) {
 		}
 		return new(counter)
 	}
-	res, err = stress.Run(t, second, stress.WithMode(stress.Stress), stress.WithSeed(1), stress.WithChecks(2), stress.WithRuns(2), artifacts(t))
+	res, err = stress.Run(t, second, stress.WithMode(stress.Stress), stress.WithSeed(1), stress.WithChecks(5), stress.WithRuns(2), artifacts(t))
 	if err != nil || res.Failure != nil {
 		t.Fatalf("second call: %v, %v", res.Failure, err)
 	}
@@ -369,7 +369,7 @@ func TestFatalError(t *testing.T) {
 func TestSameSubtestNames(t *testing.T) {
 	for i := range 2 {
 		t.Run("same", func(t *testing.T) {
-			res, err := stress.Run(t, counterSpec(false), stress.WithMode(stress.Stress), stress.WithSeed(uint64(i+1)), stress.WithChecks(2), stress.WithRuns(2), artifacts(t))
+			res, err := stress.Run(t, counterSpec(false), stress.WithMode(stress.Stress), stress.WithSeed(uint64(i+1)), stress.WithChecks(5), stress.WithRuns(2), artifacts(t))
 			if err != nil || res.Failure != nil || res.Executions == 0 || res.Seed != uint64(i+1) {
 				t.Fatalf("%+v, %v", res, err)
 			}

@@ -52,8 +52,10 @@ func Test[T, I, O any](t testing.TB, spec Spec[T, I, O], opts ...Option) {
 type Result struct {
 	// Failure is the bug found, minimized, or nil.
 	Failure *Failure
-	// Executions and Scenarios count what was run, minimization included;
-	// Elapsed is the time it took.
+	// Executions and Scenarios count what was run, every phase and
+	// minimization included (when a child process crashed, its crashing
+	// scenario counts as one execution: the runs of it before the crash
+	// are not known); Elapsed is the time it took.
 	Executions, Scenarios int
 	Elapsed               time.Duration
 	Seed                  uint64

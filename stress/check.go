@@ -19,7 +19,8 @@ const (
 	Undecided
 	// Property: the Spec's Check rejected the execution.
 	Property
-	// Panic: the type under test panicked.
+	// Panic: the type under test panicked, on one of the scenario's
+	// threads or on a goroutine it started.
 	Panic
 	// Deadlock: goroutines remain and none can ever run again.
 	Deadlock
@@ -32,9 +33,11 @@ const (
 	Leak
 	// StepLimit: a controlled execution did not end within its step bound.
 	StepLimit
+	// DataRace: under -race, the race detector reported a data race.
+	DataRace
 )
 
-var kindNames = [...]string{"", "linearizability violation", "undecided history", "property violation", "panic", "deadlock", "hang", "goroutine leak", "step limit"}
+var kindNames = [...]string{"", "linearizability violation", "undecided history", "property violation", "panic", "deadlock", "hang", "goroutine leak", "step limit", "data race"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {

@@ -29,7 +29,7 @@
 // # Failures
 //
 // Every failure kind ([Violation], [Undecided], [Property], [Panic],
-// [Deadlock], [Hang], [Leak], [StepLimit]) is reported with one template:
+// [Deadlock], [Hang], [Leak], [StepLimit], [DataRace]) is reported with one template:
 // what failed, the minimal scenario, the interleaving (a column per
 // thread, a row per step, each atomic operation with its old and new
 // values, a line at each context switch), the history, the porcupine
@@ -37,6 +37,15 @@
 // through rapid, which shrinks them; controlled failures are then
 // minimized further by exhaustive search, operation by operation, and
 // replayed once to check that the run is deterministic.
+//
+// # Crashes
+//
+// Stress and auto modes search in a child process (the test binary, run
+// again for just the test), so that what ends a Go process, a panic in a
+// goroutine the type started or a fatal error of the runtime, and under
+// -race a data race, is reported as a [Panic] or a [DataRace] failure,
+// minimized in further children, with a replay file. [WithSubprocess]
+// turns this off.
 //
 // # Time
 //
@@ -71,8 +80,8 @@
 // twin that override it: -stress.mode (STRESS_MODE), -stress.strategy,
 // -stress.depth, -stress.checks, -stress.duration, -stress.threads,
 // -stress.ops, -stress.init, -stress.post, -stress.runs, -stress.seed,
-// -stress.artifacts, -stress.timeout, -stress.shrinktime, -stress.replay
-// and -stress.v. Reports, visualizations and replay files go to the
+// -stress.artifacts, -stress.timeout, -stress.shrinktime, -stress.replay,
+// -stress.subprocess and -stress.v. Reports, visualizations and replay files go to the
 // artifacts directory (default: interleave under the system's temporary
 // directory).
 //

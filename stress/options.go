@@ -113,6 +113,14 @@ func WithReplay(path string) Option { return optionFunc(func(c *config) { c.repl
 // (-stress.shrinktime).
 func WithShrinkTime(d time.Duration) Option { return optionFunc(func(c *config) { c.shrink = d }) }
 
+// WithSubprocess sets whether stress and auto modes search in a child
+// process, a copy of the test binary running just this test
+// (-stress.subprocess, default true), so that a panic in a goroutine the
+// type started, a fatal error of the runtime or, under -race, a data race
+// is reported as a failure instead of ending the test binary. false
+// searches in the test's own process, as controlled mode always does.
+func WithSubprocess(on bool) Option { return optionFunc(func(c *config) { c.subprocess = on }) }
+
 // config is the resolved set of knobs.
 type config struct {
 	mode      Mode
@@ -131,6 +139,8 @@ type config struct {
 	shrink    time.Duration
 	replay    string
 	verbose   bool
+	// subprocess runs stress and auto searches in a child process.
+	subprocess bool
 }
 
 func defaults() config {
@@ -147,6 +157,8 @@ func defaults() config {
 		artifacts: filepath.Join(os.TempDir(), "interleave"),
 		timeout:   10 * time.Second,
 		shrink:    30 * time.Second,
+
+		subprocess: true,
 	}
 }
 
@@ -175,6 +187,7 @@ var knobs = []knob{
 	{"timeout", "how long one execution may run before it is reported as a hang", durKnob(func(c *config) *time.Duration { return &c.timeout })},
 	{"shrinktime", "most time spent minimizing a failure", durKnob(func(c *config) *time.Duration { return &c.shrink })},
 	{"replay", "replay file to run instead of searching (printed in failure reports)", func(c *config, v string) error { c.replay = v; return nil }},
+	{"subprocess", "search in a child process that may crash (stress and auto modes)", func(c *config, v string) (err error) { c.subprocess, err = strconv.ParseBool(v); return }},
 	{"v", "log progress", func(c *config, v string) (err error) { c.verbose, err = strconv.ParseBool(v); return }},
 }
 

@@ -144,6 +144,9 @@ func (r *runner[T, I, O]) replayFile(path string) (*Failure, error) {
 // replayProbe replays a failure of the instrumentation probe, whose
 // scenario comes from the seed.
 func (r *runner[T, I, O]) replayProbe(rf replayFile, path string) (*Failure, error) {
+	if rf.Bounds.Threads > 0 && rf.Bounds.Ops > 0 {
+		r.cfg.threads, r.cfg.ops = rf.Bounds.Threads, rf.Bounds.Ops
+	}
 	drawn := r.probeScenario()
 	sc := drawn
 	if rf.Keep != nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/interleave-go/interleave/internal/race"
 	"github.com/interleave-go/interleave/linearize"
 	"github.com/interleave-go/interleave/sched"
 )
@@ -65,6 +66,7 @@ var kindExplanations = map[Kind]string{
 	Hang:      "the execution did not end in time",
 	Leak:      "goroutines were still there after the execution ended",
 	StepLimit: "the execution did not end within the scheduler's step bound",
+	DataRace:  "the race detector saw two goroutines access the same memory, one of them writing, with nothing ordering the two",
 }
 
 // Report formats the failure: what failed, the minimal scenario, the
@@ -136,6 +138,7 @@ func (r *runner[T, I, O]) report(f *found[I], note string) *Failure {
 			// again, this time noting where each event happens, and must
 			// give the same events.
 			again := r.controlled(sc, sched.Replay(f.o.choices), true)
+			r.total++
 			if i := sched.Diverge(f.o.events, again.events); i >= 0 {
 				out.Note = joinNotes(out.Note, fmt.Sprintf("WARNING: replaying this schedule did not reproduce the same events (they differ from step %d): the type under test does something the scheduler does not see (a plain goroutine, channel, sync primitive or time), so the interleaving above may be wrong", i+1))
 			} else {
@@ -204,6 +207,9 @@ func (r *runner[T, I, O]) command(f *found[I], stem string, out *Failure) string
 		} else {
 			out.Note = joinNotes(out.Note, "could not write the replay file: "+err.Error())
 		}
+	}
+	if race.Enabled {
+		pkg = "-race " + pkg
 	}
 	if out.ReplayFile != "" {
 		return fmt.Sprintf("go test %s -run '%s' -v -stress.replay=%s", pkg, run, out.ReplayFile)

@@ -19,9 +19,19 @@ import (
 )
 
 // Test runs spec and fails t with a report if it finds a bug: a
-// linearizability violation, a failed property, a panic, a deadlock, a
-// hang or a leaked goroutine. The report shows the smallest scenario and
+// linearizability violation, a failed property, a panic (in a goroutine
+// the type started too), a deadlock, a hang, a leaked goroutine or, under
+// -race, a data race. The report shows the smallest scenario and
 // interleaving found and the command that replays it.
+//
+// In stress and auto modes the search runs in a child process, this test
+// binary run again for just this test, so that a crash (a panic in a
+// goroutine of the type, a fatal error of the runtime, a race under
+// -race) is reported rather than ending the test binary. The child runs
+// the test function from its start; calls of Test and Run before this one
+// return there what they returned here. Starting it costs a few
+// milliseconds (about 30 under -race); WithSubprocess(false) searches in
+// this process.
 //
 // In a parallel test (t.Parallel), Test runs stress mode only: leak
 // checks count only the goroutines of each execution, but controlled
@@ -43,8 +53,10 @@ func Test[T, I, O any](t testing.TB, spec Spec[T, I, O], opts ...Option) {
 type Result struct {
 	// Failure is the bug found, minimized, or nil.
 	Failure *Failure
-	// Executions and Scenarios count what was run, minimization included;
-	// Elapsed is the time it took.
+	// Executions and Scenarios count what was run, every phase and
+	// minimization included (when a child process crashed, its crashing
+	// scenario counts as one execution: the runs of it before the crash
+	// are not known); Elapsed is the time it took.
 	Executions, Scenarios int
 	Elapsed               time.Duration
 	Seed                  uint64
@@ -71,16 +83,22 @@ func Run[T, I, O any](t testing.TB, spec Spec[T, I, O], opts ...Option) (Result,
 	if _, ok := t.(*testing.T); !ok && (spec.FakeTime || r.cfg.replay != "") {
 		return Result{}, errNeedT
 	}
-	var f *Failure
-	if r.cfg.replay != "" {
-		f, err = r.replayFile(r.cfg.replay)
-	} else {
-		f = r.run()
-	}
-	if err == nil {
-		err = r.err
-	}
-	return Result{Failure: f, Executions: r.total, Scenarios: r.scenarios, Elapsed: time.Since(r.began), Seed: r.cfg.seed}, err
+	index := enterCall(t)
+	res, err := r.dispatch(index, func() (Result, error) {
+		var f *Failure
+		var err error
+		if r.cfg.replay != "" {
+			f, err = r.replayFile(r.cfg.replay)
+		} else {
+			f = r.run()
+		}
+		if err == nil {
+			err = r.err
+		}
+		return Result{Failure: f, Executions: r.total, Scenarios: r.scenarios, Elapsed: time.Since(r.began), Seed: r.cfg.seed}, err
+	})
+	leaveCall(t, index, res, err)
+	return res, err
 }
 
 var (
@@ -156,6 +174,9 @@ type runner[T, I, O any] struct {
 	last       *found[I]
 	cache      map[string]outcome
 	log        strings.Builder
+	// journal, in a child process, records where the search is (at).
+	journal *journal
+	at      journalRecord
 }
 
 // found is a failing scenario and what it showed.
@@ -229,14 +250,21 @@ func (r *runner[T, I, O]) run() *Failure {
 		instrumented, _ = r.instrumented()
 	}
 	if !instrumented {
+		note := ""
 		if r.err == nil {
 			// Not instrumented after all: search again, letting rapid
-			// shrink with real goroutines.
+			// shrink with real goroutines. The failure already found is
+			// kept: real interleavings vary, and the second search may
+			// miss it.
 			r.first, r.last, r.cache = nil, nil, nil
 			r.executions, r.start = 0, time.Now()
-			f = r.search(Stress, b)
+			if again := r.search(Stress, b); again != nil {
+				f = again
+			} else {
+				note = "shown as first found: a second search, to shrink it with real goroutines, did not meet it again"
+			}
 		}
-		return r.report(f, "")
+		return r.report(f, note)
 	}
 	if c := r.handOff(f); c != nil {
 		return r.report(c, fmt.Sprintf("found in stress mode; minimized under controlled scheduling (%d %s)", r.executions, plural(r.executions, "execution", "executions")))
@@ -246,6 +274,7 @@ func (r *runner[T, I, O]) run() *Failure {
 
 // minimizeProbe minimizes a failure the instrumentation probe found.
 func (r *runner[T, I, O]) minimizeProbe(f *found[I]) *found[I] {
+	r.record("minimize")
 	if !r.poisoned {
 		defer serial()()
 		r.minimize(f)
@@ -260,6 +289,7 @@ func (r *runner[T, I, O]) minimizeProbe(f *found[I]) *found[I] {
 // no bigger than it. Only a failure of the same kind counts. The result
 // keeps the stress search's numbers: that is where the bug was found.
 func (r *runner[T, I, O]) handOff(f *found[I]) *found[I] {
+	r.record("minimize")
 	defer serial()()
 	r.first, r.last = nil, nil
 	r.executions = 0
@@ -287,6 +317,7 @@ func (r *runner[T, I, O]) handOff(f *found[I]) *found[I] {
 func (r *runner[T, I, O]) searchControlled(b bounds) *found[I] {
 	f := r.search(Controlled, b)
 	if f != nil && !r.poisoned {
+		r.record("minimize")
 		defer serial()()
 		r.minimize(f)
 	}
@@ -312,12 +343,14 @@ func serial() (restore func()) {
 // reclaim.
 func (r *runner[T, I, O]) instrumented() (bool, *found[I]) {
 	sc := r.probeScenario()
+	r.at = journalRecord{Mode: Controlled, Bounds: bounds{Threads: r.cfg.threads, Ops: r.cfg.ops}}
+	r.record("probe")
 	o := r.controlledOnce(sc, nil)
 	r.executions++
 	r.total++
 	instrumented := r.sawEvents
 	if o.kind != 0 && r.err == nil {
-		r.note(sc, o, Controlled, bounds{})
+		r.note(sc, o, Controlled, bounds{Threads: r.cfg.threads, Ops: r.cfg.ops})
 		return instrumented, r.last
 	}
 	return instrumented, nil
@@ -325,12 +358,14 @@ func (r *runner[T, I, O]) instrumented() (bool, *found[I]) {
 
 // probeScenario is the scenario of the instrumentation probe: a few
 // operations per thread, since one kind of operation may not touch the
-// instrumented state (a sleep, say). It is a function of the seed, so a
-// replay file can name it.
+// instrumented state (a sleep, say), within the threads and operations
+// the user allows (2 threads of 4 at most). It is a function of the seed
+// and those bounds, so a replay file can name it.
 func (r *runner[T, I, O]) probeScenario() Scenario[I] {
-	sc := Scenario[I]{Threads: make([][]I, 2)}
-	for i := range 8 {
-		sc.Threads[i%2] = append(sc.Threads[i%2], r.spec.Ops.Example(int(r.cfg.seed&0xffffff)+i))
+	threads, ops := min(2, r.cfg.threads), min(4, r.cfg.ops)
+	sc := Scenario[I]{Threads: make([][]I, threads)}
+	for i := range threads * ops {
+		sc.Threads[i%threads] = append(sc.Threads[i%threads], r.spec.Ops.Example(int(r.cfg.seed&0xffffff)+i))
 	}
 	return sc
 }
@@ -344,10 +379,14 @@ func (r *runner[T, I, O]) search(mode Mode, b bounds) *found[I] {
 	} else {
 		defer serial()()
 	}
+	var seed uint64
+	calls := 0
 	prop := func(rt *rapid.T) {
+		calls++
 		if r.poisoned {
 			return
 		}
+		r.at = journalRecord{Mode: mode, Bounds: b, Seed: seed, Index: calls}
 		sc := r.draw(rt, b)
 		if r.keepFirst && r.last != nil {
 			// Stop at the first failure, but let rapid see it again (the
@@ -357,6 +396,11 @@ func (r *runner[T, I, O]) search(mode Mode, b bounds) *found[I] {
 			}
 			return
 		}
+		if r.last == nil {
+			r.record("search")
+		} else {
+			r.record("shrink")
+		}
 		r.scenarios++
 		o := r.runScenario(rt, mode, sc)
 		if o.kind != 0 {
@@ -365,7 +409,7 @@ func (r *runner[T, I, O]) search(mode Mode, b bounds) *found[I] {
 		}
 	}
 	for batch := uint64(0); ; batch++ {
-		seed := r.cfg.seed + batch*0x9e3779b97f4a7c15
+		seed, calls = r.cfg.seed+batch*0x9e3779b97f4a7c15, 0
 		draws, failed, log, err := rapidCheck(r.checks(mode), seed, r.cfg.shrink.String(), prop)
 		r.logf("%s mode, batch %d (rapid seed %d): %d executions so far", mode, batch, seed, r.executions)
 		if log != "" {
@@ -457,7 +501,9 @@ func (r *runner[T, I, O]) draw(rt *rapid.T, b bounds) Scenario[I] {
 // rapid minimizes a failure into failures of the same kind, and the last
 // one it runs is the smallest.
 func (r *runner[T, I, O]) note(sc Scenario[I], o outcome, mode Mode, b bounds) {
-	f := &found[I]{sc: sc, drawn: sc, o: o, mode: mode, executions: r.executions, elapsed: time.Since(r.start), bounds: b}
+	// A failure is found after everything run so far, every phase
+	// (probe, earlier searches) included.
+	f := &found[I]{sc: sc, drawn: sc, o: o, mode: mode, executions: r.total, elapsed: time.Since(r.began), bounds: b}
 	if r.first == nil {
 		r.first = f
 	}
@@ -525,6 +571,8 @@ func failWith(rt *rapid.T, k Kind) {
 		failHang(rt)
 	case Leak:
 		failLeak(rt)
+	case DataRace:
+		failDataRace(rt)
 	default:
 		failStepLimit(rt)
 	}
@@ -553,3 +601,6 @@ func failLeak(rt *rapid.T) { rt.Fatal(Leak.String()) }
 
 //go:noinline
 func failStepLimit(rt *rapid.T) { rt.Fatal(StepLimit.String()) }
+
+//go:noinline
+func failDataRace(rt *rapid.T) { rt.Fatal(DataRace.String()) }

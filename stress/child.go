@@ -1,0 +1,671 @@
+package stress
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	osexec "os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"pgregory.net/rapid"
+
+	"github.com/interleave-go/interleave/internal/race"
+)
+
+// A search in stress or auto mode runs in a child process: the test
+// binary, run again for just the calling test, with childEnv naming a
+// task file. Inside it, Run runs the search as it would in the test's own
+// process, writes its result to a file and skips the rest of the test.
+// A panic in a goroutine the type under test started, a fatal error of
+// the runtime ("concurrent map writes") or, under -race, a data race
+// (the child runs with GORACE halt_on_error=1) ends the child instead of
+// the test binary; the parent turns the crash into a failure. Before each
+// scenario the child writes to a journal where it is, so the parent knows
+// which scenario crashed: for a scenario drawn by the search, the rapid
+// seed of its batch and its place in the batch, from which the parent
+// draws it again (without running it), minimizes it by running smaller
+// selections of it in children of their own, and writes a replay file.
+//
+// Calls of Run made earlier in the same test (the child runs the test
+// from its start) return what they returned in the parent.
+
+// childEnv names the environment variable that holds a child's task file.
+const childEnv = "INTERLEAVE_CHILD"
+
+// Markers around the child's output for the call it runs.
+const (
+	childBegin = "--- interleave child: begin"
+	childEnd   = "--- interleave child: end"
+)
+
+// childTask is what the parent asks a child to do.
+type childTask struct {
+	// Test and Call name the call of Run to run: the Call-th in Test.
+	Test string `json:"test"`
+	Call int    `json:"call"`
+	// Prev holds, by test name, what the earlier calls returned.
+	Prev map[string][]callResult `json:"prev"`
+	// Dir is where the child writes its result and its journal.
+	Dir string `json:"dir"`
+}
+
+// callResult is what one call of Run returned.
+type callResult struct {
+	Result Result `json:"result"`
+	Err    string `json:"err,omitempty"`
+}
+
+func (c callResult) get() (Result, error) {
+	if c.Err != "" {
+		return c.Result, errors.New(c.Err)
+	}
+	return c.Result, nil
+}
+
+// journalRecord says what a child is about to run.
+type journalRecord struct {
+	// Phase is "search" for a scenario drawn by a search (Seed and Index
+	// then find it again), "probe" for the instrumentation probe,
+	// "replay" for a replay file, or what else ran.
+	Phase  string `json:"phase"`
+	Mode   Mode   `json:"mode"`
+	Bounds bounds `json:"bounds"`
+	// Seed is the rapid seed of the batch, Index the number of the
+	// property's call in it, from 1.
+	Seed  uint64 `json:"seed,omitempty"`
+	Index int    `json:"index,omitempty"`
+	// Total and Scenarios count what ran before; Elapsed is the time
+	// since Run began.
+	Total     int           `json:"total"`
+	Scenarios int           `json:"scenarios"`
+	Elapsed   time.Duration `json:"elapsed"`
+}
+
+// journal is the child's record of where it is: one line, written over
+// the last one at the start of the file; the page cache outlives the
+// process, so no sync is needed. It is written once per scenario, so it
+// is kept cheap: no allocation, no encoding package, and where the
+// system allows, a shared memory mapping of the file instead of a write
+// (mapJournal).
+type journal struct {
+	f   *os.File
+	buf []byte
+	mem []byte // the file, mapped, or nil
+}
+
+func openJournal(path string) (*journal, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	j := &journal{f: f}
+	j.mem = mapJournal(f)
+	return j, nil
+}
+
+func (j *journal) write(rec journalRecord) {
+	if j == nil {
+		return
+	}
+	b := j.encode(rec)
+	if len(b) < len(j.mem) {
+		copy(j.mem, b)
+		return
+	}
+	_, _ = j.f.WriteAt(b, 0)
+}
+
+func (j *journal) encode(rec journalRecord) []byte {
+	b := append(j.buf[:0], rec.Phase...)
+	for _, v := range []uint64{uint64(rec.Mode), uint64(rec.Bounds.Threads), uint64(rec.Bounds.Ops), uint64(rec.Bounds.Init), uint64(rec.Bounds.Post),
+		rec.Seed, uint64(rec.Index), uint64(rec.Total), uint64(rec.Scenarios), uint64(rec.Elapsed)} {
+		b = append(b, ' ')
+		b = strconv.AppendUint(b, v, 10)
+	}
+	b = append(b, '\n')
+	j.buf = b
+	return b
+}
+
+func readJournal(path string) *journalRecord {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	line, _, _ := bytes.Cut(data, []byte("\n"))
+	var rec journalRecord
+	var elapsed int64
+	if _, err := fmt.Sscan(string(line), &rec.Phase, &rec.Mode, &rec.Bounds.Threads, &rec.Bounds.Ops, &rec.Bounds.Init, &rec.Bounds.Post,
+		&rec.Seed, &rec.Index, &rec.Total, &rec.Scenarios, &elapsed); err != nil {
+		return nil
+	}
+	rec.Elapsed = time.Duration(elapsed)
+	return &rec
+}
+
+// record writes where the search is, if it runs in a child.
+func (r *runner[T, I, O]) record(phase string) {
+	if r.journal == nil {
+		return
+	}
+	rec := r.at
+	rec.Phase = phase
+	if phase != "search" {
+		rec.Seed, rec.Index = 0, 0
+	}
+	rec.Total, rec.Scenarios, rec.Elapsed = r.total, r.scenarios, time.Since(r.began)
+	r.journal.write(rec)
+}
+
+// calls holds, by test name, what each call of Run in a running test
+// returned, so that a child can replay them.
+var calls = struct {
+	sync.Mutex
+	byTest map[string][]callResult
+}{byTest: map[string][]callResult{}}
+
+// enterCall numbers a call of Run in t, from 1.
+func enterCall(t testing.TB) int {
+	calls.Lock()
+	defer calls.Unlock()
+	name := t.Name()
+	if _, ok := calls.byTest[name]; !ok {
+		t.Cleanup(func() {
+			calls.Lock()
+			delete(calls.byTest, name)
+			calls.Unlock()
+		})
+	}
+	calls.byTest[name] = append(calls.byTest[name], callResult{})
+	return len(calls.byTest[name])
+}
+
+// leaveCall keeps what call index of t returned.
+func leaveCall(t testing.TB, index int, res Result, err error) {
+	calls.Lock()
+	defer calls.Unlock()
+	if rs := calls.byTest[t.Name()]; index <= len(rs) {
+		rs[index-1] = callResult{Result: res}
+		if err != nil {
+			rs[index-1].Err = err.Error()
+		}
+	}
+}
+
+// earlierCalls returns what the calls before call index of test name,
+// and those of the tests it is a subtest of, returned.
+func earlierCalls(name string, index int) map[string][]callResult {
+	calls.Lock()
+	defer calls.Unlock()
+	prev := map[string][]callResult{}
+	for n, rs := range calls.byTest {
+		switch {
+		case n == name:
+			prev[n] = append([]callResult(nil), rs[:index-1]...)
+		case strings.HasPrefix(name, n+"/"):
+			prev[n] = append([]callResult(nil), rs...)
+		}
+	}
+	return prev
+}
+
+// The task of this process, if it is a child: read once, and removed
+// from the environment so that processes it starts are not children.
+var (
+	taskOnce sync.Once
+	task     *childTask
+)
+
+func childTaskOf() *childTask {
+	taskOnce.Do(func() {
+		path, ok := os.LookupEnv(childEnv)
+		if !ok {
+			return
+		}
+		_ = os.Unsetenv(childEnv)
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return
+		}
+		var c childTask
+		if json.Unmarshal(data, &c) == nil {
+			task = &c
+		}
+	})
+	return task
+}
+
+// useChild reports whether this call of Run searches in a child process:
+// in a test (not a benchmark or fuzz target), in stress or auto mode,
+// unless the user said not to. A replay file of another test is left to
+// Run, which skips the test.
+func (r *runner[T, I, O]) useChild() bool {
+	_, ok := r.t.(*testing.T)
+	if !ok || !r.cfg.subprocess || r.cfg.mode == Controlled || r.fuzzing ||
+		!testing.Testing() || flag.Lookup("test.run") == nil || childTaskOf() != nil {
+		return false
+	}
+	if r.cfg.replay != "" {
+		rf, err := readReplay(r.cfg.replay)
+		return err == nil && rf.Test == r.t.Name()
+	}
+	return true
+}
+
+// dispatch runs call index of Run: in this process, in a child, or, in a
+// child, as the parent's earlier result.
+func (r *runner[T, I, O]) dispatch(index int, inProcess func() (Result, error)) (Result, error) {
+	if c := childTaskOf(); c != nil {
+		name := r.t.Name()
+		if name == c.Test && index == c.Call {
+			r.runAsChild(c, inProcess)
+		}
+		if prev := c.Prev[name]; index <= len(prev) {
+			return prev[index-1].get()
+		}
+		if name != c.Test && !strings.HasPrefix(c.Test, name+"/") {
+			// Another test the -run pattern let through: not ours.
+			r.t.SkipNow()
+		}
+		return inProcess()
+	}
+	if r.useChild() {
+		if res, err, ok := r.runChild(index); ok {
+			return res, err
+		}
+	}
+	return inProcess()
+}
+
+// runAsChild runs the call a parent asked for, writes what it returned
+// and ends the test (skipped: the parent reports).
+func (r *runner[T, I, O]) runAsChild(c *childTask, inProcess func() (Result, error)) {
+	if j, err := openJournal(filepath.Join(c.Dir, "journal")); err == nil {
+		r.journal = j
+	}
+	fmt.Println(childBegin)
+	res, err := inProcess()
+	out := callResult{Result: res}
+	if err != nil {
+		out.Err = err.Error()
+	}
+	data, _ := json.Marshal(out)
+	_ = os.WriteFile(filepath.Join(c.Dir, "result.json"), data, 0o644)
+	fmt.Println(childEnd)
+	r.t.SkipNow()
+}
+
+// childRun is how a child ended.
+type childRun struct {
+	res     *callResult    // it returned
+	journal *journalRecord // where it was
+	kind    Kind           // or it crashed: a Panic or a DataRace
+	detail  string
+	err     error // or it ended in a way that says nothing of the type
+}
+
+// executions returns the executions the child ran, the crashing one
+// included (the count inside the crashing scenario is not known).
+func (c childRun) executions() (execs, scenarios int) {
+	switch {
+	case c.res != nil:
+		return c.res.Result.Executions, c.res.Result.Scenarios
+	case c.journal != nil:
+		return c.journal.Total + 1, c.journal.Scenarios + 1
+	}
+	return 1, 0
+}
+
+// noPassFlags are the test flags a child does not inherit: the parent
+// chooses what runs and how it prints, and the files are the parent's.
+var noPassFlags = map[string]bool{
+	"test.run": true, "test.skip": true, "test.count": true, "test.shuffle": true, "test.list": true,
+	"test.v": true, "test.cpu": true, "test.failfast": true, "test.paniconexit0": true, "test.fullpath": true,
+	"test.bench": true, "test.fuzz": true, "test.fuzzcachedir": true, "test.fuzzworker": true,
+	"test.cpuprofile": true, "test.memprofile": true, "test.blockprofile": true, "test.mutexprofile": true,
+	"test.trace": true, "test.coverprofile": true, "test.outputdir": true, "test.testlogfile": true,
+	"test.artifacts": true, "stress.seed": true, "stress.artifacts": true,
+}
+
+// runChild runs call index in a child and turns a crash into a failure.
+// ok is false if no child could be started.
+func (r *runner[T, I, O]) runChild(index int) (res Result, err error, ok bool) {
+	dir, err := os.MkdirTemp("", "interleave-child-")
+	if err != nil {
+		return Result{}, nil, false
+	}
+	defer os.RemoveAll(dir)
+	prev := earlierCalls(r.t.Name(), index)
+	c := r.startChild(dir, index, prev, nil)
+	if c.err != nil && errors.Is(c.err, errNoChild) {
+		r.t.Logf("stress: searching in this process: %v", c.err)
+		return Result{}, nil, false
+	}
+	switch {
+	case c.res != nil:
+		res, err := c.res.get()
+		return res, err, true
+	case c.err != nil:
+		execs, scenarios := c.executions()
+		return Result{Executions: execs, Scenarios: scenarios, Elapsed: time.Since(r.began), Seed: r.cfg.seed}, c.err, true
+	}
+	f := r.crashed(c, dir, index, prev)
+	return Result{Failure: f, Executions: r.total, Scenarios: r.scenarios, Elapsed: time.Since(r.began), Seed: r.cfg.seed}, r.err, true
+}
+
+var errNoChild = errors.New("stress: could not start a child process")
+
+// startChild runs the test binary for call index of this test, with
+// extra flags, in a fresh directory under dir.
+func (r *runner[T, I, O]) startChild(dir string, index int, prev map[string][]callResult, extra []string) childRun {
+	sub, err := os.MkdirTemp(dir, "run-")
+	if err != nil {
+		return childRun{err: fmt.Errorf("%w: %w", errNoChild, err)}
+	}
+	taskPath := filepath.Join(sub, "task.json")
+	data, err := json.Marshal(childTask{Test: r.t.Name(), Call: index, Prev: prev, Dir: sub})
+	if err == nil {
+		err = os.WriteFile(taskPath, data, 0o644)
+	}
+	if err != nil {
+		return childRun{err: fmt.Errorf("%w: %w", errNoChild, err)}
+	}
+	var args []string
+	flag.Visit(func(f *flag.Flag) {
+		if !noPassFlags[f.Name] {
+			args = append(args, "-"+f.Name+"="+f.Value.String())
+		}
+	})
+	args = append(args, "-test.run="+runPattern(r.t.Name()), "-test.count=1", "-test.v=true",
+		"-test.cpu="+strconv.Itoa(runtime.GOMAXPROCS(0)),
+		"-stress.seed="+strconv.FormatUint(r.cfg.seed, 10), "-stress.artifacts="+r.cfg.artifacts)
+	args = append(args, extra...)
+	cmd := osexec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), childEnv+"="+taskPath)
+	if race.Enabled {
+		// Stop at the first race, with its report in a file of its own
+		// (the race runtime adds the process id to the path), and do not
+		// wait the second the race runtime waits by default at exit. The
+		// user's options come in between: theirs win over the wait,
+		// ours over where the report goes and whether to stop.
+		cmd.Env = append(cmd.Env, "GORACE="+strings.Join(strings.Fields("atexit_sleep_ms=0 "+os.Getenv("GORACE")+" log_path="+filepath.Join(sub, "race")+" halt_on_error=1"), " "))
+	}
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	runErr := cmd.Run()
+	if cmd.Process == nil {
+		return childRun{err: fmt.Errorf("%w: %w", errNoChild, runErr)}
+	}
+	if extra == nil {
+		r.relay(stdout.String())
+	}
+	c := childRun{journal: readJournal(filepath.Join(sub, "journal"))}
+	if data, err := os.ReadFile(filepath.Join(sub, "result.json")); err == nil {
+		var res callResult
+		if err := json.Unmarshal(data, &res); err == nil {
+			c.res = &res
+			return c
+		}
+	}
+	if report, err := os.ReadFile(filepath.Join(sub, "race."+strconv.Itoa(cmd.Process.Pid))); err == nil && len(report) > 0 {
+		c.kind, c.detail = DataRace, strings.TrimSpace(string(report))
+		return c
+	}
+	out := stderr.String()
+	if crash := crashText(out); crash != "" && !strings.HasPrefix(crash, "panic: test timed out") {
+		c.kind, c.detail = Panic, crash
+		return c
+	}
+	tail := strings.TrimSpace(stdout.String() + "\n" + out)
+	if len(tail) > 4000 {
+		tail = "…" + tail[len(tail)-4000:]
+	}
+	c.err = fmt.Errorf("stress: the child process that ran the search ended without a result (%v):\n%s", runErr, tail)
+	return c
+}
+
+// crashText returns the runtime's report of a panic or fatal error in a
+// crashed process's standard error, or "".
+func crashText(stderr string) string {
+	for _, head := range []string{"panic: ", "fatal error: "} {
+		if strings.HasPrefix(stderr, head) {
+			return strings.TrimSpace(stderr)
+		}
+		if i := strings.Index(stderr, "\n"+head); i >= 0 {
+			return strings.TrimSpace(stderr[i+1:])
+		}
+	}
+	return ""
+}
+
+// relay passes on what the child logged during the call it ran. The
+// child runs with -test.v, to print what it logs as it logs it; rapid
+// then logs its draws too, which it would not do in a parent that is not
+// verbose.
+func (r *runner[T, I, O]) relay(stdout string) {
+	_, rest, ok := strings.Cut(stdout, childBegin+"\n")
+	if !ok {
+		return
+	}
+	rest, _, _ = strings.Cut(rest, childEnd+"\n")
+	for _, line := range strings.Split(rest, "\n") {
+		line = logPrefix.ReplaceAllString(strings.TrimSpace(line), "")
+		if line == "" || strings.HasPrefix(line, "=== ") || strings.HasPrefix(line, "--- ") ||
+			!testing.Verbose() && strings.HasPrefix(line, "[rapid] ") {
+			continue
+		}
+		r.t.Log(line)
+	}
+}
+
+// logPrefix is the file:line prefix of a line that t.Log printed.
+var logPrefix = regexp.MustCompile(`^[\w.-]+\.go:\d+: `)
+
+// crashed turns a child's crash into a failure: it finds the scenario
+// the child was running, minimizes it in children of its own, and
+// reports it with a replay file.
+func (r *runner[T, I, O]) crashed(c childRun, dir string, index int, prev map[string][]callResult) *Failure {
+	// Nothing of the crash may run in this process.
+	r.poisoned = true
+	// report writes the replay file before it makes the directory.
+	_ = os.MkdirAll(r.cfg.artifacts, 0o755)
+	execs, scenarios := c.executions()
+	r.total, r.scenarios = execs, scenarios
+	f := &found[I]{o: outcome{kind: c.kind, detail: c.detail}, mode: Stress, executions: execs, elapsed: time.Since(r.began)}
+	rec := c.journal
+	var note string
+	switch {
+	case r.cfg.replay != "":
+		rf, err := readReplay(r.cfg.replay)
+		if err == nil && r.replayScenario(f, rf) {
+			return r.crashReport(f, "replayed from "+r.cfg.replay+"; the child process running it crashed")
+		}
+		note = "the child process replaying " + r.cfg.replay + " crashed"
+	case rec == nil:
+		note = "the child process crashed before it said which scenario it ran"
+	case rec.Phase == "search":
+		f.executions, f.elapsed = rec.Total+1, rec.Elapsed
+		draws, drawn, err := r.drawsAt(*rec)
+		if err != nil {
+			note = err.Error()
+			break
+		}
+		f.mode, f.bounds, f.draws, f.drawn, f.sc = rec.Mode, rec.Bounds, draws, drawn, drawn
+		note = r.minimizeCrash(f, dir, index, prev)
+		return r.crashReport(f, note)
+	case rec.Phase == "probe":
+		f.executions, f.elapsed = rec.Total+1, rec.Elapsed
+		r.cfg.threads, r.cfg.ops = rec.Bounds.Threads, rec.Bounds.Ops
+		f.mode, f.bounds, f.probe = Controlled, rec.Bounds, true
+		f.drawn = r.probeScenario()
+		f.sc = f.drawn
+		note = "found by the first, probing execution, under controlled scheduling; " + r.minimizeCrash(f, dir, index, prev)
+		return r.crashReport(f, note)
+	default:
+		f.executions, f.elapsed = rec.Total+1, rec.Elapsed
+		note = fmt.Sprintf("the child process crashed while it %s; the scenario it ran is not known", map[string]string{
+			"shrink": "minimized a failure", "minimize": "minimized a failure", "replay": "replayed a failure",
+		}[rec.Phase])
+	}
+	out := r.crashReport(f, note)
+	out.Scenario = "  (not known)\n"
+	r.rewriteReport(out)
+	return out
+}
+
+// crashReport reports a crash: the process died during the execution, so
+// there is no history to show.
+func (r *runner[T, I, O]) crashReport(f *found[I], note string) *Failure {
+	out := r.report(f, note)
+	out.Table = "  (none: the process crashed)\n"
+	out.History = "  (none: the process crashed)\n"
+	r.rewriteReport(out)
+	return out
+}
+
+// rewriteReport writes the report file again after a change.
+func (r *runner[T, I, O]) rewriteReport(out *Failure) {
+	if out.ReportFile != "" {
+		_ = os.WriteFile(out.ReportFile, []byte(out.Report()), 0o644)
+	}
+}
+
+// replayScenario fills in f's scenario from a replay file, drawing it
+// without running it.
+func (r *runner[T, I, O]) replayScenario(f *found[I], rf replayFile) bool {
+	if rf.Probe {
+		if rf.Bounds.Threads > 0 && rf.Bounds.Ops > 0 {
+			r.cfg.threads, r.cfg.ops = rf.Bounds.Threads, rf.Bounds.Ops
+		}
+		f.drawn, f.probe, f.mode = r.probeScenario(), true, Controlled
+	} else {
+		t, ok := r.t.(*testing.T)
+		if !ok {
+			return false
+		}
+		ran := false
+		t.Run("replay", func(t *testing.T) {
+			rapid.MakeFuzz(func(rt *rapid.T) {
+				f.drawn, ran = r.draw(rt, rf.Bounds), true
+			})(t, drawsToBytes(rf.Draws))
+		})
+		if !ran {
+			return false
+		}
+		if mode, err := parseEnum[Mode](rf.Mode, modeNames); err == nil {
+			f.mode = mode
+		}
+	}
+	f.sc, f.sel, f.draws, f.bounds, f.picks = f.drawn, rf.Keep, rf.Draws, rf.Bounds, rf.Picks
+	if rf.Keep != nil {
+		f.sc = apply(f.drawn, *rf.Keep)
+	}
+	return true
+}
+
+// drawsAt draws again, without running anything, the scenario a search
+// drew as call rec.Index of the batch with rapid seed rec.Seed, and
+// returns rapid's draws for it (from the fail file rapid writes when
+// that one scenario is made to fail) and the scenario.
+func (r *runner[T, I, O]) drawsAt(rec journalRecord) ([]uint64, Scenario[I], error) {
+	n := 0
+	var target string
+	var drawn Scenario[I]
+	prop := func(rt *rapid.T) {
+		n++
+		sc := r.draw(rt, rec.Bounds)
+		key := fmt.Sprintf("%#v", sc)
+		if rec.Mode == Controlled {
+			key += fmt.Sprint(r.drawTape(rt, sc).vals)
+		}
+		if n == rec.Index {
+			target, drawn = key, sc
+		}
+		if target != "" && key == target {
+			rt.Fatal("the scenario that crashed")
+		}
+	}
+	// rapid runs a fifth of the checks under -short: ask for more than
+	// enough, the target fails first. The fail file rapid writes can be
+	// lost to another process cleaning up the same testdata directory:
+	// try again then.
+	var err error
+	for try := 0; try < 3; try++ {
+		n, target = 0, ""
+		var draws []uint64
+		var failed bool
+		var log string
+		draws, failed, log, err = rapidCheck(5*rec.Index+5, rec.Seed, "200ms", prop)
+		if err == nil && failed && draws != nil {
+			return draws, drawn, nil
+		}
+		if err == nil {
+			err = fmt.Errorf("stress: could not draw again the scenario that crashed (call %d of rapid seed %d); rapid said:\n%s", rec.Index, rec.Seed, strings.TrimSpace(log))
+		}
+	}
+	return nil, drawn, err
+}
+
+// minimizeCrash checks that a child running the crashing scenario alone
+// crashes the same way, then removes operations from it as long as a
+// child running what is left still does, within the shrink time, and
+// returns a note on what it did.
+func (r *runner[T, I, O]) minimizeCrash(f *found[I], dir string, index int, prev map[string][]callResult) string {
+	deadline := time.Now().Add(min(r.cfg.shrink, 20*time.Second))
+	children := 0
+	crashes := func(sel selection) (string, bool, error) {
+		path := filepath.Join(dir, fmt.Sprintf("candidate-%d.replay", children))
+		err := writeReplay(path, replayFile{
+			Test: r.t.Name(), Mode: f.mode.String(), Strategy: r.cfg.strategy.String(), Depth: r.cfg.depth,
+			Runs: r.cfg.runs, Bounds: f.bounds, Draws: f.draws, Kind: f.o.kind.String(), Keep: &sel,
+			Seed: r.cfg.seed, Probe: f.probe,
+		})
+		if err != nil {
+			return "", false, err
+		}
+		c := r.startChild(dir, index, prev, []string{"-stress.replay=" + path})
+		children++
+		execs, scenarios := c.executions()
+		r.total, r.scenarios = r.total+execs, r.scenarios+scenarios
+		return c.detail, c.res == nil && c.err == nil && c.kind == f.o.kind, nil
+	}
+	all := selectAll(f.drawn)
+	f.sel = &all
+	if _, ok, err := crashes(all); err != nil {
+		return "not minimized: " + err.Error()
+	} else if !ok {
+		return "WARNING: run alone, this scenario did not crash again: the crash may have come from a goroutine an earlier scenario left behind"
+	}
+	for improved := true; improved && time.Now().Before(deadline); {
+		improved = false
+		for _, cand := range smaller(*f.sel) {
+			sc := apply(f.drawn, cand)
+			if len(sc.Threads) == 0 {
+				continue
+			}
+			detail, ok, err := crashes(cand)
+			if err != nil {
+				return "not minimized: " + err.Error()
+			}
+			if ok {
+				f.sc, f.sel, f.o.detail = sc, &cand, detail
+				improved = true
+				break
+			}
+			if time.Now().After(deadline) {
+				break
+			}
+		}
+	}
+	return fmt.Sprintf("the child process running the search crashed; the scenario crashed again alone and was minimized in %d more %s", children, plural(children, "child", "children"))
+}

@@ -73,6 +73,9 @@ func Run[T, I, O any](t testing.TB, spec Spec[T, I, O], opts ...Option) (Result,
 	if err == nil {
 		err = r.err
 	}
+	if err == nil && f == nil && r.total == 0 && !t.Skipped() {
+		err = errNothingRan
+	}
 	return Result{Failure: f, Executions: r.total, Scenarios: r.scenarios, Elapsed: time.Since(r.began), Seed: r.cfg.seed}, err
 }
 
@@ -80,6 +83,7 @@ var (
 	errFakeTimeControlled = errors.New("stress: controlled mode cannot run a FakeTime spec (the scheduler and synctest's clock do not mix); use stress mode, or give the type an explicit clock")
 	errNoThreads          = errors.New("stress: the scenario has no threads")
 	errNotInstrumented    = errors.New("stress: controlled mode saw no operation of package sched: the type does not use its primitives, so every schedule is the same and nothing was tested; use stress mode, or build the type on sched.Int64, sched.Pointer, sched.Mutex, ...")
+	errNothingRan         = errors.New("stress: no execution ran, so nothing was tested")
 	errNeedT              = errors.New("stress: a FakeTime spec, or a replay, needs a *testing.T (testing/synctest and subtests do)")
 )
 
@@ -371,9 +375,14 @@ func (r *runner[T, I, O]) search(mode Mode, b bounds) *found[I] {
 			return r.last
 		}
 		if failed && r.err == nil {
-			// rapid saw a failure no check of ours reported: a panic in
-			// the spec's Ops generator, or in this package.
-			r.err = fmt.Errorf("stress: a scenario failed outside the checks (a panic in Spec.Ops?); rapid said:\n%s", strings.TrimSpace(log))
+			// rapid saw a failure no check of ours reported: a generator
+			// that rejects every draw, a panic in the spec's Ops
+			// generator, or in this package.
+			if strings.Contains(log, "valid tests from") {
+				r.err = fmt.Errorf("%w: the spec's Ops generator rejected every draw (a Filter that nothing passes?); rapid said:\n%s", errNothingRan, strings.TrimSpace(log))
+			} else {
+				r.err = fmt.Errorf("stress: the spec's Ops generator panicked (or a scenario failed outside the checks); rapid said:\n%s", strings.TrimSpace(log))
+			}
 			return nil
 		}
 		if r.poisoned || r.cfg.duration == 0 || time.Since(r.start) >= r.cfg.duration {
@@ -382,15 +391,21 @@ func (r *runner[T, I, O]) search(mode Mode, b bounds) *found[I] {
 	}
 }
 
-// checks returns the number of scenarios per batch in mode.
+// checks returns the number of scenarios per batch in mode: the number
+// asked for, or the mode's default, a fifth of it under -short (fewer,
+// never none: an explicit count is kept as given).
 func (r *runner[T, I, O]) checks(mode Mode) int {
+	n := 200
 	switch {
 	case r.cfg.checks > 0:
 		return r.cfg.checks
 	case mode == Controlled:
-		return 5000
+		n = 5000
 	}
-	return 200
+	if testing.Short() {
+		n /= 5
+	}
+	return n
 }
 
 // runScenario runs one scenario: in stress mode up to cfg.runs times,

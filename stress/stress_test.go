@@ -1,7 +1,7 @@
 package stress_test
 
 import (
-	"errors"
+	"flag"
 	"math/rand/v2"
 	"runtime"
 	"strings"
@@ -299,8 +299,8 @@ func TestExhaustFindsFewestSwitches(t *testing.T) {
 	if err != nil || f != nil {
 		t.Fatalf("correct counter: failure %v, error %v", f, err)
 	}
-	if _, err := stress.Exhaust(t, counterSpec(false), stress.Scenario[model.CounterInput]{}, 1); !errors.Is(err, err) || err == nil {
-		t.Fatal("an empty scenario must be an error")
+	if _, err := stress.Exhaust(t, counterSpec(false), stress.Scenario[model.CounterInput]{}, 1); err == nil || !strings.Contains(err.Error(), "stress: the scenario has no threads") {
+		t.Fatalf("an empty scenario must be an error saying it has no threads, got %v", err)
 	}
 }
 
@@ -374,5 +374,44 @@ func TestGeneratorPanic(t *testing.T) {
 	_, err := stress.Run(t, spec, stress.WithMode(stress.Controlled), stress.WithChecks(50), stress.WithSeed(1), artifacts(t))
 	if err == nil || !strings.Contains(err.Error(), "generator bug") {
 		t.Fatalf("error %v, want one showing the generator's panic", err)
+	}
+}
+
+// short turns -short on for the rest of the test, as `go test -short`
+// would.
+func short(t *testing.T) {
+	f := flag.Lookup("test.short")
+	old := f.Value.String()
+	if err := f.Value.Set("true"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = f.Value.Set(old) })
+}
+
+// TestShortMeansFewer: under -short a run still runs what it was asked
+// to (rapid's own division by 5 used to turn WithChecks(2) into nothing).
+func TestShortMeansFewer(t *testing.T) {
+	short(t)
+	for _, mode := range []stress.Mode{stress.Stress, stress.Controlled} {
+		t.Run(mode.String(), func(t *testing.T) {
+			res, err := stress.Run(t, counterSpec(false), stress.WithMode(mode), stress.WithSeed(3), stress.WithChecks(2), stress.WithRuns(3), artifacts(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Scenarios < 2 || res.Executions < 2 {
+				t.Fatalf("under -short, WithChecks(2) ran %d scenarios and %d executions, want at least 2 of each", res.Scenarios, res.Executions)
+			}
+		})
+	}
+}
+
+// TestNothingRanIsAnError: a spec whose generator rejects every draw runs
+// nothing; that must be an error saying so, not a pass.
+func TestNothingRanIsAnError(t *testing.T) {
+	spec := counterSpec(false)
+	spec.Ops = rapid.Just(model.CounterInput{Op: model.CounterGet}).Filter(func(model.CounterInput) bool { return false })
+	_, err := stress.Run(t, spec, stress.WithMode(stress.Controlled), stress.WithChecks(5), stress.WithSeed(1), artifacts(t))
+	if err == nil || !strings.Contains(err.Error(), "no execution ran") || !strings.Contains(err.Error(), "rejected every draw") {
+		t.Fatalf("error %v, want one saying no execution ran because the generator rejected every draw", err)
 	}
 }

@@ -120,7 +120,7 @@ func (r *runner[T, I, O]) minimize(f *found[I]) {
 			for b := 0; b <= f.o.preemptions && !improved; b++ {
 				if o, ok := r.explore(sc, b, f.o.kind, budget); ok {
 					c := cand
-					f.sc, f.sel, f.o, f.picks = sc, &c, o, o.choices
+					f.sc, f.sel, f.o, f.picks = sc, &c, o, schedule(o)
 					improved = true
 				}
 			}
@@ -137,8 +137,18 @@ func (r *runner[T, I, O]) minimize(f *found[I]) {
 func (r *runner[T, I, O]) fewerSwitches(f *found[I], budget int) {
 	for b := 0; b < f.o.preemptions; b++ {
 		if o, ok := r.explore(f.sc, b, f.o.kind, budget); ok {
-			f.o, f.picks = o, o.choices
+			f.o, f.picks = o, schedule(o)
 			return
 		}
 	}
+}
+
+// schedule returns the choices that replay o's controlled execution, never
+// nil: nil means "no schedule, use the drawn one", while an execution
+// without a context switch has an empty one.
+func schedule(o outcome) []int {
+	if o.choices == nil {
+		return []int{}
+	}
+	return o.choices
 }

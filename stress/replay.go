@@ -25,9 +25,10 @@ type replayFile struct {
 	Runs     int    `json:"runs"`
 	Bounds   bounds `json:"bounds"`
 	Kind     string `json:"kind"`
-	// Picks, if present, is the controlled schedule to replay in place of
-	// the one the draws encode.
-	Picks []int `json:"picks,omitempty"`
+	// Picks, if not null, is the controlled schedule to replay in place
+	// of the one the draws encode; an empty list is a schedule with no
+	// context switch, and must be written as one.
+	Picks []int `json:"picks"`
 	// Keep, if present, selects the operations of the drawn scenario that
 	// minimization kept.
 	Keep *selection `json:"keep,omitempty"`

@@ -1,6 +1,7 @@
 package stress_test
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -61,5 +62,43 @@ func TestControlledNeedsInstrumentation(t *testing.T) {
 	_, err := stress.Run(t, spec, stress.WithMode(stress.Controlled), stress.WithChecks(5), artifacts(t))
 	if err == nil || !strings.Contains(err.Error(), "saw no operation of package sched") {
 		t.Fatalf("error %v, want one saying nothing was instrumented", err)
+	}
+}
+
+// TestReplayEmptySchedule: a stress failure handed to controlled mode whose
+// schedule has no context switch keeps its (empty) schedule in the replay
+// file, and the replay shows it again.
+func TestReplayEmptySchedule(t *testing.T) {
+	spec := counterSpec(false)
+	spec.Run = func(c *counter, in model.CounterInput) model.CounterOutput {
+		if c.v.Load() == 0 {
+			panic("boom on an empty counter")
+		}
+		return c.run(in)
+	}
+	for _, seed := range []uint64{1, 2, 3} {
+		dir := artifacts(t)
+		res, err := stress.Run(t, spec, dir, stress.WithMode(stress.Stress), stress.WithSeed(seed))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := res.Failure
+		if f == nil || f.Kind != stress.Panic || f.Mode != stress.Controlled || f.Preemptions != 0 || f.ReplayFile == "" {
+			t.Fatalf("seed %d: want a panic shown under controlled scheduling with no context switch and a replay file, got %v", seed, f)
+		}
+		data, err := os.ReadFile(f.ReplayFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(data), `"picks": []`) {
+			t.Errorf("seed %d: the replay file does not keep the empty schedule:\n%s", seed, data)
+		}
+		again, err := stress.Run(t, spec, dir, stress.WithReplay(f.ReplayFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g := again.Failure; g == nil || g.Kind != f.Kind || g.Table != f.Table {
+			t.Fatalf("seed %d: the replay differs:\nfirst:\n%s\nreplay:\n%v", seed, f.Report(), g)
+		}
 	}
 }

@@ -262,7 +262,7 @@ func (r *runner[T, I, O]) handOff(f *found[I]) *found[I] {
 	for b := 0; b <= 3 && !r.poisoned; b++ {
 		if o, ok := r.explore(f.sc, b, f.o.kind, 20000); ok {
 			c := *f
-			c.o, c.mode, c.picks, c.foundBy = o, Controlled, o.choices, Stress
+			c.o, c.mode, c.picks, c.foundBy = o, Controlled, schedule(o), Stress
 			r.minimize(&c)
 			return &c
 		}

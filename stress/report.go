@@ -90,11 +90,20 @@ func (f *Failure) Report() string {
 		fmt.Fprintf(&b, "report:        %s\n", f.ReportFile)
 	}
 	fmt.Fprintf(&b, "replay:        %s\n", f.Command)
-	fmt.Fprintf(&b, "found after %d %s in %v (seed %d, %v mode)\n", f.Executions, plural(f.Executions, "execution", "executions"), f.Elapsed.Round(time.Millisecond), f.Seed, f.FoundBy)
+	fmt.Fprintf(&b, "found after %d %s in %v (seed %d, %v mode)\n", f.Executions, plural(f.Executions, "execution", "executions"), roundTime(f.Elapsed), f.Seed, f.FoundBy)
 	if f.Note != "" {
 		fmt.Fprintf(&b, "note: %s\n", f.Note)
 	}
 	return b.String()
+}
+
+// roundTime rounds d for people: to the millisecond, or to the microsecond
+// under a millisecond, which would otherwise print as 0s.
+func roundTime(d time.Duration) time.Duration {
+	if d < time.Millisecond {
+		return d.Round(time.Microsecond)
+	}
+	return d.Round(time.Millisecond)
 }
 
 func plural(n int, one, many string) string {

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/interleave-go/interleave/stress"
 )
@@ -87,4 +88,13 @@ func table(out string) string {
 		return ""
 	}
 	return out[start:end]
+}
+
+// TestSubMillisecondTimes: a failure found in under a millisecond says how
+// long it took, not 0s.
+func TestSubMillisecondTimes(t *testing.T) {
+	f := &stress.Failure{Kind: stress.Panic, Executions: 1, Elapsed: 347123 * time.Nanosecond, FoundBy: stress.Stress}
+	if want := "found after 1 execution in 347µs "; !strings.Contains(f.Report(), want) {
+		t.Fatalf("report does not say %q:\n%s", want, f.Report())
+	}
 }

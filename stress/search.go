@@ -35,7 +35,7 @@ func Test[T, I, O any](t testing.TB, spec Spec[T, I, O], opts ...Option) {
 	if res.Failure != nil {
 		t.Fatal(res.Failure.Report())
 	}
-	t.Logf("stress: no bug in %d executions of %d scenarios (%v, seed %d)", res.Executions, res.Scenarios, res.Elapsed.Round(time.Millisecond), res.Seed)
+	t.Logf("stress: no bug in %d executions of %d scenarios (%v, seed %d)", res.Executions, res.Scenarios, roundTime(res.Elapsed), res.Seed)
 }
 
 // Result is what Run did.

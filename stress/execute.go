@@ -362,7 +362,13 @@ func describeWaiters(e *sched.Execution, n int) string {
 			b.WriteString("runnable")
 		}
 		if w.Last.Kind != 0 || w.Last.Describe() != "" {
-			fmt.Fprintf(&b, " (last: %s at %s)", w.Last.Action(), w.Last.Site())
+			// The site is known only when the run recorded sites (a
+			// report's replay does; a hang is never run again).
+			if site := w.Last.Site(); site != "" {
+				fmt.Fprintf(&b, " (last: %s at %s)", w.Last.Action(), site)
+			} else {
+				fmt.Fprintf(&b, " (last: %s)", w.Last.Action())
+			}
 		}
 		b.WriteString("\n")
 	}

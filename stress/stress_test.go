@@ -3,6 +3,7 @@ package stress_test
 import (
 	"flag"
 	"math/rand/v2"
+	"regexp"
 	"runtime"
 	"strings"
 	"sync"
@@ -231,6 +232,12 @@ func TestFailureKinds(t *testing.T) {
 			}
 			if !strings.Contains(f.Command, "go test") {
 				t.Errorf("no replay command in %q", f.Command)
+			}
+			if strings.Contains(f.Detail, " at )") {
+				t.Errorf("a location is empty:\n%s", f.Detail)
+			}
+			if tc.want == stress.Deadlock && !regexp.MustCompile(`(?m)\(last: Lock.* m1 at \S+:\d+\)$`).MatchString(f.Detail) {
+				t.Errorf("the deadlock does not say where each thread last was:\n%s", f.Detail)
 			}
 		})
 	}

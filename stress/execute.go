@@ -21,6 +21,7 @@ import (
 // failure of some kind, with what the report needs.
 type outcome struct {
 	kind    Kind
+	culprit string // for a panic: whose code panicked (see culprits)
 	detail  string // nondeterministic details: stacks, panic values
 	history []linearize.Operation
 	// Controlled mode only.
@@ -52,7 +53,7 @@ func (r *runner[T, I, O]) newExec(sc Scenario[I]) *exec[T, I, O] {
 		caps[i+1] = len(th)
 	}
 	x := &exec[T, I, O]{r: r, rec: linearize.NewRecorder(caps)}
-	x.guard(0, func() { x.v = r.spec.New() })
+	x.guard(laneNew, func() { x.v = r.spec.New() })
 	return x
 }
 
@@ -153,7 +154,7 @@ func (r *runner[T, I, O]) stressBody(sc Scenario[I], bubble bool) outcome {
 		}
 	}
 	if r.spec.Cleanup != nil && !x.broken() {
-		x.guard(0, func() { r.spec.Cleanup(x.v) })
+		x.guard(laneCleanup, func() { r.spec.Cleanup(x.v) })
 	}
 	o := r.verdict(x)
 	if bubble && o.kind == 0 {
@@ -296,12 +297,12 @@ func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, si
 	}})
 	e := sched.Run(sched.Config{Strategy: strategy, Watchdog: r.cfg.timeout, Sites: sites}, phases...)
 	if r.spec.Cleanup != nil && e.Outcome != sched.Hang {
-		x.guard(0, func() { r.spec.Cleanup(x.v) })
+		x.guard(laneCleanup, func() { r.spec.Cleanup(x.v) })
 	}
 	var o outcome
 	switch e.Outcome {
 	case sched.Panicked:
-		o = outcome{kind: Panic, detail: fmt.Sprintf("thread %s panicked: %v\n\n%s", threadName(e.PanicThread, len(sc.Threads)), e.Panic, e.PanicStack)}
+		o = outcome{kind: Panic, culprit: culpritType, detail: fmt.Sprintf("thread %s panicked: %v\n\n%s", threadName(e.PanicThread, len(sc.Threads)), e.Panic, e.PanicStack)}
 	case sched.Deadlock:
 		o = outcome{kind: Deadlock, detail: describeWaiters(e, len(sc.Threads))}
 	case sched.Hang:

@@ -20,6 +20,9 @@ type Failure struct {
 	Test string
 	// Mode is the mode of the execution shown: Stress or Controlled.
 	Mode Mode
+	// Explanation says what the kind means here: for a panic, whose code
+	// panicked (the type under test, or the spec's New, model or Check).
+	Explanation string
 	// Detail says what went wrong beyond the kind: the panic and its
 	// stack, the property's error, where goroutines are stuck.
 	Detail string
@@ -71,7 +74,11 @@ var kindExplanations = map[Kind]string{
 // interleaving, the history, the artifacts and the replay command.
 func (f *Failure) Report() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "interleave: %v in %s\n%s\n", f.Kind, f.Test, kindExplanations[f.Kind])
+	explanation := f.Explanation
+	if explanation == "" {
+		explanation = kindExplanations[f.Kind]
+	}
+	fmt.Fprintf(&b, "interleave: %v in %s\n%s\n", f.Kind, f.Test, explanation)
 	if f.Detail != "" {
 		fmt.Fprintf(&b, "\n%s\n", strings.TrimRight(f.Detail, "\n"))
 	}
@@ -124,6 +131,7 @@ func (r *runner[T, I, O]) report(f *found[I], note string) *Failure {
 		Test:        r.t.Name(),
 		Mode:        f.mode,
 		Detail:      f.o.detail,
+		Explanation: kindExplanations[f.o.kind],
 		Scenario:    r.formatScenario(sc),
 		Threads:     len(sc.Threads),
 		Ops:         sc.Ops(),
@@ -137,6 +145,9 @@ func (r *runner[T, I, O]) report(f *found[I], note string) *Failure {
 	}
 	if f.foundBy != 0 {
 		out.FoundBy = f.foundBy
+	}
+	if f.o.culprit != "" {
+		out.Explanation = f.o.culprit
 	}
 	if f.mode == Controlled {
 		events := f.o.events

@@ -346,13 +346,25 @@ func TestSpecPanics(t *testing.T) {
 		return apply(s, in)
 	}
 	badModel.Model = m
+	badCheck := counterSpec(false)
+	badCheck.Check = func(h []stress.Op[model.CounterInput, model.CounterOutput]) error {
+		for _, op := range h {
+			if op.Output.Value > 1 {
+				panic("check bug")
+			}
+		}
+		return nil
+	}
 	for _, tc := range []struct {
-		name string
-		spec stress.Spec[*counter, model.CounterInput, model.CounterOutput]
-		says string
+		name     string
+		spec     stress.Spec[*counter, model.CounterInput, model.CounterOutput]
+		says     string
+		headline string
+		ops      int // the operations a minimal scenario needs
 	}{
-		{"New", badNew, "no counter today"},
-		{"model", badModel, "model bug"},
+		{"New", badNew, "no counter today", "the spec's New panicked", 2},
+		{"model", badModel, "model bug", "the spec's model panicked", 2},
+		{"Check", badCheck, "check bug", "the spec's Check panicked", 2},
 	} {
 		for _, mode := range []stress.Mode{stress.Stress, stress.Controlled} {
 			t.Run(tc.name+"/"+mode.String(), func(t *testing.T) {
@@ -360,8 +372,15 @@ func TestSpecPanics(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if f := res.Failure; f == nil || f.Kind != stress.Panic || !strings.Contains(f.Report(), tc.says) {
+				f := res.Failure
+				if f == nil || f.Kind != stress.Panic || !strings.Contains(f.Report(), tc.says) {
 					t.Fatalf("want a panic saying %q, got %v", tc.says, f)
+				}
+				if head := strings.SplitN(f.Report(), "\n", 3)[1]; !strings.HasPrefix(head, tc.headline) {
+					t.Errorf("headline %q, want %q", head, tc.headline)
+				}
+				if f.Ops > tc.ops {
+					t.Errorf("not minimized: %d operations, want at most %d:\n%s", f.Ops, tc.ops, f.Report())
 				}
 			})
 		}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -209,10 +210,10 @@ func safeName(s string) string {
 
 // command writes the replay file and returns the command that replays f.
 func (r *runner[T, I, O]) command(f *found[I], stem string, out *Failure) string {
-	pkg := packagePath()
+	goTest := "go test " + goTestArgs()
 	run := runPattern(r.t.Name())
 	if r.fuzzing {
-		return fmt.Sprintf("go test %s -run '%s' (with the input file the fuzzer saved in testdata/fuzz; go test prints its name)", pkg, run)
+		return fmt.Sprintf("%s -run '%s' (with the input file the fuzzer saved in testdata/fuzz; go test prints its name)", goTest, run)
 	}
 	if r.cfg.replay != "" {
 		out.ReplayFile = r.cfg.replay
@@ -229,9 +230,9 @@ func (r *runner[T, I, O]) command(f *found[I], stem string, out *Failure) string
 		}
 	}
 	if out.ReplayFile != "" {
-		return fmt.Sprintf("go test %s -run '%s' -v -stress.replay=%s", pkg, run, out.ReplayFile)
+		return fmt.Sprintf("%s -run '%s' -v -stress.replay=%s", goTest, run, out.ReplayFile)
 	}
-	return fmt.Sprintf("go test %s -run '%s' -v -stress.seed=%d", pkg, run, r.cfg.seed)
+	return fmt.Sprintf("%s -run '%s' -v -stress.seed=%d", goTest, run, r.cfg.seed)
 }
 
 // runPattern returns a -run pattern that selects exactly the test name.
@@ -243,9 +244,53 @@ func runPattern(name string) string {
 	return strings.Join(parts, "/")
 }
 
-// packagePath returns the current directory as a go command package path
-// relative to the module root ("./subjects/counter"), or ".".
-func packagePath() string {
+// goTestArgs returns the build flags of this test binary that change what
+// it does (-race above all: a failure found under the race detector's
+// scheduling may need it to recur) followed by the package's import path,
+// which the go command resolves from anywhere in the module.
+func goTestArgs() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return packageDir()
+	}
+	pkg, isTest := strings.CutSuffix(bi.Path, ".test")
+	if !isTest || pkg == "" {
+		pkg = packageDir()
+	}
+	return strings.Join(append(buildFlags(bi.Settings), pkg), " ")
+}
+
+// buildFlags returns the go command flags recorded in a binary's build
+// settings that a replay must be built with.
+func buildFlags(settings []debug.BuildSetting) []string {
+	var out []string
+	for _, s := range settings {
+		switch s.Key {
+		case "-race", "-msan", "-asan", "-trimpath":
+			if s.Value == "true" {
+				out = append(out, s.Key)
+			}
+		case "-tags", "-gcflags", "-ldflags", "-asmflags":
+			if s.Value != "" {
+				out = append(out, s.Key+"="+shellQuote(s.Value))
+			}
+		}
+	}
+	return out
+}
+
+// shellQuote quotes v for a POSIX shell when it needs it.
+func shellQuote(v string) string {
+	if regexp.MustCompile(`^[A-Za-z0-9_./:,=+-]+$`).MatchString(v) {
+		return v
+	}
+	return "'" + strings.ReplaceAll(v, "'", `'\''`) + "'"
+}
+
+// packageDir returns the current directory as a go command package path
+// relative to the module root ("./subjects/counter"), or ".", for a
+// binary without build information.
+func packageDir() string {
 	wd, err := os.Getwd()
 	if err != nil {
 		return "."

@@ -61,7 +61,7 @@ func TestReportOutput(t *testing.T) {
 		`(?m)^thread \d +\[\d+, \d+\] +Add\(1\) -> 1$`,
 		`(?m)^visualization: \S+\.html$`,
 		`(?m)^report: +\S+\.txt$`,
-		`(?m)^replay: +go test \./stress -run '\^TestReportChild\$' -v -stress\.replay=\S+\.replay$`,
+		`(?m)^replay: +go test (-\S+ )*github\.com/interleave-go/interleave/stress -run '\^TestReportChild\$' -v -stress\.replay=\S+\.replay$`,
 		`(?m)^found after \d+ executions? in \S+ \(seed 5, controlled mode\)$`,
 		`(?m)^--- FAIL: TestReportChild`,
 	} {
@@ -73,7 +73,7 @@ func TestReportOutput(t *testing.T) {
 		t.Fatalf("output:\n%s", out)
 	}
 
-	replay := regexp.MustCompile(`(?m)^replay: +go test \./stress -run '\^TestReportChild\$' -v (-stress\.replay=\S+)$`).FindStringSubmatch(out)[1]
+	replay := regexp.MustCompile(`(?m)^replay: +go test .* -run '\^TestReportChild\$' -v (-stress\.replay=\S+)$`).FindStringSubmatch(out)[1]
 	again := child(t, replay)
 	if table(again) != table(out) {
 		t.Fatalf("the replay command did not replay the interleaving:\nfirst:\n%s\nreplayed:\n%s", table(out), table(again))

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/interleave-go/interleave/internal/race"
 )
@@ -34,5 +35,19 @@ func TestGoTestArgs(t *testing.T) {
 	}
 	if slices.Contains(args, "-race") != race.Enabled {
 		t.Fatalf("go test arguments %q, race detector on: %v", args, race.Enabled)
+	}
+}
+
+// TestHangBudget: a hang's minimization adds at most a tenth of the
+// execution timeout to its report at the default settings: the candidates
+// that may hang, each under its short watchdog, plus the scheduler's
+// bounded wait for the other threads to unwind (at most as long again).
+func TestHangBudget(t *testing.T) {
+	timeout := defaults().timeout
+	if worst := hangCandidates * 2 * hangProbe(timeout); worst > timeout/5 {
+		t.Fatalf("a hang's minimization may take %v after a %v timeout, want at most %v", worst, timeout, timeout/5)
+	}
+	if p := hangProbe(300 * time.Millisecond); p != hangProbeMin {
+		t.Fatalf("hangProbe(300ms) = %v, want the floor %v", p, hangProbeMin)
 	}
 }

@@ -101,7 +101,7 @@ func (x *exec[T, I, O]) guard(thread int, f func()) (ok bool) {
 }
 
 func (x *exec[T, I, O]) post(sc Scenario[I]) []I {
-	return append(append([]I(nil), sc.Post...), x.r.spec.Finally...)
+	return append(append([]I(nil), sc.Post...), finallyOf(x.r.spec.Finally, sc)...)
 }
 
 // stressOnce runs sc once with real goroutines released together by a

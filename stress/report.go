@@ -147,6 +147,7 @@ func (r *runner[T, I, O]) report(f *found[I], note string) *Failure {
 	if f.foundBy != 0 {
 		out.FoundBy = f.foundBy
 	}
+	out.Note = joinNotes(out.Note, f.shrinkNote)
 	if f.o.culprit != "" {
 		out.Explanation = f.o.culprit
 	}
@@ -189,8 +190,8 @@ func (r *runner[T, I, O]) report(f *found[I], note string) *Failure {
 }
 
 func joinNotes(a, b string) string {
-	if a == "" {
-		return b
+	if a == "" || b == "" {
+		return a + b
 	}
 	return a + "\n" + b
 }
@@ -318,9 +319,20 @@ func (r *runner[T, I, O]) formatScenario(sc Scenario[I]) string {
 		if len(ops) == 0 {
 			return
 		}
-		texts := make([]string, len(ops))
-		for i, in := range ops {
-			texts[i] = r.model.DescribeInput(in)
+		// Runs of the same operation are folded: "Dequeue() ×16".
+		var texts []string
+		for i := 0; i < len(ops); {
+			text, n := r.model.DescribeInput(ops[i]), 1
+			for i+n < len(ops) && r.model.DescribeInput(ops[i+n]) == text {
+				n++
+			}
+			if n > 2 {
+				text = fmt.Sprintf("%s ×%d", text, n)
+			} else if n == 2 {
+				texts = append(texts, text)
+			}
+			texts = append(texts, text)
+			i += n
 		}
 		fmt.Fprintf(&b, "  %-9s %s\n", name+":", strings.Join(texts, "; "))
 	}
@@ -329,7 +341,7 @@ func (r *runner[T, I, O]) formatScenario(sc Scenario[I]) string {
 		line(fmt.Sprintf("thread %d", i+1), th)
 	}
 	line("post", sc.Post)
-	line("finally", r.spec.Finally)
+	line("finally", finallyOf(r.spec.Finally, sc))
 	return b.String()
 }
 

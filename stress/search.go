@@ -174,6 +174,9 @@ type found[I any] struct {
 	// search found it, when not the mode shown.
 	probe   bool
 	foundBy Mode
+	// shrinkNote says how minimization judged candidates, if the reader
+	// needs to know (a hang's short watchdog).
+	shrinkNote string
 }
 
 // bounds limit the scenarios drawn. They are part of a replay file:
@@ -213,25 +216,23 @@ func (r *runner[T, I, O]) run() *Failure {
 		}
 	}
 	// Stress mode proper: rapid does not shrink a failure with real
-	// goroutines when the type is (or may turn out to be) instrumented,
-	// since controlled scheduling will minimize it exactly.
-	r.keepFirst = !r.spec.FakeTime && (!probed || instrumented)
+	// goroutines (each of its tries would run a scenario up to runs
+	// times); controlled scheduling minimizes it exactly if the type is
+	// instrumented, and shrink's deletion pass if it is not.
+	r.keepFirst = !r.spec.FakeTime
 	f := r.search(Stress, b)
 	r.keepFirst = false
 	if f == nil || r.poisoned || r.spec.FakeTime || probed && !instrumented {
+		if f != nil {
+			r.shrink(f)
+		}
 		return r.report(f, "")
 	}
 	if !probed {
 		instrumented, _ = r.instrumented()
 	}
 	if !instrumented {
-		if r.err == nil {
-			// Not instrumented after all: search again, letting rapid
-			// shrink with real goroutines.
-			r.first, r.last, r.cache = nil, nil, nil
-			r.executions, r.start = 0, time.Now()
-			f = r.search(Stress, b)
-		}
+		r.shrink(f)
 		return r.report(f, "")
 	}
 	if c := r.handOff(f); c != nil {
@@ -245,6 +246,8 @@ func (r *runner[T, I, O]) minimizeProbe(f *found[I]) *found[I] {
 	if !r.poisoned {
 		defer serial()()
 		r.minimize(f)
+	} else {
+		r.shrink(f)
 	}
 	f.probe = true
 	return f
@@ -285,6 +288,8 @@ func (r *runner[T, I, O]) searchControlled(b bounds) *found[I] {
 	if f != nil && !r.poisoned {
 		defer serial()()
 		r.minimize(f)
+	} else if f != nil {
+		r.shrink(f)
 	}
 	if f == nil && !r.sawEvents && r.err == nil {
 		r.err = errNotInstrumented
@@ -362,7 +367,7 @@ func (r *runner[T, I, O]) search(mode Mode, b bounds) *found[I] {
 	}
 	for batch := uint64(0); ; batch++ {
 		seed := r.cfg.seed + batch*0x9e3779b97f4a7c15
-		draws, failed, log, err := rapidCheck(r.checks(mode), seed, r.cfg.shrink.String(), prop)
+		draws, failed, log, err := rapidCheck(r.checks(mode), seed, r.rapidShrink(mode).String(), prop)
 		r.logf("%s mode, batch %d (rapid seed %d): %d executions so far", mode, batch, seed, r.executions)
 		if log != "" {
 			r.logf("%s", strings.TrimSpace(log))

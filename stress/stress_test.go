@@ -233,6 +233,12 @@ func TestFailureKinds(t *testing.T) {
 			if !strings.Contains(f.Command, "go test") {
 				t.Errorf("no replay command in %q", f.Command)
 			}
+			// Every kind is minimized: two threads with one operation each
+			// are enough for all of these, and one operation for the
+			// controlled hang, which needs no second thread.
+			if f.Ops > 2 || tc.name == "hang controlled" && f.Ops != 1 {
+				t.Errorf("not minimized: %d threads, %d operations:\n%s", f.Threads, f.Ops, f.Report())
+			}
 			if strings.Contains(f.Detail, " at )") {
 				t.Errorf("a location is empty:\n%s", f.Detail)
 			}
@@ -439,5 +445,36 @@ func TestNothingRanIsAnError(t *testing.T) {
 	_, err := stress.Run(t, spec, stress.WithMode(stress.Controlled), stress.WithChecks(5), stress.WithSeed(1), artifacts(t))
 	if err == nil || !strings.Contains(err.Error(), "no execution ran") || !strings.Contains(err.Error(), "rejected every draw") {
 		t.Fatalf("error %v, want one saying no execution ran because the generator rejected every draw", err)
+	}
+}
+
+// TestStressShrinksPlainCode: a failure of code that does not use package
+// sched, which only stress mode can run, is minimized by deleting
+// operations, the Spec's Finally included, each candidate run again in
+// stress mode; what is left is the two overlapping calls the bug needs.
+func TestStressShrinksPlainCode(t *testing.T) {
+	spec := blockerSpec(func(b *blocker, in model.CounterInput) model.CounterOutput {
+		if b.overlapped() {
+			return model.CounterOutput{Value: 1} // Get of a counter never added to
+		}
+		return model.CounterOutput{}
+	}, nil)
+	for range 16 {
+		spec.Finally = append(spec.Finally, model.CounterInput{Op: model.CounterGet})
+	}
+	for _, mode := range []stress.Mode{stress.Auto, stress.Stress} {
+		t.Run(mode.String(), func(t *testing.T) {
+			res, err := stress.Run(t, spec, stress.WithMode(mode), stress.WithSeed(7), stress.WithOps(6), stress.WithRuns(50), artifacts(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := res.Failure
+			if f == nil || f.Kind != stress.Violation {
+				t.Fatalf("want a violation, got %v", f)
+			}
+			if f.Threads != 2 || f.Ops != 2 || strings.Contains(f.Scenario, "finally") || strings.Count(f.Table, "Get()") != 2 {
+				t.Fatalf("not minimal: want 2 threads with one Get each and no Finally:\n%s", f.Report())
+			}
+		})
 	}
 }

@@ -102,3 +102,46 @@ func TestReplayEmptySchedule(t *testing.T) {
 		}
 	}
 }
+
+// TestReplayThatDoesNotReproduce: a controlled replay is exact, so one
+// that passes is an error (the code changed, or the scheduler cannot see
+// what it does); a stress-mode replay is best effort, so one whose failure
+// does not recur is skipped, saying so, never passed.
+func TestReplayThatDoesNotReproduce(t *testing.T) {
+	t.Run("controlled", func(t *testing.T) {
+		dir := artifacts(t)
+		res, err := stress.Run(t, counterSpec(true), dir, stress.WithMode(stress.Controlled), stress.WithSeed(9))
+		if err != nil || res.Failure == nil {
+			t.Fatalf("want the lost update, got %v, %v", res.Failure, err)
+		}
+		// The bug fixed, the same replay file.
+		_, err = stress.Run(t, counterSpec(false), dir, stress.WithReplay(res.Failure.ReplayFile))
+		if err == nil || !strings.Contains(err.Error(), "did not reproduce") || !strings.Contains(err.Error(), "replays exactly") {
+			t.Fatalf("error %v, want one saying the exact replay did not reproduce", err)
+		}
+	})
+	spec := blockerSpec(func(b *blocker, in model.CounterInput) model.CounterOutput {
+		if b.overlapped() {
+			return model.CounterOutput{Value: 1}
+		}
+		return model.CounterOutput{}
+	}, nil)
+	fixed := blockerSpec(func(*blocker, model.CounterInput) model.CounterOutput { return model.CounterOutput{} }, nil)
+	var sub *testing.T
+	var ran bool
+	t.Run("stress", func(t *testing.T) {
+		sub = t
+		dir := artifacts(t)
+		res, err := stress.Run(t, spec, dir, stress.WithMode(stress.Stress), stress.WithSeed(9), stress.WithRuns(50))
+		if err != nil || res.Failure == nil || res.Failure.Mode != stress.Stress || res.Failure.ReplayFile == "" {
+			t.Fatalf("want a stress-mode violation with a replay file, got %v, %v", res.Failure, err)
+		}
+		// The bug fixed, the same replay file, the same test.
+		res, err = stress.Run(t, fixed, dir, stress.WithReplay(res.Failure.ReplayFile))
+		ran = true
+		t.Errorf("a stress replay that did not reproduce returned %v, %v; want a skip", res.Failure, err)
+	})
+	if ran || !sub.Skipped() {
+		t.Fatal("the stress replay that did not reproduce was not skipped")
+	}
+}

@@ -96,6 +96,7 @@ func (f *Failure) Report() string {
 	}
 	if f.ReportFile != "" {
 		fmt.Fprintf(&b, "report:        %s\n", f.ReportFile)
+		fmt.Fprintf(&b, "artifacts:     %s (the newest %d failures of each test are kept)\n", filepath.Dir(f.ReportFile), keepFailures)
 	}
 	fmt.Fprintf(&b, "replay:        %s\n", f.Command)
 	fmt.Fprintf(&b, "found after %d %s in %v (seed %d, %v mode)\n", f.Executions, plural(f.Executions, "execution", "executions"), roundTime(f.Elapsed), f.Seed, f.FoundBy)
@@ -182,11 +183,58 @@ func (r *runner[T, I, O]) report(f *found[I], note string) *Failure {
 	out.Command = r.command(f, stem, out)
 	if err := os.MkdirAll(r.cfg.artifacts, 0o755); err == nil {
 		path := stem + ".txt"
-		if os.WriteFile(path, []byte(out.Report()), 0o644) == nil {
-			out.ReportFile = path
+		out.ReportFile = path
+		if os.WriteFile(path, []byte(out.Report()), 0o644) != nil {
+			out.ReportFile = ""
 		}
+		pruneArtifacts(filepath.Dir(stem), r.t.Name(), r.cfg.replay)
 	}
 	return out
+}
+
+// keepFailures is how many failures of each test keep their artifacts.
+const keepFailures = 3
+
+// stamped matches what follows a test's name in its artifacts' names: the
+// time of the failure.
+var stamped = regexp.MustCompile(`^-(\d{8}-\d{6}\.\d{6})[.-]`)
+
+// pruneArtifacts removes from dir the artifacts of test's failures but the
+// newest keepFailures, sparing the file keep (a replay being run), so that
+// failing runs do not pile up files.
+func pruneArtifacts(dir, test, keep string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	prefix := safeName(test)
+	byStamp := map[string][]string{}
+	var stamps []string
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), prefix)
+		m := stamped.FindStringSubmatch(rest)
+		if !ok || m == nil || e.IsDir() {
+			continue
+		}
+		if byStamp[m[1]] == nil {
+			stamps = append(stamps, m[1])
+		}
+		byStamp[m[1]] = append(byStamp[m[1]], filepath.Join(dir, e.Name()))
+	}
+	slices.Sort(stamps)
+	for _, st := range stamps[:max(len(stamps)-keepFailures, 0)] {
+		for _, path := range byStamp[st] {
+			if keep == "" || !sameFile(path, keep) {
+				_ = os.Remove(path)
+			}
+		}
+	}
+}
+
+func sameFile(a, b string) bool {
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(fa, fb)
 }
 
 func joinNotes(a, b string) string {

@@ -2,6 +2,7 @@ package stress
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -226,6 +227,29 @@ func (r *runner[T, I, O]) shrink(f *found[I]) {
 	size := func(sc Scenario[I]) int { return sc.Ops() + len(finallyOf(r.spec.Finally, sc)) }
 	r.logf("minimizing a %v of %d operations (budget %v)", f.o.kind, size(f.sc), budget)
 	said, hangs, tried := false, 0, 0
+	// A stress failure needs its interleaving to come up again: each
+	// candidate runs for up to ten times as long as the failing scenario
+	// takes to fail, measured over three failures, at least 1/300 and at
+	// most 1/100 of the budget (100 ms and 300 ms by default). A scenario that
+	// does not fail again within a tenth of the budget is left as found:
+	// its smaller candidates would not fail either.
+	tries, slice := r.cfg.runs, budget
+	if f.mode == Stress && !hang {
+		tries = math.MaxInt
+		fails, began := 0, time.Now()
+		for fails < 3 {
+			if _, _, ok := r.reproduce(f, f.sc, tries, began.Add(budget/10)); !ok {
+				break
+			}
+			fails++
+		}
+		if fails == 0 {
+			r.logf("minimizing: the scenario did not fail again within %v; left as found", budget/10)
+			return
+		}
+		slice = min(max(10*time.Since(began)/time.Duration(fails), budget/300), budget/100)
+		r.logf("minimizing: the scenario failed %d times in %v; each candidate gets %v", fails, time.Since(began).Round(time.Millisecond), slice.Round(time.Millisecond))
+	}
 	for improved := true; improved; {
 		improved = false
 		for _, cand := range append(halves(*f.sel), smaller(*f.sel)...) {
@@ -242,7 +266,11 @@ func (r *runner[T, I, O]) shrink(f *found[I]) {
 				continue
 			}
 			tried++
-			if o, ok := r.reproduce(f, sc, deadline); ok {
+			until := time.Now().Add(slice)
+			if deadline.Before(until) {
+				until = deadline
+			}
+			if o, _, ok := r.reproduce(f, sc, tries, until); ok {
 				c := cand
 				f.sc, f.sel, f.o = sc, &c, o
 				if f.mode == Controlled {
@@ -296,34 +324,35 @@ func halves(sel selection) []selection {
 	return out
 }
 
-// reproduce runs sc, a smaller candidate of f, the way f was found, and
-// returns an outcome of f's kind if one comes up.
-func (r *runner[T, I, O]) reproduce(f *found[I], sc Scenario[I], deadline time.Time) (outcome, bool) {
+// reproduce runs sc, a smaller candidate of f, the way f was found, up to
+// tries times in stress mode, and returns an outcome of f's kind if one
+// comes up, with the number of runs it took.
+func (r *runner[T, I, O]) reproduce(f *found[I], sc Scenario[I], tries int, deadline time.Time) (outcome, int, bool) {
 	if f.mode == Controlled {
 		// Without a preemption, then the failure's own choices (relative
 		// choices: they still mean something in a smaller scenario).
-		for _, picks := range [][]int{nil, f.o.choices} {
+		for i, picks := range [][]int{nil, f.o.choices} {
 			o := r.controlledOnce(sc, sched.Replay(picks))
 			r.executions++
 			r.total++
 			if o.kind == f.o.kind {
-				return o, true
+				return o, i + 1, true
 			}
 		}
-		return outcome{}, false
+		return outcome{}, 2, false
 	}
-	for i := 0; i < r.cfg.runs && time.Now().Before(deadline); i++ {
+	for i := 0; i < tries && time.Now().Before(deadline); i++ {
 		o := r.stressOnce(sc)
 		r.executions++
 		r.total++
 		if o.kind == f.o.kind {
-			return o, true
+			return o, i + 1, true
 		}
 		if o.kind == Hang {
-			return outcome{}, false // it poisoned the runner: stop
+			return outcome{}, i + 1, false // it poisoned the runner: stop
 		}
 	}
-	return outcome{}, false
+	return outcome{}, tries, false
 }
 
 // rapidShrink is the time rapid may spend shrinking a failure in mode. In

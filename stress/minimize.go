@@ -135,9 +135,14 @@ func (r *runner[T, I, O]) minimize(f *found[I]) {
 		f.sel = &all
 	}
 	r.fewerSwitches(f, budget)
+	began, said := time.Now(), false
 	for improved := true; improved && !r.poisoned && time.Now().Before(deadline); {
 		improved = false
 		for _, cand := range smaller(*f.sel) {
+			if !said && time.Since(began) > 2*time.Second {
+				said = true
+				r.t.Logf("stress: minimizing a %v under controlled scheduling: %d operations left after %v (at most %v; -stress.shrinktime)", f.o.kind, f.sc.Ops(), time.Since(began).Round(time.Second), time.Until(deadline).Round(time.Second)+time.Since(began).Round(time.Second))
+			}
 			sc := apply(f.drawn, cand)
 			if len(sc.Threads) == 0 {
 				continue

@@ -38,10 +38,11 @@ func TestGoTestArgs(t *testing.T) {
 	}
 }
 
-// TestHangBudget: a hang's minimization adds at most a tenth of the
-// execution timeout to its report at the default settings: the candidates
-// that may hang, each under its short watchdog, plus the scheduler's
-// bounded wait for the other threads to unwind (at most as long again).
+// TestHangBudget: a hang's minimization adds at most a fifth of the
+// execution timeout to its report at the default settings (1.2 s after
+// 10 s): the candidates that may hang, each under its short watchdog, plus
+// the scheduler's bounded wait for the other threads to unwind (at most as
+// long again). Candidates that do not hang end in microseconds.
 func TestHangBudget(t *testing.T) {
 	timeout := defaults().timeout
 	if worst := hangCandidates * 2 * hangProbe(timeout); worst > timeout/5 {

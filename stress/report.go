@@ -41,9 +41,13 @@ type Failure struct {
 	History string
 	// Visualization is the porcupine HTML file for a violation.
 	Visualization string
-	// ReplayFile and Command replay exactly this failure.
+	// ReplayFile and Command replay this failure: exactly when Mode is
+	// Controlled, as a best effort (the same scenario, real goroutines)
+	// in stress mode. Command names the package by import path and
+	// carries the build flags of the run (-race, -tags, ...).
 	ReplayFile, Command string
-	// ReportFile is this report, written to the artifacts directory.
+	// ReportFile is this report, written to the artifacts directory,
+	// which keeps the files of the newest 3 failures of each test.
 	ReportFile string
 	// FoundBy is the mode whose search found the failure: Stress for a
 	// stress failure shown under controlled scheduling, else Mode.

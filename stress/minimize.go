@@ -6,6 +6,8 @@ import (
 	"slices"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"github.com/interleave-go/interleave/sched"
 )
 
@@ -271,6 +273,12 @@ func (r *runner[T, I, O]) shrink(f *found[I]) {
 				continue
 			}
 			tried++
+			if f.o.kind == Leak {
+				// Only what this candidate leaks counts: the goroutines
+				// the failure and earlier candidates left behind are
+				// there for good.
+				r.leakOpts = []goleak.Option{goleak.IgnoreCurrent()}
+			}
 			until := time.Now().Add(slice)
 			if deadline.Before(until) {
 				until = deadline

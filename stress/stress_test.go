@@ -479,6 +479,16 @@ func TestStressShrinksPlainCode(t *testing.T) {
 			if f.Threads != 2 || f.Ops != 2 || strings.Contains(f.Scenario, "finally") || strings.Count(f.Table, "Get()") != 2 {
 				t.Fatalf("not minimal: want 2 threads with one Get each and no Finally:\n%s", f.Report())
 			}
+			// The replay file keeps what minimization kept, Finally
+			// included. (A stress replay is best effort: if the overlap
+			// does not recur, the test is skipped, not passed.)
+			again, err := stress.Run(t, spec, stress.WithReplay(f.ReplayFile), artifacts(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g := again.Failure; g == nil || g.Scenario != f.Scenario {
+				t.Fatalf("the replay shows another scenario:\n%v\nwant:\n%s", g, f.Scenario)
+			}
 		})
 	}
 }

@@ -210,18 +210,22 @@ func Run(cfg Config, phases ...[]func()) *Execution {
 
 // watch waits for the outcome, declaring a hang when no scheduling point
 // is reached for a watchdog period, then waits for the threads to exit.
+// It looks at the progress a few times a period, so that a hang is
+// declared about one period after the last step, not up to two.
 func (s *scheduler) watch() {
-	timer := time.NewTimer(s.cfg.Watchdog)
-	defer timer.Stop()
-	last := s.progress.Load()
+	ticker := time.NewTicker(max(s.cfg.Watchdog/hangTicks, time.Millisecond))
+	defer ticker.Stop()
+	last, idle := s.progress.Load(), 0
 	for waiting := true; waiting; {
 		select {
 		case <-s.done:
 			waiting = false
-		case <-timer.C:
+		case <-ticker.C:
 			if p := s.progress.Load(); p != last {
-				last = p
-				timer.Reset(s.cfg.Watchdog)
+				last, idle = p, 0
+				continue
+			}
+			if idle++; idle < hangTicks {
 				continue
 			}
 			s.mu.Lock()
@@ -240,16 +244,24 @@ func (s *scheduler) watch() {
 		return
 	}
 	if s.exec.Outcome == Hang {
-		// The hung goroutine cannot be reclaimed; give the parked ones a
-		// moment to unwind.
+		// The hung goroutine cannot be reclaimed and never exits; the
+		// parked ones, woken to unwind, take microseconds.
 		select {
 		case <-s.exited:
-		case <-time.After(s.cfg.Watchdog):
+		case <-time.After(min(s.cfg.Watchdog, hangUnwind)):
 		}
 		return
 	}
 	<-s.exited
 }
+
+// A hang is declared after hangTicks looks at the progress, a watchdog
+// period apart in all, find none; after it, the other threads get
+// hangUnwind to exit.
+const (
+	hangTicks  = 10
+	hangUnwind = 100 * time.Millisecond
+)
 
 // startNextPhase spawns the threads of the next phase and hands the
 // processor to the first one the strategy picks. Called with mu held.

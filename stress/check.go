@@ -54,15 +54,15 @@ func (r *runner[T, I, O]) verdict(x *exec[T, I, O]) (o outcome) {
 		// A model or a property that panics is a bug in the spec; say so
 		// rather than crash the test binary.
 		if p := recover(); p != nil {
-			o = outcome{kind: Panic, history: h, detail: fmt.Sprintf("the spec's Check panicked: %v\n\n%s", p, debug.Stack())}
+			o = outcome{kind: Panic, culprit: culpritCheck, history: h, detail: fmt.Sprintf("the spec's Check panicked: %v\n\n%s", p, debug.Stack())}
 		}
 	}()
 	if p := x.panicked.Load(); p != nil {
-		return outcome{kind: Panic, history: h, detail: fmt.Sprintf("panic in %s: %v\n\n%s", laneName(p.thread), p.value, p.stack)}
+		return outcome{kind: Panic, culprit: culpritOf(p.thread), history: h, detail: fmt.Sprintf("panic in %s: %v\n\n%s", laneName(p.thread), p.value, p.stack)}
 	}
 	res, err := linearize.Check(r.pm, h, linearize.Options{Timeout: r.checkTimeout})
 	if p := r.modelPanic.Swap(nil); p != nil {
-		return outcome{kind: Panic, history: h, detail: fmt.Sprintf("the spec's model panicked: %v\n\n%s", p.value, p.stack)}
+		return outcome{kind: Panic, culprit: culpritModel, history: h, detail: fmt.Sprintf("the spec's model panicked: %v\n\n%s", p.value, p.stack)}
 	}
 	if err != nil {
 		return outcome{kind: Undecided, history: h, detail: err.Error()}
@@ -81,11 +81,42 @@ func (r *runner[T, I, O]) verdict(x *exec[T, I, O]) (o outcome) {
 	return outcome{history: h}
 }
 
+// Lanes of a panic outside the operations: in the spec's New or Cleanup.
+const (
+	laneNew     = -1
+	laneCleanup = -2
+)
+
 func laneName(lane int) string {
-	if lane == 0 {
+	switch lane {
+	case 0:
 		return "the sequential part"
+	case laneNew:
+		return "Spec.New"
+	case laneCleanup:
+		return "Spec.Cleanup"
 	}
 	return fmt.Sprintf("thread %d", lane)
+}
+
+// Whose code panicked: the culprit names a panic's headline, since a panic
+// in the spec is a bug in the test, not in the type.
+const (
+	culpritType    = "the type under test panicked (in Spec.Run)"
+	culpritNew     = "the spec's New panicked"
+	culpritCleanup = "the spec's Cleanup panicked"
+	culpritModel   = "the spec's model panicked (Spec.Model), not the type under test"
+	culpritCheck   = "the spec's Check panicked, not the type under test"
+)
+
+func culpritOf(lane int) string {
+	switch lane {
+	case laneNew:
+		return culpritNew
+	case laneCleanup:
+		return culpritCleanup
+	}
+	return culpritType
 }
 
 // typed converts a recorded history to the spec's types.

@@ -63,6 +63,8 @@ type childTask struct {
 type callResult struct {
 	Result Result `json:"result"`
 	Err    string `json:"err,omitempty"`
+	// Skip is the message the call skipped its test with.
+	Skip string `json:"skip,omitempty"`
 }
 
 func (c callResult) get() (Result, error) {
@@ -294,15 +296,33 @@ func (r *runner[T, I, O]) runAsChild(c *childTask, inProcess func() (Result, err
 		r.journal = j
 	}
 	fmt.Println(childBegin)
+	write := func(out callResult) {
+		data, _ := json.Marshal(out)
+		_ = os.WriteFile(filepath.Join(c.Dir, "result.json"), data, 0o644)
+		fmt.Println(childEnd)
+	}
+	returned := false
+	defer func() {
+		if !returned && r.skipMsg != "" {
+			// inProcess skipped the test (runtime.Goexit): the parent
+			// skips it with the same message.
+			write(callResult{Skip: r.skipMsg})
+		}
+	}()
 	res, err := inProcess()
+	returned = true
 	out := callResult{Result: res}
 	if err != nil {
 		out.Err = err.Error()
 	}
-	data, _ := json.Marshal(out)
-	_ = os.WriteFile(filepath.Join(c.Dir, "result.json"), data, 0o644)
-	fmt.Println(childEnd)
+	write(out)
 	r.t.SkipNow()
+}
+
+// skipf skips the test, saying why; in a child, the parent skips it too.
+func (r *runner[T, I, O]) skipf(format string, args ...any) {
+	r.skipMsg = fmt.Sprintf(format, args...)
+	r.t.Skip(r.skipMsg)
 }
 
 // childRun is how a child ended.
@@ -352,6 +372,8 @@ func (r *runner[T, I, O]) runChild(index int) (res Result, err error, ok bool) {
 		return Result{}, nil, false
 	}
 	switch {
+	case c.res != nil && c.res.Skip != "":
+		r.t.Skip(c.res.Skip)
 	case c.res != nil:
 		res, err := c.res.get()
 		return res, err, true
@@ -639,7 +661,7 @@ func (r *runner[T, I, O]) minimizeCrash(f *found[I], dir string, index int, prev
 		r.total, r.scenarios = r.total+execs, r.scenarios+scenarios
 		return c.detail, c.res == nil && c.err == nil && c.kind == f.o.kind, nil
 	}
-	all := selectAll(f.drawn)
+	all := selectAll(f.drawn, len(r.spec.Finally))
 	f.sel = &all
 	if _, ok, err := crashes(all); err != nil {
 		return "not minimized: " + err.Error()

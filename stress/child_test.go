@@ -145,7 +145,7 @@ func TestGoroutinePanicOutput(t *testing.T) {
 		`(?m)^\s*\S*stress_test\.\(\*spawner\)\.run\.func1\(\)$`,
 		`(?m)^\s*minimal scenario \(1 thread, 1 operation\):$`,
 		`(?m)^\s*thread 1: Add\(3\)$`,
-		`(?m)^\s*replay: +go test (-race )?\./stress -run '\^TestGoroutinePanicChild\$' -v -stress\.replay=\S+\.replay$`,
+		`(?m)^\s*replay: +go test (-\S+ )*github\.com/interleave-go/interleave/stress -run '\^TestGoroutinePanicChild\$' -v -stress\.replay=\S+\.replay$`,
 		`(?m)^--- FAIL: TestGoroutinePanicChild`,
 		`(?m)^--- PASS: TestAfterGoroutinePanicChild`,
 	} {

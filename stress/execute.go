@@ -20,6 +20,7 @@ import (
 // failure of some kind, with what the report needs.
 type outcome struct {
 	kind    Kind
+	culprit string // for a panic: whose code panicked (see culprits)
 	detail  string // nondeterministic details: stacks, panic values
 	history []linearize.Operation
 	// Controlled mode only.
@@ -51,7 +52,7 @@ func (r *runner[T, I, O]) newExec(sc Scenario[I]) *exec[T, I, O] {
 		caps[i+1] = len(th)
 	}
 	x := &exec[T, I, O]{r: r, rec: linearize.NewRecorder(caps)}
-	x.guard(0, func() { x.v = r.spec.New() })
+	x.guard(laneNew, func() { x.v = r.spec.New() })
 	return x
 }
 
@@ -99,7 +100,7 @@ func (x *exec[T, I, O]) guard(thread int, f func()) (ok bool) {
 }
 
 func (x *exec[T, I, O]) post(sc Scenario[I]) []I {
-	return append(append([]I(nil), sc.Post...), x.r.spec.Finally...)
+	return append(append([]I(nil), sc.Post...), finallyOf(x.r.spec.Finally, sc)...)
 }
 
 // stressOnce runs sc once with real goroutines released together by a
@@ -163,7 +164,7 @@ func (r *runner[T, I, O]) stressBody(sc Scenario[I], stop *atomic.Bool, settling
 		}
 	}
 	if r.spec.Cleanup != nil && !x.broken() {
-		x.guard(0, func() { r.spec.Cleanup(x.v) })
+		x.guard(laneCleanup, func() { r.spec.Cleanup(x.v) })
 	}
 	o := r.verdict(x)
 	if stop != nil && o.kind == 0 {
@@ -304,13 +305,13 @@ func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, si
 	}})
 	e := sched.Run(sched.Config{Strategy: strategy, Watchdog: r.cfg.timeout, Sites: sites}, phases...)
 	if r.spec.Cleanup != nil && e.Outcome != sched.Hang {
-		x.guard(0, func() { r.spec.Cleanup(x.v) })
+		x.guard(laneCleanup, func() { r.spec.Cleanup(x.v) })
 	}
 	unlabel()
 	var o outcome
 	switch e.Outcome {
 	case sched.Panicked:
-		o = outcome{kind: Panic, detail: fmt.Sprintf("thread %s panicked: %v\n\n%s", threadName(e.PanicThread, len(sc.Threads)), e.Panic, e.PanicStack)}
+		o = outcome{kind: Panic, culprit: culpritType, detail: fmt.Sprintf("thread %s panicked: %v\n\n%s", threadName(e.PanicThread, len(sc.Threads)), e.Panic, e.PanicStack)}
 	case sched.Deadlock:
 		o = outcome{kind: Deadlock, detail: describeWaiters(e, len(sc.Threads))}
 	case sched.Hang:
@@ -371,7 +372,13 @@ func describeWaiters(e *sched.Execution, n int) string {
 			b.WriteString("runnable")
 		}
 		if w.Last.Kind != 0 || w.Last.Describe() != "" {
-			fmt.Fprintf(&b, " (last: %s at %s)", w.Last.Action(), w.Last.Site())
+			// The site is known only when the run recorded sites (a
+			// report's replay does; a hang is never run again).
+			if site := w.Last.Site(); site != "" {
+				fmt.Fprintf(&b, " (last: %s at %s)", w.Last.Action(), site)
+			} else {
+				fmt.Fprintf(&b, " (last: %s)", w.Last.Action())
+			}
 		}
 		b.WriteString("\n")
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"testing"
 
 	"pgregory.net/rapid"
 )
@@ -71,6 +72,12 @@ var checkCount atomic.Int64
 func rapidCheck(checks int, seed uint64, shrink string, prop func(*rapid.T)) (draws []uint64, failed bool, log string, err error) {
 	rapidMu.Lock()
 	defer rapidMu.Unlock()
+	if testing.Short() {
+		// rapid divides its checks by 5 under -short, which turns a small
+		// count into none: stress has already decided how many it wants
+		// (see runner.checks), so undo rapid's division.
+		checks *= 5
+	}
 	restore := setFlags(map[string]string{
 		"rapid.checks":     strconv.Itoa(checks),
 		"rapid.seed":       strconv.FormatUint(seed, 10),

@@ -25,9 +25,10 @@ type replayFile struct {
 	Runs     int    `json:"runs"`
 	Bounds   bounds `json:"bounds"`
 	Kind     string `json:"kind"`
-	// Picks, if present, is the controlled schedule to replay in place of
-	// the one the draws encode.
-	Picks []int `json:"picks,omitempty"`
+	// Picks, if not null, is the controlled schedule to replay in place
+	// of the one the draws encode; an empty list is a schedule with no
+	// context switch, and must be written as one.
+	Picks []int `json:"picks"`
 	// Keep, if present, selects the operations of the drawn scenario that
 	// minimization kept.
 	Keep *selection `json:"keep,omitempty"`
@@ -92,7 +93,7 @@ func (r *runner[T, I, O]) replayFile(path string) (*Failure, error) {
 	if r.cfg.strategy, err = parseEnum[Strategy](rf.Strategy, strategyNames); err != nil {
 		return nil, fmt.Errorf("stress: replay file %s: bad strategy %q", path, rf.Strategy)
 	}
-	r.cfg.depth, r.cfg.runs = max(rf.Depth, 1), max(rf.Runs, 1)
+	r.cfg.depth, r.cfg.runs = max(rf.Depth, 1), max(rf.Runs, r.cfg.runs, 1)
 	if rf.Seed != 0 {
 		r.cfg.seed = rf.Seed
 	}
@@ -133,9 +134,13 @@ func (r *runner[T, I, O]) replayFile(path string) (*Failure, error) {
 	switch {
 	case !ran:
 		return nil, errors.New("stress: replay file " + path + " no longer decodes to a scenario: was the spec changed?")
+	case r.last == nil && mode == Controlled:
+		return nil, r.diverged(path, rf)
 	case r.last == nil:
-		r.t.Logf("stress: replaying %s: no failure this time (fixed? in stress mode, an interleaving may also just not recur)", path)
-		return nil, nil
+		// Not a pass, and not a failure: the scenario is replayed, the
+		// interleaving of real goroutines is not, so a failure that
+		// does not recur says nothing about whether it is fixed.
+		r.skipf("stress: replaying %s: the %s did not recur in %d %s of its scenario. A stress-mode replay is best effort: it runs the same scenario with real goroutines, whose interleaving cannot be replayed. Run it again, or with a larger -stress.runs; only controlled-mode replays are exact.", path, rf.Kind, r.executions, plural(r.executions, "run", "runs"))
 	}
 	r.last.draws, r.last.picks = rf.Draws, rf.Picks
 	return r.report(r.last, "replayed from "+path), nil
@@ -156,10 +161,21 @@ func (r *runner[T, I, O]) replayProbe(rf replayFile, path string) (*Failure, err
 	r.executions++
 	r.total++
 	if o.kind == 0 {
-		r.t.Logf("stress: replaying %s: no failure this time (fixed?)", path)
-		return nil, nil
+		return nil, r.diverged(path, rf)
 	}
 	r.note(sc, o, Controlled, bounds{})
 	r.last.drawn, r.last.sel, r.last.picks, r.last.probe = drawn, rf.Keep, rf.Picks, true
 	return r.report(r.last, "replayed from "+path), nil
+}
+
+// errDiverged is the error of a controlled replay that did not reproduce
+// its failure.
+var errDiverged = errors.New("stress: the replay did not reproduce the failure")
+
+// diverged returns the error of a controlled replay that showed no
+// failure. A controlled replay is exact: the same scenario and schedule
+// give the same execution, so a replay that passes means the code or the
+// spec changed, or the type does something the scheduler cannot see.
+func (r *runner[T, I, O]) diverged(path string, rf replayFile) error {
+	return fmt.Errorf("%w: %s was a %s under controlled scheduling, which replays exactly, and this time it passed. Either the code under test or the spec changed since the file was written (if you fixed the bug, delete the file), or the type does something the scheduler does not see (a plain goroutine, channel, sync primitive, time or randomness)", errDiverged, path, rf.Kind)
 }

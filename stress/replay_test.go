@@ -1,6 +1,7 @@
 package stress_test
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -61,5 +62,86 @@ func TestControlledNeedsInstrumentation(t *testing.T) {
 	_, err := stress.Run(t, spec, stress.WithMode(stress.Controlled), stress.WithChecks(5), artifacts(t))
 	if err == nil || !strings.Contains(err.Error(), "saw no operation of package sched") {
 		t.Fatalf("error %v, want one saying nothing was instrumented", err)
+	}
+}
+
+// TestReplayEmptySchedule: a stress failure handed to controlled mode whose
+// schedule has no context switch keeps its (empty) schedule in the replay
+// file, and the replay shows it again.
+func TestReplayEmptySchedule(t *testing.T) {
+	spec := counterSpec(false)
+	spec.Run = func(c *counter, in model.CounterInput) model.CounterOutput {
+		if c.v.Load() == 0 {
+			panic("boom on an empty counter")
+		}
+		return c.run(in)
+	}
+	for _, seed := range []uint64{1, 2, 3} {
+		dir := artifacts(t)
+		res, err := stress.Run(t, spec, dir, stress.WithMode(stress.Stress), stress.WithSeed(seed))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := res.Failure
+		if f == nil || f.Kind != stress.Panic || f.Mode != stress.Controlled || f.Preemptions != 0 || f.ReplayFile == "" {
+			t.Fatalf("seed %d: want a panic shown under controlled scheduling with no context switch and a replay file, got %v", seed, f)
+		}
+		data, err := os.ReadFile(f.ReplayFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(data), `"picks": []`) {
+			t.Errorf("seed %d: the replay file does not keep the empty schedule:\n%s", seed, data)
+		}
+		again, err := stress.Run(t, spec, dir, stress.WithReplay(f.ReplayFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g := again.Failure; g == nil || g.Kind != f.Kind || g.Table != f.Table {
+			t.Fatalf("seed %d: the replay differs:\nfirst:\n%s\nreplay:\n%v", seed, f.Report(), g)
+		}
+	}
+}
+
+// TestReplayThatDoesNotReproduce: a controlled replay is exact, so one
+// that passes is an error (the code changed, or the scheduler cannot see
+// what it does); a stress-mode replay is best effort, so one whose failure
+// does not recur is skipped, saying so, never passed.
+func TestReplayThatDoesNotReproduce(t *testing.T) {
+	t.Run("controlled", func(t *testing.T) {
+		dir := artifacts(t)
+		res, err := stress.Run(t, counterSpec(true), dir, stress.WithMode(stress.Controlled), stress.WithSeed(9))
+		if err != nil || res.Failure == nil {
+			t.Fatalf("want the lost update, got %v, %v", res.Failure, err)
+		}
+		// The bug fixed, the same replay file.
+		_, err = stress.Run(t, counterSpec(false), dir, stress.WithReplay(res.Failure.ReplayFile))
+		if err == nil || !strings.Contains(err.Error(), "did not reproduce") || !strings.Contains(err.Error(), "replays exactly") {
+			t.Fatalf("error %v, want one saying the exact replay did not reproduce", err)
+		}
+	})
+	spec := blockerSpec(func(b *blocker, in model.CounterInput) model.CounterOutput {
+		if b.overlapped() {
+			return model.CounterOutput{Value: 1}
+		}
+		return model.CounterOutput{}
+	}, nil)
+	fixed := blockerSpec(func(*blocker, model.CounterInput) model.CounterOutput { return model.CounterOutput{} }, nil)
+	var sub *testing.T
+	var ran bool
+	t.Run("stress", func(t *testing.T) {
+		sub = t
+		dir := artifacts(t)
+		res, err := stress.Run(t, spec, dir, stress.WithMode(stress.Stress), stress.WithSeed(9), stress.WithRuns(50))
+		if err != nil || res.Failure == nil || res.Failure.Mode != stress.Stress || res.Failure.ReplayFile == "" {
+			t.Fatalf("want a stress-mode violation with a replay file, got %v, %v", res.Failure, err)
+		}
+		// The bug fixed, the same replay file, the same test.
+		res, err = stress.Run(t, fixed, dir, stress.WithReplay(res.Failure.ReplayFile))
+		ran = true
+		t.Errorf("a stress replay that did not reproduce returned %v, %v; want a skip", res.Failure, err)
+	})
+	if ran || !sub.Skipped() {
+		t.Fatal("the stress replay that did not reproduce was not skipped")
 	}
 }

@@ -5,11 +5,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/interleave-go/interleave/internal/race"
 	"github.com/interleave-go/interleave/linearize"
 	"github.com/interleave-go/interleave/sched"
 )
@@ -21,6 +21,9 @@ type Failure struct {
 	Test string
 	// Mode is the mode of the execution shown: Stress or Controlled.
 	Mode Mode
+	// Explanation says what the kind means here: for a panic, whose code
+	// panicked (the type under test, or the spec's New, model or Check).
+	Explanation string
 	// Detail says what went wrong beyond the kind: the panic and its
 	// stack, the property's error, where goroutines are stuck.
 	Detail string
@@ -38,9 +41,13 @@ type Failure struct {
 	History string
 	// Visualization is the porcupine HTML file for a violation.
 	Visualization string
-	// ReplayFile and Command replay exactly this failure.
+	// ReplayFile and Command replay this failure: exactly when Mode is
+	// Controlled, as a best effort (the same scenario, real goroutines)
+	// in stress mode. Command names the package by import path and
+	// carries the build flags of the run (-race, -tags, ...).
 	ReplayFile, Command string
-	// ReportFile is this report, written to the artifacts directory.
+	// ReportFile is this report, written to the artifacts directory,
+	// which keeps the files of the newest 3 failures of each test.
 	ReportFile string
 	// FoundBy is the mode whose search found the failure: Stress for a
 	// stress failure shown under controlled scheduling, else Mode.
@@ -73,7 +80,11 @@ var kindExplanations = map[Kind]string{
 // interleaving, the history, the artifacts and the replay command.
 func (f *Failure) Report() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "interleave: %v in %s\n%s\n", f.Kind, f.Test, kindExplanations[f.Kind])
+	explanation := f.Explanation
+	if explanation == "" {
+		explanation = kindExplanations[f.Kind]
+	}
+	fmt.Fprintf(&b, "interleave: %v in %s\n%s\n", f.Kind, f.Test, explanation)
 	if f.Detail != "" {
 		fmt.Fprintf(&b, "\n%s\n", strings.TrimRight(f.Detail, "\n"))
 	}
@@ -90,13 +101,23 @@ func (f *Failure) Report() string {
 	}
 	if f.ReportFile != "" {
 		fmt.Fprintf(&b, "report:        %s\n", f.ReportFile)
+		fmt.Fprintf(&b, "artifacts:     %s (the newest %d failures of each test are kept)\n", filepath.Dir(f.ReportFile), keepFailures)
 	}
 	fmt.Fprintf(&b, "replay:        %s\n", f.Command)
-	fmt.Fprintf(&b, "found after %d %s in %v (seed %d, %v mode)\n", f.Executions, plural(f.Executions, "execution", "executions"), f.Elapsed.Round(time.Millisecond), f.Seed, f.FoundBy)
+	fmt.Fprintf(&b, "found after %d %s in %v (seed %d, %v mode)\n", f.Executions, plural(f.Executions, "execution", "executions"), roundTime(f.Elapsed), f.Seed, f.FoundBy)
 	if f.Note != "" {
 		fmt.Fprintf(&b, "note: %s\n", f.Note)
 	}
 	return b.String()
+}
+
+// roundTime rounds d for people: to the millisecond, or to the microsecond
+// under a millisecond, which would otherwise print as 0s.
+func roundTime(d time.Duration) time.Duration {
+	if d < time.Millisecond {
+		return d.Round(time.Microsecond)
+	}
+	return d.Round(time.Millisecond)
 }
 
 func plural(n int, one, many string) string {
@@ -117,6 +138,7 @@ func (r *runner[T, I, O]) report(f *found[I], note string) *Failure {
 		Test:        r.t.Name(),
 		Mode:        f.mode,
 		Detail:      f.o.detail,
+		Explanation: kindExplanations[f.o.kind],
 		Scenario:    r.formatScenario(sc),
 		Threads:     len(sc.Threads),
 		Ops:         sc.Ops(),
@@ -131,6 +153,10 @@ func (r *runner[T, I, O]) report(f *found[I], note string) *Failure {
 	if f.foundBy != 0 {
 		out.FoundBy = f.foundBy
 	}
+	out.Note = joinNotes(out.Note, f.shrinkNote)
+	if f.o.culprit != "" {
+		out.Explanation = f.o.culprit
+	}
 	if f.mode == Controlled {
 		events := f.o.events
 		if !r.poisoned {
@@ -143,6 +169,9 @@ func (r *runner[T, I, O]) report(f *found[I], note string) *Failure {
 				out.Note = joinNotes(out.Note, fmt.Sprintf("WARNING: replaying this schedule did not reproduce the same events (they differ from step %d): the type under test does something the scheduler does not see (a plain goroutine, channel, sync primitive or time), so the interleaving above may be wrong", i+1))
 			} else {
 				events = again.events
+				if again.kind == f.o.kind && (again.kind == Deadlock || again.kind == StepLimit) {
+					out.Detail = again.detail // with the sites of the last events
+				}
 			}
 		}
 		out.Table = formatEvents(events, len(sc.Threads))
@@ -160,16 +189,63 @@ func (r *runner[T, I, O]) report(f *found[I], note string) *Failure {
 	out.Command = r.command(f, stem, out)
 	if err := os.MkdirAll(r.cfg.artifacts, 0o755); err == nil {
 		path := stem + ".txt"
-		if os.WriteFile(path, []byte(out.Report()), 0o644) == nil {
-			out.ReportFile = path
+		out.ReportFile = path
+		if os.WriteFile(path, []byte(out.Report()), 0o644) != nil {
+			out.ReportFile = ""
 		}
+		pruneArtifacts(filepath.Dir(stem), r.t.Name(), r.cfg.replay)
 	}
 	return out
 }
 
+// keepFailures is how many failures of each test keep their artifacts.
+const keepFailures = 3
+
+// stamped matches what follows a test's name in its artifacts' names: the
+// time of the failure.
+var stamped = regexp.MustCompile(`^-(\d{8}-\d{6}\.\d{6})[.-]`)
+
+// pruneArtifacts removes from dir the artifacts of test's failures but the
+// newest keepFailures, sparing the file keep (a replay being run), so that
+// failing runs do not pile up files.
+func pruneArtifacts(dir, test, keep string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	prefix := safeName(test)
+	byStamp := map[string][]string{}
+	var stamps []string
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), prefix)
+		m := stamped.FindStringSubmatch(rest)
+		if !ok || m == nil || e.IsDir() {
+			continue
+		}
+		if byStamp[m[1]] == nil {
+			stamps = append(stamps, m[1])
+		}
+		byStamp[m[1]] = append(byStamp[m[1]], filepath.Join(dir, e.Name()))
+	}
+	slices.Sort(stamps)
+	for _, st := range stamps[:max(len(stamps)-keepFailures, 0)] {
+		for _, path := range byStamp[st] {
+			if keep == "" || !sameFile(path, keep) {
+				_ = os.Remove(path)
+			}
+		}
+	}
+}
+
+func sameFile(a, b string) bool {
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(fa, fb)
+}
+
 func joinNotes(a, b string) string {
-	if a == "" {
-		return b
+	if a == "" || b == "" {
+		return a + b
 	}
 	return a + "\n" + b
 }
@@ -189,10 +265,10 @@ func safeName(s string) string {
 
 // command writes the replay file and returns the command that replays f.
 func (r *runner[T, I, O]) command(f *found[I], stem string, out *Failure) string {
-	pkg := packagePath()
+	goTest := "go test " + goTestArgs()
 	run := runPattern(r.t.Name())
 	if r.fuzzing {
-		return fmt.Sprintf("go test %s -run '%s' (with the input file the fuzzer saved in testdata/fuzz; go test prints its name)", pkg, run)
+		return fmt.Sprintf("%s -run '%s' (with the input file the fuzzer saved in testdata/fuzz; go test prints its name)", goTest, run)
 	}
 	if r.cfg.replay != "" {
 		out.ReplayFile = r.cfg.replay
@@ -208,13 +284,10 @@ func (r *runner[T, I, O]) command(f *found[I], stem string, out *Failure) string
 			out.Note = joinNotes(out.Note, "could not write the replay file: "+err.Error())
 		}
 	}
-	if race.Enabled {
-		pkg = "-race " + pkg
-	}
 	if out.ReplayFile != "" {
-		return fmt.Sprintf("go test %s -run '%s' -v -stress.replay=%s", pkg, run, out.ReplayFile)
+		return fmt.Sprintf("%s -run '%s' -v -stress.replay=%s", goTest, run, out.ReplayFile)
 	}
-	return fmt.Sprintf("go test %s -run '%s' -v -stress.seed=%d", pkg, run, r.cfg.seed)
+	return fmt.Sprintf("%s -run '%s' -v -stress.seed=%d", goTest, run, r.cfg.seed)
 }
 
 // runPattern returns a -run pattern that selects exactly the test name.
@@ -226,9 +299,53 @@ func runPattern(name string) string {
 	return strings.Join(parts, "/")
 }
 
-// packagePath returns the current directory as a go command package path
-// relative to the module root ("./subjects/counter"), or ".".
-func packagePath() string {
+// goTestArgs returns the build flags of this test binary that change what
+// it does (-race above all: a failure found under the race detector's
+// scheduling may need it to recur) followed by the package's import path,
+// which the go command resolves from anywhere in the module.
+func goTestArgs() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return packageDir()
+	}
+	pkg, isTest := strings.CutSuffix(bi.Path, ".test")
+	if !isTest || pkg == "" {
+		pkg = packageDir()
+	}
+	return strings.Join(append(buildFlags(bi.Settings), pkg), " ")
+}
+
+// buildFlags returns the go command flags recorded in a binary's build
+// settings that a replay must be built with.
+func buildFlags(settings []debug.BuildSetting) []string {
+	var out []string
+	for _, s := range settings {
+		switch s.Key {
+		case "-race", "-msan", "-asan", "-trimpath":
+			if s.Value == "true" {
+				out = append(out, s.Key)
+			}
+		case "-tags", "-gcflags", "-ldflags", "-asmflags":
+			if s.Value != "" {
+				out = append(out, s.Key+"="+shellQuote(s.Value))
+			}
+		}
+	}
+	return out
+}
+
+// shellQuote quotes v for a POSIX shell when it needs it.
+func shellQuote(v string) string {
+	if regexp.MustCompile(`^[A-Za-z0-9_./:,=+-]+$`).MatchString(v) {
+		return v
+	}
+	return "'" + strings.ReplaceAll(v, "'", `'\''`) + "'"
+}
+
+// packageDir returns the current directory as a go command package path
+// relative to the module root ("./subjects/counter"), or ".", for a
+// binary without build information.
+func packageDir() string {
 	wd, err := os.Getwd()
 	if err != nil {
 		return "."
@@ -256,9 +373,20 @@ func (r *runner[T, I, O]) formatScenario(sc Scenario[I]) string {
 		if len(ops) == 0 {
 			return
 		}
-		texts := make([]string, len(ops))
-		for i, in := range ops {
-			texts[i] = r.model.DescribeInput(in)
+		// Runs of the same operation are folded: "Dequeue() ×16".
+		var texts []string
+		for i := 0; i < len(ops); {
+			text, n := r.model.DescribeInput(ops[i]), 1
+			for i+n < len(ops) && r.model.DescribeInput(ops[i+n]) == text {
+				n++
+			}
+			if n > 2 {
+				text = fmt.Sprintf("%s ×%d", text, n)
+			} else if n == 2 {
+				texts = append(texts, text)
+			}
+			texts = append(texts, text)
+			i += n
 		}
 		fmt.Fprintf(&b, "  %-9s %s\n", name+":", strings.Join(texts, "; "))
 	}
@@ -267,7 +395,7 @@ func (r *runner[T, I, O]) formatScenario(sc Scenario[I]) string {
 		line(fmt.Sprintf("thread %d", i+1), th)
 	}
 	line("post", sc.Post)
-	line("finally", r.spec.Finally)
+	line("finally", finallyOf(r.spec.Finally, sc))
 	return b.String()
 }
 

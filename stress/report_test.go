@@ -3,9 +3,11 @@ package stress_test
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/interleave-go/interleave/stress"
 )
@@ -60,7 +62,7 @@ func TestReportOutput(t *testing.T) {
 		`(?m)^thread \d +\[\d+, \d+\] +Add\(1\) -> 1$`,
 		`(?m)^visualization: \S+\.html$`,
 		`(?m)^report: +\S+\.txt$`,
-		`(?m)^replay: +go test (?:-race )?\./stress -run '\^TestReportChild\$' -v -stress\.replay=\S+\.replay$`,
+		`(?m)^replay: +go test (-\S+ )*github\.com/interleave-go/interleave/stress -run '\^TestReportChild\$' -v -stress\.replay=\S+\.replay$`,
 		`(?m)^found after \d+ executions? in \S+ \(seed 5, controlled mode\)$`,
 		`(?m)^--- FAIL: TestReportChild`,
 	} {
@@ -72,7 +74,7 @@ func TestReportOutput(t *testing.T) {
 		t.Fatalf("output:\n%s", out)
 	}
 
-	replay := regexp.MustCompile(`(?m)^replay: +go test (?:-race )?\./stress -run '\^TestReportChild\$' -v (-stress\.replay=\S+)$`).FindStringSubmatch(out)[1]
+	replay := regexp.MustCompile(`(?m)^replay: +go test .* -run '\^TestReportChild\$' -v (-stress\.replay=\S+)$`).FindStringSubmatch(out)[1]
 	again := child(t, replay)
 	if table(again) != table(out) {
 		t.Fatalf("the replay command did not replay the interleaving:\nfirst:\n%s\nreplayed:\n%s", table(out), table(again))
@@ -87,4 +89,44 @@ func table(out string) string {
 		return ""
 	}
 	return out[start:end]
+}
+
+// TestSubMillisecondTimes: a failure found in under a millisecond says how
+// long it took, not 0s.
+func TestSubMillisecondTimes(t *testing.T) {
+	f := &stress.Failure{Kind: stress.Panic, Executions: 1, Elapsed: 347123 * time.Nanosecond, FoundBy: stress.Stress}
+	if want := "found after 1 execution in 347µs "; !strings.Contains(f.Report(), want) {
+		t.Fatalf("report does not say %q:\n%s", want, f.Report())
+	}
+}
+
+// TestArtifactsDoNotPileUp: the artifacts directory keeps the newest few
+// failures of each test, and leaves other tests' files alone.
+func TestArtifactsDoNotPileUp(t *testing.T) {
+	dir := t.TempDir()
+	other := filepath.Join(dir, "TestOther-20200101-000000.000000.txt")
+	if err := os.WriteFile(other, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var last *stress.Failure
+	for seed := uint64(1); seed <= 6; seed++ {
+		res, err := stress.Run(t, counterSpec(true), stress.WithMode(stress.Controlled), stress.WithSeed(seed), stress.WithArtifacts(dir))
+		if err != nil || res.Failure == nil {
+			t.Fatalf("want the lost update, got %v, %v", res.Failure, err)
+		}
+		last = res.Failure
+	}
+	reports, _ := filepath.Glob(filepath.Join(dir, "TestArtifactsDoNotPileUp-*.txt"))
+	replays, _ := filepath.Glob(filepath.Join(dir, "TestArtifactsDoNotPileUp-*.replay"))
+	if len(reports) != 3 || len(replays) != 3 {
+		t.Fatalf("after 6 failures, %d reports and %d replay files are left, want the newest 3 of each", len(reports), len(replays))
+	}
+	for _, path := range []string{other, last.ReportFile, last.ReplayFile, last.Visualization} {
+		if _, err := os.Stat(path); err != nil {
+			t.Errorf("%s is gone: %v", path, err)
+		}
+	}
+	if !strings.Contains(last.Report(), "artifacts:     "+dir) {
+		t.Errorf("the report does not say where the artifacts are:\n%s", last.Report())
+	}
 }

@@ -46,7 +46,7 @@ func Test[T, I, O any](t testing.TB, spec Spec[T, I, O], opts ...Option) {
 	if res.Failure != nil {
 		t.Fatal(res.Failure.Report())
 	}
-	t.Logf("stress: no bug in %d executions of %d scenarios (%v, seed %d)", res.Executions, res.Scenarios, res.Elapsed.Round(time.Millisecond), res.Seed)
+	t.Logf("stress: no bug in %d executions of %d scenarios (%v, seed %d)", res.Executions, res.Scenarios, roundTime(res.Elapsed), res.Seed)
 }
 
 // Result is what Run did.
@@ -95,6 +95,9 @@ func Run[T, I, O any](t testing.TB, spec Spec[T, I, O], opts ...Option) (Result,
 		if err == nil {
 			err = r.err
 		}
+		if err == nil && f == nil && r.total == 0 && !t.Skipped() {
+			err = errNothingRan
+		}
 		return Result{Failure: f, Executions: r.total, Scenarios: r.scenarios, Elapsed: time.Since(r.began), Seed: r.cfg.seed}, err
 	})
 	leaveCall(t, index, res, err)
@@ -106,6 +109,7 @@ var (
 	errNoThreads          = errors.New("stress: the scenario has no threads")
 	errNotInstrumented    = errors.New("stress: controlled mode saw no operation of package sched: the type does not use its primitives, so every schedule is the same and nothing was tested; use stress mode, or build the type on sched.Int64, sched.Pointer, sched.Mutex, ...")
 	errParallelControlled = errors.New("stress: controlled mode cannot run in a parallel test: the scheduler and GOMAXPROCS are process-wide, and other tests' goroutines would use the instrumented values; drop t.Parallel, or use WithMode(stress.Stress)")
+	errNothingRan         = errors.New("stress: no execution ran, so nothing was tested")
 	errNeedT              = errors.New("stress: a FakeTime spec, or a replay, needs a *testing.T (testing/synctest and subtests do)")
 )
 
@@ -176,6 +180,7 @@ type runner[T, I, O any] struct {
 	log        strings.Builder
 	// journal, in a child process, records where the search is (at).
 	journal *journal
+	skipMsg string // why skipf skipped the test
 	at      journalRecord
 }
 
@@ -199,6 +204,9 @@ type found[I any] struct {
 	// search found it, when not the mode shown.
 	probe   bool
 	foundBy Mode
+	// shrinkNote says how minimization judged candidates, if the reader
+	// needs to know (a hang's short watchdog).
+	shrinkNote string
 }
 
 // bounds limit the scenarios drawn. They are part of a replay file:
@@ -238,33 +246,24 @@ func (r *runner[T, I, O]) run() *Failure {
 		}
 	}
 	// Stress mode proper: rapid does not shrink a failure with real
-	// goroutines when the type is (or may turn out to be) instrumented,
-	// since controlled scheduling will minimize it exactly.
-	r.keepFirst = !r.spec.FakeTime && (!probed || instrumented)
+	// goroutines (each of its tries would run a scenario up to runs
+	// times); controlled scheduling minimizes it exactly if the type is
+	// instrumented, and shrink's deletion pass if it is not.
+	r.keepFirst = !r.spec.FakeTime
 	f := r.search(Stress, b)
 	r.keepFirst = false
 	if f == nil || r.poisoned || r.spec.FakeTime || probed && !instrumented {
+		if f != nil {
+			r.shrink(f)
+		}
 		return r.report(f, "")
 	}
 	if !probed {
 		instrumented, _ = r.instrumented()
 	}
 	if !instrumented {
-		note := ""
-		if r.err == nil {
-			// Not instrumented after all: search again, letting rapid
-			// shrink with real goroutines. The failure already found is
-			// kept: real interleavings vary, and the second search may
-			// miss it.
-			r.first, r.last, r.cache = nil, nil, nil
-			r.executions, r.start = 0, time.Now()
-			if again := r.search(Stress, b); again != nil {
-				f = again
-			} else {
-				note = "shown as first found: a second search, to shrink it with real goroutines, did not meet it again"
-			}
-		}
-		return r.report(f, note)
+		r.shrink(f)
+		return r.report(f, "")
 	}
 	if c := r.handOff(f); c != nil {
 		return r.report(c, fmt.Sprintf("found in stress mode; minimized under controlled scheduling (%d %s)", r.executions, plural(r.executions, "execution", "executions")))
@@ -278,6 +277,8 @@ func (r *runner[T, I, O]) minimizeProbe(f *found[I]) *found[I] {
 	if !r.poisoned {
 		defer serial()()
 		r.minimize(f)
+	} else {
+		r.shrink(f)
 	}
 	f.probe = true
 	return f
@@ -296,7 +297,7 @@ func (r *runner[T, I, O]) handOff(f *found[I]) *found[I] {
 	for b := 0; b <= 3 && !r.poisoned; b++ {
 		if o, ok := r.explore(f.sc, b, f.o.kind, 20000); ok {
 			c := *f
-			c.o, c.mode, c.picks, c.foundBy = o, Controlled, o.choices, Stress
+			c.o, c.mode, c.picks, c.foundBy = o, Controlled, schedule(o), Stress
 			r.minimize(&c)
 			return &c
 		}
@@ -320,6 +321,8 @@ func (r *runner[T, I, O]) searchControlled(b bounds) *found[I] {
 		r.record("minimize")
 		defer serial()()
 		r.minimize(f)
+	} else if f != nil {
+		r.shrink(f)
 	}
 	if f == nil && !r.sawEvents && r.err == nil {
 		r.err = errNotInstrumented
@@ -410,7 +413,7 @@ func (r *runner[T, I, O]) search(mode Mode, b bounds) *found[I] {
 	}
 	for batch := uint64(0); ; batch++ {
 		seed, calls = r.cfg.seed+batch*0x9e3779b97f4a7c15, 0
-		draws, failed, log, err := rapidCheck(r.checks(mode), seed, r.cfg.shrink.String(), prop)
+		draws, failed, log, err := rapidCheck(r.checks(mode), seed, r.rapidShrink(mode).String(), prop)
 		r.logf("%s mode, batch %d (rapid seed %d): %d executions so far", mode, batch, seed, r.executions)
 		if log != "" {
 			r.logf("%s", strings.TrimSpace(log))
@@ -423,9 +426,14 @@ func (r *runner[T, I, O]) search(mode Mode, b bounds) *found[I] {
 			return r.last
 		}
 		if failed && r.err == nil {
-			// rapid saw a failure no check of ours reported: a panic in
-			// the spec's Ops generator, or in this package.
-			r.err = fmt.Errorf("stress: a scenario failed outside the checks (a panic in Spec.Ops?); rapid said:\n%s", strings.TrimSpace(log))
+			// rapid saw a failure no check of ours reported: a generator
+			// that rejects every draw, a panic in the spec's Ops
+			// generator, or in this package.
+			if strings.Contains(log, "valid tests from") {
+				r.err = fmt.Errorf("%w: the spec's Ops generator rejected every draw (a Filter that nothing passes?); rapid said:\n%s", errNothingRan, strings.TrimSpace(log))
+			} else {
+				r.err = fmt.Errorf("stress: the spec's Ops generator panicked (or a scenario failed outside the checks); rapid said:\n%s", strings.TrimSpace(log))
+			}
 			return nil
 		}
 		if r.poisoned || r.cfg.duration == 0 || time.Since(r.start) >= r.cfg.duration {
@@ -434,15 +442,21 @@ func (r *runner[T, I, O]) search(mode Mode, b bounds) *found[I] {
 	}
 }
 
-// checks returns the number of scenarios per batch in mode.
+// checks returns the number of scenarios per batch in mode: the number
+// asked for, or the mode's default, a fifth of it under -short (fewer,
+// never none: an explicit count is kept as given).
 func (r *runner[T, I, O]) checks(mode Mode) int {
+	n := 200
 	switch {
 	case r.cfg.checks > 0:
 		return r.cfg.checks
 	case mode == Controlled:
-		return 5000
+		n = 5000
 	}
-	return 200
+	if testing.Short() {
+		n /= 5
+	}
+	return n
 }
 
 // runScenario runs one scenario: in stress mode up to cfg.runs times,

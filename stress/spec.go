@@ -69,6 +69,10 @@ type Scenario[I any] struct {
 	Init    []I
 	Threads [][]I
 	Post    []I
+
+	// finally selects the Spec's Finally operations to run, by index,
+	// when minimization has dropped some; nil runs them all.
+	finally []int
 }
 
 // Ops returns the number of operations in sc.

@@ -102,3 +102,12 @@ func TestRun(t *testing.T) {
 		t.Fatalf("-json output: %v, ok=%v:\n%s", err, summary.OK, stdout.String())
 	}
 }
+
+// TestSubMillisecondTimes: a failure found in under a millisecond shows
+// its time, not 0s.
+func TestSubMillisecondTimes(t *testing.T) {
+	row := cells(specs.JobResult{Verdict: "panic", FirstExecutions: 1, FirstSeconds: 0.000347})
+	if got := row[7]; got != "347µs" {
+		t.Fatalf("time to failure %q, want 347µs", got)
+	}
+}

@@ -77,10 +77,19 @@ func cells(r specs.JobResult) []string {
 	first, minimal := "-", "-"
 	if r.Verdict != "pass" && !strings.HasPrefix(r.Verdict, "error") {
 		execs = fmt.Sprintf("%d", r.FirstExecutions)
-		first = (time.Duration(r.FirstSeconds * float64(time.Second))).Round(time.Millisecond).String()
+		first = roundTime(time.Duration(r.FirstSeconds * float64(time.Second))).String()
 		minimal = size(r)
 	}
 	return []string{r.Subject, r.Variant, r.Mode, r.Expected, short(r.Verdict), mark, execs, first, minimal}
+}
+
+// roundTime rounds d to the millisecond, or to the microsecond under a
+// millisecond, which would otherwise print as 0s.
+func roundTime(d time.Duration) time.Duration {
+	if d < time.Millisecond {
+		return d.Round(time.Microsecond)
+	}
+	return d.Round(time.Millisecond)
 }
 
 // short keeps error verdicts to one line in the table.

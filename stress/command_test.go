@@ -1,0 +1,54 @@
+package stress
+
+import (
+	"runtime/debug"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/interleave-go/interleave/internal/race"
+)
+
+// TestBuildFlags: a replay command carries the build flags that change
+// what the binary does, quoted for the shell, and nothing else.
+func TestBuildFlags(t *testing.T) {
+	got := buildFlags([]debug.BuildSetting{
+		{Key: "-buildmode", Value: "exe"}, {Key: "-compiler", Value: "gc"},
+		{Key: "-race", Value: "true"}, {Key: "-tags", Value: "foo,bar"},
+		{Key: "-gcflags", Value: "all=-N -l"}, {Key: "-trimpath", Value: "false"},
+		{Key: "CGO_ENABLED", Value: "1"}, {Key: "GOARCH", Value: "amd64"},
+	})
+	want := []string{"-race", "-tags=foo,bar", "-gcflags='all=-N -l'"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("build flags %q, want %q", got, want)
+	}
+}
+
+// TestGoTestArgs: this binary's own replay arguments name the package by
+// import path, which works from anywhere in the module, and say -race
+// exactly when the binary has the race detector.
+func TestGoTestArgs(t *testing.T) {
+	args := strings.Fields(goTestArgs())
+	if len(args) == 0 || args[len(args)-1] != "github.com/interleave-go/interleave/stress" {
+		t.Fatalf("go test arguments %q do not end with the package's import path", args)
+	}
+	if slices.Contains(args, "-race") != race.Enabled {
+		t.Fatalf("go test arguments %q, race detector on: %v", args, race.Enabled)
+	}
+}
+
+// TestHangBudget: a hang's minimization adds at most a fifth of the
+// execution timeout to its report at the default settings (1.2 s after
+// 10 s): the candidates that may hang, each under its short watchdog, plus
+// the scheduler's bounded wait for the other threads to unwind (at most as
+// long again). Candidates that do not hang end in microseconds.
+func TestHangBudget(t *testing.T) {
+	timeout := defaults().timeout
+	if worst := hangCandidates * 2 * hangProbe(timeout); worst > timeout/5 {
+		t.Fatalf("a hang's minimization may take %v after a %v timeout, want at most %v", worst, timeout, timeout/5)
+	}
+	if p := hangProbe(300 * time.Millisecond); p != hangProbeMin {
+		t.Fatalf("hangProbe(300ms) = %v, want the floor %v", p, hangProbeMin)
+	}
+}

@@ -48,6 +48,7 @@ func Fuzz[T, I, O any](spec Spec[T, I, O], opts ...Option) func(*testing.T, []by
 		bound  bounds
 		pad    int
 		worker bool
+		input  *rapid.Generator[fuzzInput[I]]
 	)
 	return func(t *testing.T, data []byte) {
 		t.Helper()
@@ -65,6 +66,7 @@ func Fuzz[T, I, O any](spec Spec[T, I, O], opts ...Option) func(*testing.T, []by
 					mode = Controlled
 				}
 			}
+			input = r.fuzzInputs(mode, bound)
 			worker = fuzzWorker()
 			if worker && mode == Controlled {
 				// A worker process runs one input at a time, and
@@ -81,8 +83,15 @@ func Fuzz[T, I, O any](spec Spec[T, I, O], opts ...Option) func(*testing.T, []by
 		var sc Scenario[I]
 		var o outcome
 		rapid.MakeFuzz(func(rt *rapid.T) {
-			sc = r.draw(rt, bound)
-			o = r.runScenario(rt, mode, sc)
+			in := input.Draw(rt, "input")
+			sc = in.sc
+			if mode == Stress {
+				o = r.runScenario(rt, mode, sc)
+				return
+			}
+			o = r.controlledOnce(sc, r.strategy(in.tape, sc))
+			r.executions++
+			r.total++
 		})(t, fuzzWords(data, pad))
 		if o.kind == 0 {
 			return
@@ -95,6 +104,33 @@ func Fuzz[T, I, O any](spec Spec[T, I, O], opts ...Option) func(*testing.T, []by
 		}
 		t.Fatal(r.report(r.last, "found by fuzzing, not minimized (the fuzzer minimizes its input)").Report())
 	}
+}
+
+// fuzzInput is what a fuzz input decodes to: a scenario and, in
+// controlled mode, its schedule.
+type fuzzInput[I any] struct {
+	sc   Scenario[I]
+	tape *tape
+}
+
+// GoString describes the input in the one line rapid logs for it.
+func (in fuzzInput[I]) GoString() string {
+	return fmt.Sprintf("a scenario of %d threads and %d operations", len(in.sc.Threads), in.sc.Ops())
+}
+
+// fuzzInputs draws fuzz inputs within b. It draws the scenario and the
+// schedule inside one generator, for rapid.MakeFuzz logs every draw to
+// the test's log (the cost of a draw was mostly that log line, and a
+// schedule takes dozens of draws), and the draws of a custom generator
+// are not logged.
+func (r *runner[T, I, O]) fuzzInputs(mode Mode, b bounds) *rapid.Generator[fuzzInput[I]] {
+	return rapid.Custom(func(rt *rapid.T) fuzzInput[I] {
+		in := fuzzInput[I]{sc: r.draw(rt, b)}
+		if mode == Controlled {
+			in.tape = r.drawTape(rt, in.sc)
+		}
+		return in
+	})
 }
 
 // fuzzWords turns fuzz input into the 8-byte words rapid.MakeFuzz reads:

@@ -155,3 +155,24 @@ func TestGarbageInput(t *testing.T) {
 		})
 	}
 }
+
+// TestSeedsLeaveTheBugsToTheFuzzer runs each target's seeds against the
+// mutants the README has the fuzzer find, as go test -fuzz does before it
+// fuzzes: none may fail, or the command would stop there without fuzzing.
+func TestSeedsLeaveTheBugsToTheFuzzer(t *testing.T) {
+	for _, c := range []struct{ target, variant string }{
+		{"FuzzCounter", "LostUpdate"}, {"FuzzStack", "SeparateLen"}, {"FuzzStack", "ABA"}, {"FuzzLimiter", "CheckThenAct"},
+	} {
+		t.Run(c.variant, func(t *testing.T) {
+			cmd := exec.Command(os.Args[0], "-test.run=^"+c.target+"$", "-test.count=1", "-test.v")
+			cmd.Env = append(os.Environ(), "INTERLEAVE_VARIANT="+c.variant, "STRESS_ARTIFACTS="+t.TempDir())
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("a seed of %s fails %s by itself:\n%s", c.target, c.variant, out)
+			}
+			if n := strings.Count(string(out), "--- PASS: "+c.target+"/seed#"); n < 33 {
+				t.Fatalf("%d seeds passed, want 33:\n%s", n, out)
+			}
+		})
+	}
+}

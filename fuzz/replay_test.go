@@ -164,7 +164,9 @@ func TestSeedsLeaveTheBugsToTheFuzzer(t *testing.T) {
 		{"FuzzCounter", "LostUpdate"}, {"FuzzStack", "SeparateLen"}, {"FuzzStack", "ABA"}, {"FuzzLimiter", "CheckThenAct"},
 	} {
 		t.Run(c.variant, func(t *testing.T) {
-			cmd := exec.Command(os.Args[0], "-test.run=^"+c.target+"$", "-test.count=1", "-test.v")
+			// Only the seeds: a crasher the fuzzer saved in testdata/fuzz
+			// fails its mutant, as it should.
+			cmd := exec.Command(os.Args[0], "-test.run=^"+c.target+"$/^seed#", "-test.count=1", "-test.v")
 			cmd.Env = append(os.Environ(), "INTERLEAVE_VARIANT="+c.variant, "STRESS_ARTIFACTS="+t.TempDir())
 			out, err := cmd.CombinedOutput()
 			if err != nil {

@@ -4,26 +4,32 @@
 // scenario (and, for types built on package sched, the schedule) drawn
 // from the fuzzer's bytes.
 //
-// Plain go test runs the seed corpus in testdata/fuzz against the correct
-// variants. To fuzz:
+// Plain go test runs each target's seeds against the correct variants,
+// with the inputs in testdata/mutants as regression seeds. To fuzz:
 //
 //	go test -fuzz=FuzzStack -fuzztime=30s ./fuzz
 //
 // INTERLEAVE_VARIANT selects another variant, a mutant say, to see the
-// fuzzer find its bug:
+// fuzzer find its bug from the target's own seeds:
 //
 //	INTERLEAVE_VARIANT=ABA go test -fuzz=FuzzStack -fuzztime=60s ./fuzz
 //
-// The fuzzer writes a failing input to testdata/fuzz/FuzzStack/; run with
-// the same INTERLEAVE_VARIANT, plain go test replays it. The inputs named
-// after a mutant in testdata/fuzz were found that way and are kept as
-// regression seeds: TestCrashersReplay checks that each still fails, the
-// same way, against its mutant.
+// The fuzzer writes the failing input to testdata/fuzz/FuzzStack/; run
+// with the same INTERLEAVE_VARIANT, plain go test replays it and writes
+// the report's artifacts. go test -fuzz runs the files in testdata/fuzz
+// before it fuzzes, so the next run of the same command stops at that
+// input at once: delete it, or keep it as a regression input by moving it
+// to testdata/mutants/FuzzStack/ABA-<hash>. The inputs there were found
+// that way: TestCrashersReplay checks that each still fails, the same
+// way, against its mutant, and the correct variants get them as seeds.
+// They are not in testdata/fuzz because there they would stop every
+// fuzzing run of their mutant before it starts.
 //
 // # Input format
 //
-// An input is read the way rapid.MakeFuzz reads it: one 8-byte
-// little-endian word per random draw (the number of threads, each
-// operation and its arguments, then the schedule). An input that runs out
-// is skipped, so any bytes are a valid input.
+// Each byte of an input is one of rapid's draws (the number of threads,
+// each operation and its arguments, then the schedule), read as the word
+// with that byte in each of its 8 bytes; an input that runs out goes on
+// with zeros, rapid's simplest draws. So any bytes are a valid input,
+// none is skipped, and an input is a few dozen bytes.
 package fuzz

@@ -10,22 +10,23 @@ import (
 // ContainerOp names an operation of a stack or a queue.
 type ContainerOp uint8
 
-// The container operations. Put is Push on a stack and Enqueue on a queue;
-// Take is Pop or Dequeue.
+// The container operations, named like those of the other models
+// (CounterAdd, PoolSubmit).
 const (
-	Put ContainerOp = iota
-	Take
-	Len
+	ContainerPut  ContainerOp = iota // Push on a stack, Enqueue on a queue
+	ContainerTake                    // Pop on a stack, Dequeue on a queue
+	ContainerLen                     // the number of elements
 )
 
 // ContainerInput is one stack or queue operation.
 type ContainerInput struct {
 	Op    ContainerOp
-	Value int // with Put
+	Value int // with ContainerPut
 }
 
 // ContainerOutput is what a stack or queue operation returned: the value
-// taken and whether there was one (Take), or the length (Len). Put returns
+// taken and whether there was one (ContainerTake), or the length
+// (ContainerLen). ContainerPut returns
 // nothing and its output is the zero value.
 type ContainerOutput struct {
 	Value int
@@ -53,17 +54,17 @@ func formatInts(s []int) string {
 }
 
 // container builds the stack and queue models, which differ only in names
-// and in which end Take reads.
+// and in which end ContainerTake reads.
 func container(put, take string, lifo bool) Model[[]int, ContainerInput, ContainerOutput] {
 	return Model[[]int, ContainerInput, ContainerOutput]{
 		Init: func() []int { return nil },
 		Apply: func(s []int, in ContainerInput) ([]int, ContainerOutput) {
 			switch in.Op {
-			case Put:
+			case ContainerPut:
 				next := make([]int, len(s), len(s)+1)
 				copy(next, s)
 				return append(next, in.Value), ContainerOutput{}
-			case Take:
+			case ContainerTake:
 				if len(s) == 0 {
 					return s, ContainerOutput{}
 				}
@@ -80,9 +81,9 @@ func container(put, take string, lifo bool) Model[[]int, ContainerInput, Contain
 		Hash:        hashInts,
 		FormatInput: func(in ContainerInput) string {
 			switch in.Op {
-			case Put:
+			case ContainerPut:
 				return fmt.Sprintf("%s(%d)", put, in.Value)
-			case Take:
+			case ContainerTake:
 				return take + "()"
 			default:
 				return "Len()"
@@ -90,9 +91,9 @@ func container(put, take string, lifo bool) Model[[]int, ContainerInput, Contain
 		},
 		FormatOutput: func(in ContainerInput, out ContainerOutput) string {
 			switch {
-			case in.Op == Len:
+			case in.Op == ContainerLen:
 				return fmt.Sprint(out.Len)
-			case in.Op == Put:
+			case in.Op == ContainerPut:
 				return "ok"
 			case out.OK:
 				return fmt.Sprint(out.Value)
@@ -103,14 +104,16 @@ func container(put, take string, lifo bool) Model[[]int, ContainerInput, Contain
 	}
 }
 
-// Stack specifies a LIFO stack of ints that starts empty: Put is Push,
-// Take is Pop (OK false when empty), Len the number of elements.
+// Stack specifies a LIFO stack of ints that starts empty: ContainerPut is
+// Push, ContainerTake is Pop (OK false when empty), ContainerLen the number
+// of elements.
 func Stack() Model[[]int, ContainerInput, ContainerOutput] {
 	return container("Push", "Pop", true)
 }
 
-// Queue specifies a FIFO queue of ints that starts empty: Put is Enqueue,
-// Take is Dequeue (OK false when empty), Len the number of elements.
+// Queue specifies a FIFO queue of ints that starts empty: ContainerPut is
+// Enqueue, ContainerTake is Dequeue (OK false when empty), ContainerLen the
+// number of elements.
 func Queue() Model[[]int, ContainerInput, ContainerOutput] {
 	return container("Enqueue", "Dequeue", false)
 }

@@ -72,11 +72,11 @@ func value(v int64) model.CounterOutput { return model.CounterOutput{Value: v} }
 
 // Stack and queue operations.
 
-func put(v int) model.ContainerInput { return model.ContainerInput{Op: model.Put, Value: v} }
+func put(v int) model.ContainerInput { return model.ContainerInput{Op: model.ContainerPut, Value: v} }
 
 var (
-	take   = model.ContainerInput{Op: model.Take}
-	length = model.ContainerInput{Op: model.Len}
+	take   = model.ContainerInput{Op: model.ContainerTake}
+	length = model.ContainerInput{Op: model.ContainerLen}
 	putOK  = model.ContainerOutput{} // what Put returns
 	empty  = model.ContainerOutput{} // Take on an empty container
 )

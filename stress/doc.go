@@ -4,7 +4,7 @@
 // and interleaving it can find, with the command that replays it.
 //
 // A test declares a [Spec] (how to make the value, how to draw and run an
-// operation, the model) and calls [Test]; [Run] returns the [Result]
+// operation, the model) and calls [Test]; [Run] returns a [Summary]
 // instead of failing the test, to assert that a bug is caught; [Fuzz]
 // makes a native fuzz target of the same spec; [Exhaust] runs every
 // schedule of one [Scenario] up to a number of preemptions.

@@ -15,17 +15,17 @@ func TestReplayFiles(t *testing.T) {
 	panicky := blockerSpec(func(*blocker, model.CounterInput) model.CounterOutput { panic("boom") }, nil)
 	for _, tc := range []struct {
 		name    string
-		run     func(t *testing.T, opts ...stress.Option) (stress.Result, error)
+		run     func(t *testing.T, opts ...stress.Option) (stress.Summary, error)
 		mode    stress.Mode
 		foundBy stress.Mode
 	}{
-		{"controlled", func(t *testing.T, opts ...stress.Option) (stress.Result, error) {
+		{"controlled", func(t *testing.T, opts ...stress.Option) (stress.Summary, error) {
 			return stress.Run(t, counterSpec(true), append(opts, stress.WithMode(stress.Controlled))...)
 		}, stress.Controlled, stress.Controlled},
-		{"stress handed to controlled", func(t *testing.T, opts ...stress.Option) (stress.Result, error) {
+		{"stress handed to controlled", func(t *testing.T, opts ...stress.Option) (stress.Summary, error) {
 			return stress.Run(t, counterSpec(true), append(opts, stress.WithMode(stress.Stress))...)
 		}, stress.Controlled, stress.Stress},
-		{"probe", func(t *testing.T, opts ...stress.Option) (stress.Result, error) {
+		{"probe", func(t *testing.T, opts ...stress.Option) (stress.Summary, error) {
 			return stress.Run(t, panicky, opts...)
 		}, stress.Controlled, stress.Controlled},
 	} {

@@ -38,8 +38,9 @@ func Test[T, I, O any](t testing.TB, spec Spec[T, I, O], opts ...Option) {
 	t.Logf("stress: no bug in %d executions of %d scenarios (%v, seed %d)", res.Executions, res.Scenarios, res.Elapsed.Round(time.Millisecond), res.Seed)
 }
 
-// Result is what Run did.
-type Result struct {
+// Summary is what Run did: the failure it found, if any, and how much it
+// ran.
+type Summary struct {
 	// Failure is the bug found, minimized, or nil.
 	Failure *Failure
 	// Executions and Scenarios count what was run, minimization included;
@@ -52,17 +53,17 @@ type Result struct {
 // Run is Test that returns what it found instead of failing t. The error
 // is about the configuration (a bad option, an incomplete spec). Use it
 // to assert that a bug is caught.
-func Run[T, I, O any](t testing.TB, spec Spec[T, I, O], opts ...Option) (Result, error) {
+func Run[T, I, O any](t testing.TB, spec Spec[T, I, O], opts ...Option) (Summary, error) {
 	t.Helper()
 	r, err := newRunner(t, spec, opts)
 	if err != nil {
-		return Result{}, err
+		return Summary{}, err
 	}
 	if r.cfg.mode == Controlled && spec.FakeTime {
-		return Result{}, errFakeTimeControlled
+		return Summary{}, errFakeTimeControlled
 	}
 	if _, ok := t.(*testing.T); !ok && (spec.FakeTime || r.cfg.replay != "") {
-		return Result{}, errNeedT
+		return Summary{}, errNeedT
 	}
 	var f *Failure
 	if r.cfg.replay != "" {
@@ -73,7 +74,7 @@ func Run[T, I, O any](t testing.TB, spec Spec[T, I, O], opts ...Option) (Result,
 	if err == nil {
 		err = r.err
 	}
-	return Result{Failure: f, Executions: r.total, Scenarios: r.scenarios, Elapsed: time.Since(r.began), Seed: r.cfg.seed}, err
+	return Summary{Failure: f, Executions: r.total, Scenarios: r.scenarios, Elapsed: time.Since(r.began), Seed: r.cfg.seed}, err
 }
 
 var (

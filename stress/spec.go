@@ -41,15 +41,16 @@ type Spec[T, I, O any] struct {
 	// model cannot state, like a throughput bound. It sees the history
 	// and returns an error describing a violation. It must be
 	// deterministic.
-	Check func(history []Op[I, O]) error
+	Check func(history []Operation[I, O]) error
 	// FakeTime runs every execution in a testing/synctest bubble: time
 	// moves only when every goroutine of the execution is blocked, so
 	// timeouts and rate limits are exact and nothing sleeps for real.
 	FakeTime bool
 }
 
-// Op is one operation of an execution's history.
-type Op[I, O any] struct {
+// Operation is one operation of an execution's history, typed: the
+// spec's own I and O where package linearize's Operation holds any.
+type Operation[I, O any] struct {
 	// Thread is 0 for the sequential parts (before and after the parallel
 	// part) and 1..n for the parallel threads.
 	Thread int

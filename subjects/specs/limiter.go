@@ -111,7 +111,7 @@ func runLimiter(h *LimiterHarness, in model.LimiterInput) model.LimiterOutput {
 
 // limiterThroughput checks that every admitted Wait finished by the time a
 // correct token bucket allows, given when each call was made.
-func limiterThroughput(h []stress.Op[model.LimiterInput, model.LimiterOutput]) error {
+func limiterThroughput(h []stress.Operation[model.LimiterInput, model.LimiterOutput]) error {
 	var calls []model.LimiterInput
 	var last time.Duration
 	for _, op := range h {

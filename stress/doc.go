@@ -49,13 +49,40 @@
 // # Knobs
 //
 // Options given in code are defaults. Each has a flag and an environment
-// twin that override it: -stress.mode (STRESS_MODE), -stress.strategy,
-// -stress.depth, -stress.checks, -stress.duration, -stress.threads,
-// -stress.ops, -stress.init, -stress.post, -stress.runs, -stress.seed,
-// -stress.artifacts, -stress.timeout, -stress.shrinktime, -stress.replay
-// and -stress.v. Reports, visualizations and replay files go to the
-// artifacts directory (default: interleave under the system's temporary
-// directory).
+// twin that override it (the flag wins over the variable), listed here
+// with its default; go test -args -h shows them too.
+//
+//   - -stress.mode=auto (STRESS_MODE, [WithMode]): auto, stress or
+//     controlled.
+//   - -stress.strategy=pct (STRESS_STRATEGY, [WithStrategy]): controlled
+//     mode's strategy, pct or random.
+//   - -stress.depth=3 (STRESS_DEPTH, [WithDepth]): PCT's bug depth.
+//   - -stress.checks (STRESS_CHECKS, [WithChecks]): scenarios per batch,
+//     200 in stress mode and 5000 in controlled mode.
+//   - -stress.duration=0s (STRESS_DURATION, [WithDuration]): keep trying
+//     batches until this much time has passed; 0 runs one batch.
+//   - -stress.threads=3 (STRESS_THREADS, [WithThreads]): the most parallel
+//     threads in a scenario.
+//   - -stress.ops=4 (STRESS_OPS, [WithOps]): the most operations per
+//     thread.
+//   - -stress.init=2 (STRESS_INIT, [WithInit]): the most operations before
+//     the parallel part.
+//   - -stress.post=1 (STRESS_POST, [WithPost]): the most operations after
+//     it (the Spec's Finally come on top).
+//   - -stress.runs=200 (STRESS_RUNS, [WithRuns]): executions of each
+//     scenario in stress mode.
+//   - -stress.seed=0 (STRESS_SEED, [WithSeed]): 0 picks a seed at random
+//     and reports it.
+//   - -stress.timeout=10s (STRESS_TIMEOUT, [WithTimeout]): how long one
+//     execution may run before it is reported as a hang.
+//   - -stress.shrinktime=30s (STRESS_SHRINKTIME, [WithShrinkTime]): the
+//     most time spent minimizing a failure.
+//   - -stress.artifacts (STRESS_ARTIFACTS, [WithArtifacts]): where
+//     reports, visualizations and replay files go; interleave under the
+//     system's temporary directory.
+//   - -stress.replay (STRESS_REPLAY, [WithReplay]): a replay file to run
+//     instead of searching, as printed in failure reports.
+//   - -stress.v=false (STRESS_V): log progress; -stress.v alone sets it.
 //
 // # Limits
 //

@@ -18,7 +18,7 @@ type benchNode struct {
 	size int
 }
 
-func (s *benchStack) run(in model.ContainerInput) model.ContainerOutput {
+func (s *benchStack) run(_ int, in model.ContainerInput) model.ContainerOutput {
 	switch in.Op {
 	case model.ContainerPut:
 		n := &benchNode{v: in.Value}

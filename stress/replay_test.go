@@ -12,7 +12,7 @@ import (
 // replays it: in controlled mode, in stress mode and handed to controlled
 // mode, and by the instrumentation probe.
 func TestReplayFiles(t *testing.T) {
-	panicky := blockerSpec(func(*blocker, model.CounterInput) model.CounterOutput { panic("boom") }, nil)
+	panicky := blockerSpec(func(*blocker, int, model.CounterInput) model.CounterOutput { panic("boom") }, nil)
 	for _, tc := range []struct {
 		name    string
 		run     func(t *testing.T, opts ...stress.Option) (stress.Summary, error)
@@ -57,7 +57,7 @@ func TestReplayFiles(t *testing.T) {
 // TestControlledNeedsInstrumentation: controlled mode on a type that does
 // not use package sched tests nothing, and says so.
 func TestControlledNeedsInstrumentation(t *testing.T) {
-	spec := blockerSpec(func(*blocker, model.CounterInput) model.CounterOutput { return model.CounterOutput{} }, nil)
+	spec := blockerSpec(func(*blocker, int, model.CounterInput) model.CounterOutput { return model.CounterOutput{} }, nil)
 	_, err := stress.Run(t, spec, stress.WithMode(stress.Controlled), stress.WithChecks(5), artifacts(t))
 	if err == nil || !strings.Contains(err.Error(), "saw no operation of package sched") {
 		t.Fatalf("error %v, want one saying nothing was instrumented", err)

@@ -21,9 +21,11 @@ type Spec[T, I, O any] struct {
 	New func() T
 	// Ops draws the input of one operation. Required.
 	Ops *rapid.Generator[I]
-	// Run performs one operation on v and returns what it returned.
-	// Required.
-	Run func(v T, in I) O
+	// Run performs one operation on v, called from thread (0 for the
+	// sequential parts, 1..n for the parallel threads, as in the
+	// history), and returns what it returned. A type that takes a hint of
+	// its caller, a striped counter say, gets thread. Required.
+	Run func(v T, thread int, in I) O
 	// Model is the sequential specification the history must match.
 	// Required.
 	Model model.Sequential[I, O]

@@ -88,7 +88,7 @@ func stampLimiter(h *LimiterHarness, in model.LimiterInput) model.LimiterInput {
 	return in
 }
 
-func runLimiter(h *LimiterHarness, in model.LimiterInput) model.LimiterOutput {
+func runLimiter(h *LimiterHarness, _ int, in model.LimiterInput) model.LimiterOutput {
 	switch in.Op {
 	case model.LimiterAllow:
 		return model.LimiterOutput{OK: h.L.AllowN(epoch.Add(in.At), in.N)}

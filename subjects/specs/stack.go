@@ -19,7 +19,7 @@ func Stack(v stack.Variant) stress.Spec[stack.Interface, model.ContainerInput, m
 			rapid.Just(model.ContainerInput{Op: model.ContainerTake}),
 			rapid.Just(model.ContainerInput{Op: model.ContainerLen}),
 		),
-		Run: func(s stack.Interface, in model.ContainerInput) model.ContainerOutput {
+		Run: func(s stack.Interface, _ int, in model.ContainerInput) model.ContainerOutput {
 			switch in.Op {
 			case model.ContainerPut:
 				s.Push(in.Value)

@@ -26,8 +26,10 @@ type ContainerInput struct {
 
 // ContainerOutput is what a stack or queue operation returned: the value
 // taken and whether there was one (ContainerTake), or the length
-// (ContainerLen). ContainerPut returns
-// nothing and its output is the zero value.
+// (ContainerLen). ContainerPut returns nothing and its output is the zero
+// value. Fields an operation does not return must be zero: the models
+// compare whole outputs, and describe one with such a field set as the
+// whole struct, {Value:3 OK:true Len:0}.
 type ContainerOutput struct {
 	Value int
 	OK    bool
@@ -90,15 +92,26 @@ func container(put, take string, lifo bool) Model[[]int, ContainerInput, Contain
 			}
 		},
 		FormatOutput: func(in ContainerInput, out ContainerOutput) string {
-			switch {
-			case in.Op == ContainerLen:
-				return fmt.Sprint(out.Len)
-			case in.Op == ContainerPut:
-				return "ok"
-			case out.OK:
-				return fmt.Sprint(out.Value)
+			switch in.Op {
+			case ContainerPut:
+				if out == (ContainerOutput{}) {
+					return "ok"
+				}
+			case ContainerTake:
+				switch {
+				case out.Len != 0:
+				case out.OK:
+					return fmt.Sprint(out.Value)
+				case out.Value == 0:
+					return "empty"
+				}
+			case ContainerLen:
+				if out.Value == 0 && !out.OK {
+					return fmt.Sprint(out.Len)
+				}
 			}
-			return "empty"
+			// Fields the operation does not return are set: show it all.
+			return fmt.Sprintf("%+v", out)
 		},
 		FormatState: formatInts,
 	}

@@ -390,6 +390,43 @@ func TestDescribe(t *testing.T) {
 	}
 }
 
+// TestDescribeWrongOutput checks that an output the operation should not
+// have returned is shown as it is, never as the right one: a wrong output
+// is what a violation report must show.
+func TestDescribeWrongOutput(t *testing.T) {
+	queue, stack, limiter, pool := model.Queue(), model.Stack(), model.Limiter(4, 2), model.Pool()
+	tests := []struct {
+		got  string
+		want string
+	}{
+		{queue.DescribeOutput(put(3), took(3)), "{Value:3 OK:true Len:0}"},
+		{queue.DescribeOutput(put(3), size(1)), "{Value:0 OK:false Len:1}"},
+		{stack.DescribeOutput(take, model.ContainerOutput{Value: 2}), "{Value:2 OK:false Len:0}"},
+		{stack.DescribeOutput(take, model.ContainerOutput{Value: 2, OK: true, Len: 1}), "{Value:2 OK:true Len:1}"},
+		{stack.DescribeOutput(length, model.ContainerOutput{Len: 2, OK: true}), "{Value:0 OK:true Len:2}"},
+		{limiter.DescribeOutput(allow(1, 0), model.LimiterOutput{OK: true, Delay: quarter}), "{OK:true Delay:250ms}"},
+		{limiter.DescribeOutput(wait(1, 0), model.LimiterOutput{Delay: quarter}), "{OK:false Delay:250ms}"},
+		{limiter.DescribeOutput(sleep(quarter), allowed), "{OK:true Delay:0s}"},
+		{pool.DescribeOutput(submit(1, false), model.PoolOutput{Accepted: true, Report: []model.PoolResult{{ID: 1}}}), "{Accepted:true Report:[{ID:1 Status:done}]}"},
+		{pool.DescribeOutput(closePool, model.PoolOutput{Accepted: true}), "{Accepted:true Report:[]}"},
+		{pool.DescribeOutput(cancelPool, accepted), "{Accepted:true Report:[]}"},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("got %q, want %q", tt.got, tt.want)
+		}
+	}
+	// The same in porcupine's visualization: a queue's Enqueue that
+	// returned a value is not "ok".
+	pm, err := queue.Porcupine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := pm.DescribeOperation(put(3), took(3)), "Enqueue(3) -> {Value:3 OK:true Len:0}"; got != want {
+		t.Errorf("DescribeOperation = %q, want %q", got, want)
+	}
+}
+
 // TestDescribePorcupine checks the descriptions porcupine shows in its
 // visualization, pending operations included.
 func TestDescribePorcupine(t *testing.T) {

@@ -99,14 +99,17 @@ func runLimiter(h *LimiterHarness, _ int, in model.LimiterInput) model.LimiterOu
 			time.Sleep(in.Work)
 			return nil
 		})
-		return model.LimiterOutput{OK: err == nil, Delay: admitted - in.At}
+		if err != nil {
+			return model.LimiterOutput{}
+		}
+		return model.LimiterOutput{OK: true, Delay: admitted - in.At}
 	}
 	if h.virtual != nil {
 		h.virtual.Add(int64(in.D))
 	} else {
 		time.Sleep(in.D)
 	}
-	return model.LimiterOutput{OK: true}
+	return model.LimiterOutput{}
 }
 
 // limiterThroughput checks that every admitted Wait finished by the time a
@@ -125,7 +128,9 @@ func limiterThroughput(h []stress.Operation[model.LimiterInput, model.LimiterOut
 			}
 		case model.LimiterWait:
 			calls = append(calls, op.Input)
-			last = max(last, op.Input.At+op.Output.Delay+op.Input.Work)
+			if op.Output.OK { // an error did no work
+				last = max(last, op.Input.At+op.Output.Delay+op.Input.Work)
+			}
 		}
 	}
 	if bound := model.LimiterBound(LimiterRate, LimiterBurst, calls); last > bound {

@@ -24,6 +24,21 @@ type ContainerInput struct {
 	Value int // with ContainerPut
 }
 
+// String formats the input as a call with the generic names: Put(3),
+// Take(), Len(). The stack and queue models describe it as Push(3) or
+// Enqueue(3).
+func (in ContainerInput) String() string {
+	switch in.Op {
+	case ContainerPut:
+		return fmt.Sprintf("Put(%d)", in.Value)
+	case ContainerTake:
+		return "Take()"
+	case ContainerLen:
+		return "Len()"
+	}
+	return fmt.Sprintf("ContainerOp(%d)", in.Op)
+}
+
 // ContainerOutput is what a stack or queue operation returned: the value
 // taken and whether there was one (ContainerTake), or the length
 // (ContainerLen). ContainerPut returns nothing and its output is the zero

@@ -1,6 +1,7 @@
 package model_test
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -345,6 +346,9 @@ func TestDescribe(t *testing.T) {
 		{add(3).String(), "Add(3)"},
 		{value(-4).String(), "-4"},
 
+		{put(3).String(), "Put(3)"},
+		{take.String(), "Take()"},
+		{length.String(), "Len()"},
 		{stack.DescribeInput(put(3)), "Push(3)"},
 		{stack.DescribeInput(take), "Pop()"},
 		{stack.DescribeInput(length), "Len()"},
@@ -389,6 +393,14 @@ func TestDescribe(t *testing.T) {
 		}
 	}
 }
+
+// Every shipped input formats itself as a call, as the package doc says.
+var (
+	_ fmt.Stringer = model.CounterInput{}
+	_ fmt.Stringer = model.ContainerInput{}
+	_ fmt.Stringer = model.LimiterInput{}
+	_ fmt.Stringer = model.PoolInput{}
+)
 
 // TestDescribeWrongOutput checks that an output the operation should not
 // have returned is shown as it is, never as the right one: a wrong output

@@ -3,8 +3,9 @@
 // against a sequential model, and reports the smallest failing scenario
 // and interleaving it can find, with the command that replays it.
 //
-// A test declares a [Spec] (how to make the value, how to draw and run an
-// operation, the model) and calls [Test]; [Run] returns a [Summary]
+// A test declares a [Spec] (how to make the value, how to draw an
+// operation and run it from a given thread, and the sequential model, a
+// model.Model) and calls [Test]; [Run] returns a [Summary]
 // instead of failing the test, to assert that a bug is caught; [Fuzz]
 // makes a native fuzz target of the same spec; [Exhaust] runs every
 // schedule of one [Scenario] up to a number of preemptions.
@@ -28,15 +29,34 @@
 //
 // # Failures
 //
-// Every failure kind ([Violation], [Undecided], [Property], [Panic],
-// [Deadlock], [Hang], [Leak], [StepLimit]) is reported with one template:
-// what failed, the minimal scenario, the interleaving (a column per
-// thread, a row per step, each atomic operation with its old and new
-// values, a line at each context switch), the history, the porcupine
-// visualization and the replay command. Scenarios and schedules are drawn
-// through rapid, which shrinks them; controlled failures are then
-// minimized further by exhaustive search, operation by operation, and
-// replayed once to check that the run is deterministic.
+// A [Failure] has a [Kind]; compare Failure.Kind with these constants
+// (reports, the main job's table and its JSON print the names in quotes):
+//
+//   - [Violation], "linearizability violation": no order of the
+//     operations that respects when each was called and returned is a
+//     legal run of the model.
+//   - [Undecided], "undecided history": the linearizability checker ran
+//     out of time; never counted as a pass.
+//   - [Property], "property violation": the Spec's Check rejected the
+//     execution.
+//   - [Panic], "panic": the type under test, or the spec's own code (its
+//     model, Check or generator), panicked.
+//   - [Deadlock], "deadlock": goroutines remain and none of them can ever
+//     run again.
+//   - [Hang], "hang": an execution did not end within -stress.timeout.
+//   - [Leak], "goroutine leak": goroutines were left behind after the
+//     execution ended.
+//   - [StepLimit], "step limit": a controlled execution did not end within
+//     the scheduler's step bound.
+//
+// Every kind is reported with one template: what failed, the minimal
+// scenario, the interleaving (a column per thread, a row per step, each
+// atomic operation with its old and new values, a line at each context
+// switch), the history, the porcupine visualization and the replay
+// command. Scenarios and schedules are drawn through rapid, which shrinks
+// them; controlled failures are then minimized further by exhaustive
+// search, operation by operation, and replayed once to check that the run
+// is deterministic.
 //
 // # Time
 //

@@ -14,7 +14,9 @@ import (
 //
 // T is the type under test (usually a pointer), I the input of one
 // operation (which operation and its arguments) and O its output; the
-// Model speaks the same I and O.
+// Model speaks the same I and O. Inputs and outputs appear in reports as
+// the Model describes them (by default with fmt's %v, so a String method
+// is used).
 type Spec[T, I, O any] struct {
 	// New returns a fresh value to test. It is called once per execution,
 	// inside the testing/synctest bubble when FakeTime is set. Required.
@@ -26,7 +28,10 @@ type Spec[T, I, O any] struct {
 	// history), and returns what it returned. A type that takes a hint of
 	// its caller, a striped counter say, gets thread. Required.
 	Run func(v T, thread int, in I) O
-	// Model is the sequential specification the history must match.
+	// Model is the sequential specification the history must match: a
+	// model.Model[S, I, O], shipped (model.Counter()) or written for the
+	// type, whatever its state type S. The field's type,
+	// model.Sequential[I, O], is what every Model is with S hidden.
 	// Required.
 	Model model.Sequential[I, O]
 

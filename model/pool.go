@@ -71,6 +71,7 @@ const (
 	PoolCancelled                   // not run, or stopped, because the context ended
 )
 
+// String names the outcome: done, failed or cancelled.
 func (s PoolStatus) String() string {
 	switch s {
 	case PoolDone:
@@ -106,6 +107,8 @@ type PoolState struct {
 	Closed    bool
 }
 
+// String describes the state for visualizations: the accepted jobs and
+// the flags.
 func (s PoolState) String() string {
 	ids := make([]string, len(s.Accepted))
 	for i, j := range s.Accepted {

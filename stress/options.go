@@ -31,6 +31,8 @@ const (
 
 var modeNames = []string{"auto", "stress", "controlled"}
 
+// String returns the mode's name as -stress.mode takes it: auto, stress
+// or controlled.
 func (m Mode) String() string { return modeNames[m] }
 
 // Strategy is how controlled mode picks schedules.
@@ -47,6 +49,8 @@ const (
 
 var strategyNames = []string{"random", "pct"}
 
+// String returns the strategy's name as -stress.strategy takes it: random
+// or pct.
 func (s Strategy) String() string { return strategyNames[s] }
 
 // Option changes how Test and Run work. Options given in code are
@@ -226,6 +230,7 @@ type enumFlag[E ~uint8] struct {
 	names []string
 }
 
+// String implements flag.Value.
 func (e *enumFlag[E]) String() string {
 	if e == nil || e.p == nil || int(*e.p) >= len(e.names) {
 		return ""
@@ -233,6 +238,7 @@ func (e *enumFlag[E]) String() string {
 	return e.names[*e.p]
 }
 
+// Set implements flag.Value.
 func (e *enumFlag[E]) Set(v string) (err error) {
 	*e.p, err = parseEnum[E](v, e.names)
 	return err
@@ -251,6 +257,7 @@ func parseEnum[E ~uint8](v string, names []string) (E, error) {
 // shows no number as its default, and its usage says what the default is.
 type checksFlag struct{ p *int }
 
+// String implements flag.Value.
 func (f *checksFlag) String() string {
 	if f == nil || f.p == nil || *f.p == -1 {
 		return ""
@@ -258,6 +265,7 @@ func (f *checksFlag) String() string {
 	return strconv.Itoa(*f.p)
 }
 
+// Set implements flag.Value.
 func (f *checksFlag) Set(v string) error {
 	n, err := strconv.ParseInt(v, 0, strconv.IntSize)
 	if err != nil {

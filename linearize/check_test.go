@@ -120,11 +120,11 @@ func expensiveStack(n int) []linearize.Operation {
 	var h []linearize.Operation
 	for i := range n {
 		// Every push is called before any returns.
-		h = append(h, op(i, int64(1+i), int64(1+n+i), model.ContainerInput{Op: model.Put, Value: i + 1}, model.ContainerOutput{}))
+		h = append(h, op(i, int64(1+i), int64(1+n+i), model.ContainerInput{Op: model.ContainerPut, Value: i + 1}, model.ContainerOutput{}))
 	}
 	stamp := int64(2*n + 1)
 	for i := range n {
-		h = append(h, op(0, stamp, stamp+1, model.ContainerInput{Op: model.Take}, model.ContainerOutput{Value: i + 1, OK: true}))
+		h = append(h, op(0, stamp, stamp+1, model.ContainerInput{Op: model.ContainerTake}, model.ContainerOutput{Value: i + 1, OK: true}))
 		stamp += 2
 	}
 	return h

@@ -13,8 +13,16 @@
 //
 // [Counter], [Stack], [Queue], [Limiter] (a token bucket whose inputs
 // carry the virtual time of the call) and [Pool] (every accepted job is
-// reported exactly once). Their inputs and outputs are plain structs with a
-// String method, so they read well in reports and visualizations.
+// reported exactly once). Their inputs and outputs are plain structs; each
+// input has a String method that formats it as a call, Add(2), and each
+// model formats its operations ([Model.DescribeInput],
+// [Model.DescribeOutput]) so they read well in reports and
+// visualizations: the stack model calls ContainerPut Push(3), the queue
+// model Enqueue(3). An output with a field its operation does not return
+// is shown whole, so a wrong output never reads as a right one.
+//
+// Operations are named after their model: CounterAdd, ContainerPut,
+// LimiterWait, PoolSubmit.
 //
 // # Operations that never returned
 //
@@ -28,6 +36,8 @@
 //
 // # Writing your own
 //
-// See [Model] and the example on it. A model is a value; it is safe for
-// concurrent use as long as its functions are pure, which they must be.
+// See [Model] and the example on it. A Model is what stress.Spec's Model
+// field takes (as a [Sequential], which every Model is). A model is a
+// value; it is safe for concurrent use as long as its functions are pure,
+// which they must be.
 package model

@@ -86,8 +86,8 @@ func ExampleStack() {
 		fmt.Println(err)
 		return
 	}
-	push := model.ContainerInput{Op: model.Put, Value: 5}
-	pop := model.ContainerInput{Op: model.Take}
+	push := model.ContainerInput{Op: model.ContainerPut, Value: 5}
+	pop := model.ContainerInput{Op: model.ContainerTake}
 	history := []porcupine.Operation{
 		// Output nil and a return after everything: never returned.
 		{ClientId: 0, Input: push, Call: 0, Output: nil, Return: math.MaxInt64},

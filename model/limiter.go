@@ -53,8 +53,10 @@ func (in LimiterInput) String() string {
 }
 
 // LimiterOutput is what a limiter operation returned: OK for Allow (a
-// token was taken) and Wait (no error); Delay, for Wait, is how long the
-// call waited before it was admitted.
+// token was taken) and Wait (no error); Delay, for a Wait that was
+// admitted, is how long the call waited before it was admitted. Fields an
+// operation does not return are zero (all of them for a Sleep): an output
+// with one set is described as the whole struct.
 type LimiterOutput struct {
 	OK    bool
 	Delay time.Duration
@@ -164,16 +166,18 @@ func Limiter(perSecond float64, burst int) Model[LimiterState, LimiterInput, Lim
 		},
 		EqualState: func(a, b LimiterState) bool { return a == b },
 		FormatOutput: func(in LimiterInput, out LimiterOutput) string {
-			switch in.Op {
-			case LimiterAllow:
+			switch {
+			case in.Op == LimiterAllow && out.Delay == 0:
 				return fmt.Sprint(out.OK)
-			case LimiterWait:
-				if !out.OK {
-					return "error"
-				}
+			case in.Op == LimiterWait && out.OK:
 				return fmt.Sprintf("admitted after %v", out.Delay)
+			case in.Op == LimiterWait && out.Delay == 0:
+				return "error"
+			case in.Op == LimiterSleep && out == (LimiterOutput{}):
+				return "ok"
 			}
-			return "ok"
+			// A field the operation does not return is set: show it all.
+			return fmt.Sprintf("%+v", out)
 		},
 		FormatState: func(s LimiterState) string {
 			return fmt.Sprintf("%.4g tokens @%v", s.Tokens, s.Last)

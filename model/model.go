@@ -58,8 +58,9 @@ type Model[S, I, O any] struct {
 	FormatState func(s S) string
 }
 
-// Sequential is what checkers need from a [Model], with the state type
-// hidden. Every Model[S, I, O] is a Sequential[I, O].
+// Sequential is a [Model] with its state type hidden: what checkers, and
+// stress.Spec's Model field, need. Every Model[S, I, O] is a
+// Sequential[I, O]; write a Model rather than implement this by hand.
 type Sequential[I, O any] interface {
 	// Porcupine returns the model as a porcupine.Model whose inputs are I,
 	// whose outputs are O, and which reads a nil output as an operation

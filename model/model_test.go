@@ -1,6 +1,7 @@
 package model_test
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -72,11 +73,11 @@ func value(v int64) model.CounterOutput { return model.CounterOutput{Value: v} }
 
 // Stack and queue operations.
 
-func put(v int) model.ContainerInput { return model.ContainerInput{Op: model.Put, Value: v} }
+func put(v int) model.ContainerInput { return model.ContainerInput{Op: model.ContainerPut, Value: v} }
 
 var (
-	take   = model.ContainerInput{Op: model.Take}
-	length = model.ContainerInput{Op: model.Len}
+	take   = model.ContainerInput{Op: model.ContainerTake}
+	length = model.ContainerInput{Op: model.ContainerLen}
 	putOK  = model.ContainerOutput{} // what Put returns
 	empty  = model.ContainerOutput{} // Take on an empty container
 )
@@ -345,6 +346,9 @@ func TestDescribe(t *testing.T) {
 		{add(3).String(), "Add(3)"},
 		{value(-4).String(), "-4"},
 
+		{put(3).String(), "Put(3)"},
+		{take.String(), "Take()"},
+		{length.String(), "Len()"},
 		{stack.DescribeInput(put(3)), "Push(3)"},
 		{stack.DescribeInput(take), "Pop()"},
 		{stack.DescribeInput(length), "Len()"},
@@ -387,6 +391,51 @@ func TestDescribe(t *testing.T) {
 		if tt.got != tt.want {
 			t.Errorf("got %q, want %q", tt.got, tt.want)
 		}
+	}
+}
+
+// Every shipped input formats itself as a call, as the package doc says.
+var (
+	_ fmt.Stringer = model.CounterInput{}
+	_ fmt.Stringer = model.ContainerInput{}
+	_ fmt.Stringer = model.LimiterInput{}
+	_ fmt.Stringer = model.PoolInput{}
+)
+
+// TestDescribeWrongOutput checks that an output the operation should not
+// have returned is shown as it is, never as the right one: a wrong output
+// is what a violation report must show.
+func TestDescribeWrongOutput(t *testing.T) {
+	queue, stack, limiter, pool := model.Queue(), model.Stack(), model.Limiter(4, 2), model.Pool()
+	tests := []struct {
+		got  string
+		want string
+	}{
+		{queue.DescribeOutput(put(3), took(3)), "{Value:3 OK:true Len:0}"},
+		{queue.DescribeOutput(put(3), size(1)), "{Value:0 OK:false Len:1}"},
+		{stack.DescribeOutput(take, model.ContainerOutput{Value: 2}), "{Value:2 OK:false Len:0}"},
+		{stack.DescribeOutput(take, model.ContainerOutput{Value: 2, OK: true, Len: 1}), "{Value:2 OK:true Len:1}"},
+		{stack.DescribeOutput(length, model.ContainerOutput{Len: 2, OK: true}), "{Value:0 OK:true Len:2}"},
+		{limiter.DescribeOutput(allow(1, 0), model.LimiterOutput{OK: true, Delay: quarter}), "{OK:true Delay:250ms}"},
+		{limiter.DescribeOutput(wait(1, 0), model.LimiterOutput{Delay: quarter}), "{OK:false Delay:250ms}"},
+		{limiter.DescribeOutput(sleep(quarter), allowed), "{OK:true Delay:0s}"},
+		{pool.DescribeOutput(submit(1, false), model.PoolOutput{Accepted: true, Report: []model.PoolResult{{ID: 1}}}), "{Accepted:true Report:[{ID:1 Status:done}]}"},
+		{pool.DescribeOutput(closePool, model.PoolOutput{Accepted: true}), "{Accepted:true Report:[]}"},
+		{pool.DescribeOutput(cancelPool, accepted), "{Accepted:true Report:[]}"},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("got %q, want %q", tt.got, tt.want)
+		}
+	}
+	// The same in porcupine's visualization: a queue's Enqueue that
+	// returned a value is not "ok".
+	pm, err := queue.Porcupine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := pm.DescribeOperation(put(3), took(3)), "Enqueue(3) -> {Value:3 OK:true Len:0}"; got != want {
+		t.Errorf("DescribeOperation = %q, want %q", got, want)
 	}
 }
 

@@ -71,6 +71,7 @@ const (
 	PoolCancelled                   // not run, or stopped, because the context ended
 )
 
+// String names the outcome: done, failed or cancelled.
 func (s PoolStatus) String() string {
 	switch s {
 	case PoolDone:
@@ -88,7 +89,9 @@ type PoolResult struct {
 }
 
 // PoolOutput is what a pool operation returned: Accepted for Submit, the
-// report for Close (one line per job the pool reported, in any order).
+// report for Close (one line per job the pool reported, in any order), the
+// zero value for Cancel and Sleep. An output with a field its operation
+// does not return is described as the whole struct.
 type PoolOutput struct {
 	Accepted bool
 	Report   []PoolResult
@@ -104,6 +107,8 @@ type PoolState struct {
 	Closed    bool
 }
 
+// String describes the state for visualizations: the accepted jobs and
+// the flags.
 func (s PoolState) String() string {
 	ids := make([]string, len(s.Accepted))
 	for i, j := range s.Accepted {
@@ -168,20 +173,23 @@ func Pool() Model[PoolState, PoolInput, PoolOutput] {
 				slices.Equal(a.Accepted, b.Accepted) && slices.Equal(a.Maybe, b.Maybe)
 		},
 		FormatOutput: func(in PoolInput, out PoolOutput) string {
-			switch in.Op {
-			case PoolSubmit:
+			switch {
+			case in.Op == PoolSubmit && out.Report == nil:
 				if out.Accepted {
 					return "accepted"
 				}
 				return "rejected"
-			case PoolClose:
+			case in.Op == PoolClose && !out.Accepted:
 				lines := make([]string, len(out.Report))
 				for i, r := range out.Report {
 					lines[i] = fmt.Sprintf("#%d %v", r.ID, r.Status)
 				}
 				return "[" + strings.Join(lines, ", ") + "]"
+			case (in.Op == PoolCancel || in.Op == PoolSleep) && !out.Accepted && out.Report == nil:
+				return "ok"
 			}
-			return "ok"
+			// A field the operation does not return is set: show it all.
+			return fmt.Sprintf("%+v", out)
 		},
 	}
 }

@@ -18,9 +18,9 @@ type benchNode struct {
 	size int
 }
 
-func (s *benchStack) run(in model.ContainerInput) model.ContainerOutput {
+func (s *benchStack) run(_ int, in model.ContainerInput) model.ContainerOutput {
 	switch in.Op {
-	case model.Put:
+	case model.ContainerPut:
 		n := &benchNode{v: in.Value}
 		for {
 			old := s.head.Load()
@@ -32,7 +32,7 @@ func (s *benchStack) run(in model.ContainerInput) model.ContainerOutput {
 				return model.ContainerOutput{}
 			}
 		}
-	case model.Take:
+	case model.ContainerTake:
 		for {
 			old := s.head.Load()
 			if old == nil {
@@ -52,7 +52,7 @@ func (s *benchStack) run(in model.ContainerInput) model.ContainerOutput {
 func benchSpec() Spec[*benchStack, model.ContainerInput, model.ContainerOutput] {
 	return Spec[*benchStack, model.ContainerInput, model.ContainerOutput]{
 		New:   func() *benchStack { return new(benchStack) },
-		Ops:   rapid.Just(model.ContainerInput{Op: model.Len}),
+		Ops:   rapid.Just(model.ContainerInput{Op: model.ContainerLen}),
 		Run:   (*benchStack).run,
 		Model: model.Stack(),
 	}
@@ -66,9 +66,9 @@ func BenchmarkControlledExecution(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	push := func(v int) model.ContainerInput { return model.ContainerInput{Op: model.Put, Value: v} }
-	pop := model.ContainerInput{Op: model.Take}
-	ln := model.ContainerInput{Op: model.Len}
+	push := func(v int) model.ContainerInput { return model.ContainerInput{Op: model.ContainerPut, Value: v} }
+	pop := model.ContainerInput{Op: model.ContainerTake}
+	ln := model.ContainerInput{Op: model.ContainerLen}
 	sc := Scenario[model.ContainerInput]{Threads: [][]model.ContainerInput{
 		{push(1), pop, push(2), ln, pop},
 		{push(3), push(4), pop, ln, pop},

@@ -120,10 +120,10 @@ func culpritOf(lane int) string {
 }
 
 // typed converts a recorded history to the spec's types.
-func typed[I, O any](h []linearize.Operation) []Op[I, O] {
-	ops := make([]Op[I, O], len(h))
+func typed[I, O any](h []linearize.Operation) []Operation[I, O] {
+	ops := make([]Operation[I, O], len(h))
 	for i, op := range h {
-		ops[i] = Op[I, O]{Thread: op.Thread, Input: op.Input.(I), Pending: op.Pending, Call: op.Call, Return: op.Return}
+		ops[i] = Operation[I, O]{Thread: op.Thread, Input: op.Input.(I), Pending: op.Pending, Call: op.Call, Return: op.Return}
 		if !op.Pending {
 			ops[i].Output = op.Output.(O)
 		}

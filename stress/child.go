@@ -61,13 +61,30 @@ type childTask struct {
 
 // callResult is what one call of Run returned.
 type callResult struct {
-	Result Result `json:"result"`
-	Err    string `json:"err,omitempty"`
+	Result Summary `json:"result"`
+	Err    string  `json:"err,omitempty"`
 	// Skip is the message the call skipped its test with.
 	Skip string `json:"skip,omitempty"`
+	// WholeOps is the Failure's unexported wholeOps.
+	WholeOps bool `json:"wholeOps,omitempty"`
 }
 
-func (c callResult) get() (Result, error) {
+// newCallResult keeps what a call of Run returned.
+func newCallResult(res Summary, err error) callResult {
+	c := callResult{Result: res}
+	if err != nil {
+		c.Err = err.Error()
+	}
+	if res.Failure != nil {
+		c.WholeOps = res.Failure.wholeOps
+	}
+	return c
+}
+
+func (c callResult) get() (Summary, error) {
+	if c.Result.Failure != nil {
+		c.Result.Failure.wholeOps = c.WholeOps
+	}
 	if c.Err != "" {
 		return c.Result, errors.New(c.Err)
 	}
@@ -193,14 +210,11 @@ func enterCall(t testing.TB) int {
 }
 
 // leaveCall keeps what call index of t returned.
-func leaveCall(t testing.TB, index int, res Result, err error) {
+func leaveCall(t testing.TB, index int, res Summary, err error) {
 	calls.Lock()
 	defer calls.Unlock()
 	if rs := calls.byTest[t.Name()]; index <= len(rs) {
-		rs[index-1] = callResult{Result: res}
-		if err != nil {
-			rs[index-1].Err = err.Error()
-		}
+		rs[index-1] = newCallResult(res, err)
 	}
 }
 
@@ -266,7 +280,7 @@ func (r *runner[T, I, O]) useChild() bool {
 
 // dispatch runs call index of Run: in this process, in a child, or, in a
 // child, as the parent's earlier result.
-func (r *runner[T, I, O]) dispatch(index int, inProcess func() (Result, error)) (Result, error) {
+func (r *runner[T, I, O]) dispatch(index int, inProcess func() (Summary, error)) (Summary, error) {
 	if c := childTaskOf(); c != nil {
 		name := r.t.Name()
 		if name == c.Test && index == c.Call {
@@ -291,7 +305,7 @@ func (r *runner[T, I, O]) dispatch(index int, inProcess func() (Result, error)) 
 
 // runAsChild runs the call a parent asked for, writes what it returned
 // and ends the test (skipped: the parent reports).
-func (r *runner[T, I, O]) runAsChild(c *childTask, inProcess func() (Result, error)) {
+func (r *runner[T, I, O]) runAsChild(c *childTask, inProcess func() (Summary, error)) {
 	if j, err := openJournal(filepath.Join(c.Dir, "journal")); err == nil {
 		r.journal = j
 	}
@@ -311,11 +325,7 @@ func (r *runner[T, I, O]) runAsChild(c *childTask, inProcess func() (Result, err
 	}()
 	res, err := inProcess()
 	returned = true
-	out := callResult{Result: res}
-	if err != nil {
-		out.Err = err.Error()
-	}
-	write(out)
+	write(newCallResult(res, err))
 	r.t.SkipNow()
 }
 
@@ -359,17 +369,17 @@ var noPassFlags = map[string]bool{
 
 // runChild runs call index in a child and turns a crash into a failure.
 // ok is false if no child could be started.
-func (r *runner[T, I, O]) runChild(index int) (res Result, err error, ok bool) {
+func (r *runner[T, I, O]) runChild(index int) (res Summary, err error, ok bool) {
 	dir, err := os.MkdirTemp("", "interleave-child-")
 	if err != nil {
-		return Result{}, nil, false
+		return Summary{}, nil, false
 	}
 	defer os.RemoveAll(dir)
 	prev := earlierCalls(r.t.Name(), index)
 	c := r.startChild(dir, index, prev, nil)
 	if c.err != nil && errors.Is(c.err, errNoChild) {
 		r.t.Logf("stress: searching in this process: %v", c.err)
-		return Result{}, nil, false
+		return Summary{}, nil, false
 	}
 	switch {
 	case c.res != nil && c.res.Skip != "":
@@ -379,10 +389,10 @@ func (r *runner[T, I, O]) runChild(index int) (res Result, err error, ok bool) {
 		return res, err, true
 	case c.err != nil:
 		execs, scenarios := c.executions()
-		return Result{Executions: execs, Scenarios: scenarios, Elapsed: time.Since(r.began), Seed: r.cfg.seed}, c.err, true
+		return Summary{Executions: execs, Scenarios: scenarios, Elapsed: time.Since(r.began), Seed: r.cfg.seed}, c.err, true
 	}
 	f := r.crashed(c, dir, index, prev)
-	return Result{Failure: f, Executions: r.total, Scenarios: r.scenarios, Elapsed: time.Since(r.began), Seed: r.cfg.seed}, r.err, true
+	return Summary{Failure: f, Executions: r.total, Scenarios: r.scenarios, Elapsed: time.Since(r.began), Seed: r.cfg.seed}, r.err, true
 }
 
 var errNoChild = errors.New("stress: could not start a child process")

@@ -25,7 +25,7 @@ type spawner struct {
 	start func(func())
 }
 
-func (s *spawner) run(in model.CounterInput) model.CounterOutput {
+func (s *spawner) run(_ int, in model.CounterInput) model.CounterOutput {
 	if in.Op == model.CounterGet {
 		return model.CounterOutput{Value: s.v.Load()}
 	}
@@ -163,7 +163,7 @@ func TestGoroutinePanicOutput(t *testing.T) {
 // overlap even on a busy machine.
 type racy struct{ v int64 }
 
-func (c *racy) run(in model.CounterInput) model.CounterOutput {
+func (c *racy) run(_ int, in model.CounterInput) model.CounterOutput {
 	if in.Op == model.CounterGet {
 		return model.CounterOutput{Value: c.v}
 	}
@@ -237,7 +237,7 @@ func TestFirstFailureKept(t *testing.T) {
 		t.Errorf("found after %d executions, want 1", f.Executions)
 	}
 	if int64(res.Executions) != news.Load() {
-		t.Errorf("Result.Executions = %d, New was called %d times", res.Executions, news.Load())
+		t.Errorf("Summary.Executions = %d, New was called %d times", res.Executions, news.Load())
 	}
 }
 
@@ -265,7 +265,7 @@ func TestCountsEqualExecutions(t *testing.T) {
 				t.Fatal(err)
 			}
 			if int64(res.Executions) != news.Load() {
-				t.Errorf("Result.Executions = %d, New was called %d times", res.Executions, news.Load())
+				t.Errorf("Summary.Executions = %d, New was called %d times", res.Executions, news.Load())
 			}
 			if f := res.Failure; f != nil && (f.Executions < 1 || int64(f.Executions) > news.Load()) {
 				t.Errorf("found after %d executions, of %d run", f.Executions, news.Load())
@@ -279,9 +279,9 @@ func TestCountsEqualExecutions(t *testing.T) {
 func TestProbeRespectsBounds(t *testing.T) {
 	var most atomic.Int64
 	spec := counterSpec(false)
-	spec.Run = func(c *counter, in model.CounterInput) model.CounterOutput {
+	spec.Run = func(c *counter, thread int, in model.CounterInput) model.CounterOutput {
 		most.Add(1)
-		return c.run(in)
+		return c.run(thread, in)
 	}
 	spec.New = func() *counter {
 		if n := most.Swap(0); n > 1 {
@@ -334,7 +334,7 @@ func TestEarlierCallsReturnTheirResult(t *testing.T) {
 // catches, or under -race a data race.
 type mapper struct{ m map[int]int }
 
-func (c *mapper) run(in model.CounterInput) model.CounterOutput {
+func (c *mapper) run(_ int, in model.CounterInput) model.CounterOutput {
 	for i := range 1000 {
 		c.m[i] = i
 		runtime.Gosched()

@@ -3,8 +3,9 @@
 // against a sequential model, and reports the smallest failing scenario
 // and interleaving it can find, with the command that replays it.
 //
-// A test declares a [Spec] (how to make the value, how to draw and run an
-// operation, the model) and calls [Test]; [Run] returns the [Result]
+// A test declares a [Spec] (how to make the value, how to draw an
+// operation and run it from a given thread, and the sequential model, a
+// model.Model) and calls [Test]; [Run] returns a [Summary]
 // instead of failing the test, to assert that a bug is caught; [Fuzz]
 // makes a native fuzz target of the same spec; [Exhaust] runs every
 // schedule of one [Scenario] up to a number of preemptions.
@@ -28,15 +29,37 @@
 //
 // # Failures
 //
-// Every failure kind ([Violation], [Undecided], [Property], [Panic],
-// [Deadlock], [Hang], [Leak], [StepLimit], [DataRace]) is reported with one template:
-// what failed, the minimal scenario, the interleaving (a column per
-// thread, a row per step, each atomic operation with its old and new
-// values, a line at each context switch), the history, the porcupine
-// visualization and the replay command. Scenarios and schedules are drawn
-// through rapid, which shrinks them; controlled failures are then
-// minimized further by exhaustive search, operation by operation, and
-// replayed once to check that the run is deterministic.
+// A [Failure] has a [Kind]; compare Failure.Kind with these constants
+// (reports, the main job's table and its JSON print the names in quotes):
+//
+//   - [Violation], "linearizability violation": no order of the
+//     operations that respects when each was called and returned is a
+//     legal run of the model.
+//   - [Undecided], "undecided history": the linearizability checker ran
+//     out of time; never counted as a pass.
+//   - [Property], "property violation": the Spec's Check rejected the
+//     execution.
+//   - [Panic], "panic": the type under test, or the spec's own code (its
+//     model, Check or generator), panicked (in a goroutine the type started
+//     too).
+//   - [Deadlock], "deadlock": goroutines remain and none of them can ever
+//     run again.
+//   - [Hang], "hang": an execution did not end within -stress.timeout.
+//   - [Leak], "goroutine leak": goroutines were left behind after the
+//     execution ended.
+//   - [StepLimit], "step limit": a controlled execution did not end within
+//     the scheduler's step bound.
+//   - [DataRace], "data race": under -race, the race detector reported a
+//     race during an execution.
+//
+// Every kind is reported with one template: what failed, the minimal
+// scenario, the interleaving (a column per thread, a row per step, each
+// atomic operation with its old and new values, a line at each context
+// switch), the history, the porcupine visualization and the replay
+// command. Scenarios and schedules are drawn through rapid, which shrinks
+// them; controlled failures are then minimized further by exhaustive
+// search, operation by operation, and replayed once to check that the run
+// is deterministic.
 //
 // # Crashes
 //
@@ -77,13 +100,43 @@
 // # Knobs
 //
 // Options given in code are defaults. Each has a flag and an environment
-// twin that override it: -stress.mode (STRESS_MODE), -stress.strategy,
-// -stress.depth, -stress.checks, -stress.duration, -stress.threads,
-// -stress.ops, -stress.init, -stress.post, -stress.runs, -stress.seed,
-// -stress.artifacts, -stress.timeout, -stress.shrinktime, -stress.replay,
-// -stress.subprocess and -stress.v. Reports, visualizations and replay files go to the
-// artifacts directory (default: interleave under the system's temporary
-// directory).
+// twin that override it (the flag wins over the variable), listed here
+// with its default; go test -args -h shows them too.
+//
+//   - -stress.mode=auto (STRESS_MODE, [WithMode]): auto, stress or
+//     controlled.
+//   - -stress.strategy=pct (STRESS_STRATEGY, [WithStrategy]): controlled
+//     mode's strategy, pct or random.
+//   - -stress.depth=3 (STRESS_DEPTH, [WithDepth]): PCT's bug depth.
+//   - -stress.checks (STRESS_CHECKS, [WithChecks]): scenarios per batch,
+//     200 in stress mode and 5000 in controlled mode.
+//   - -stress.duration=0s (STRESS_DURATION, [WithDuration]): keep trying
+//     batches until this much time has passed; 0 runs one batch.
+//   - -stress.threads=3 (STRESS_THREADS, [WithThreads]): the most parallel
+//     threads in a scenario.
+//   - -stress.ops=4 (STRESS_OPS, [WithOps]): the most operations per
+//     thread.
+//   - -stress.init=2 (STRESS_INIT, [WithInit]): the most operations before
+//     the parallel part.
+//   - -stress.post=1 (STRESS_POST, [WithPost]): the most operations after
+//     it (the Spec's Finally come on top).
+//   - -stress.runs=200 (STRESS_RUNS, [WithRuns]): executions of each
+//     scenario in stress mode.
+//   - -stress.seed=0 (STRESS_SEED, [WithSeed]): 0 picks a seed at random
+//     and reports it.
+//   - -stress.timeout=10s (STRESS_TIMEOUT, [WithTimeout]): how long one
+//     execution may run before it is reported as a hang.
+//   - -stress.shrinktime=30s (STRESS_SHRINKTIME, [WithShrinkTime]): the
+//     most time spent minimizing a failure.
+//   - -stress.artifacts (STRESS_ARTIFACTS, [WithArtifacts]): where
+//     reports, visualizations and replay files go; interleave under the
+//     system's temporary directory.
+//   - -stress.replay (STRESS_REPLAY, [WithReplay]): a replay file to run
+//     instead of searching, as printed in failure reports.
+//   - -stress.subprocess=true (STRESS_SUBPROCESS, [WithSubprocess]): in
+//     stress and auto modes, search in a child process, so that a crash
+//     is a reported failure.
+//   - -stress.v=false (STRESS_V): log progress; -stress.v alone sets it.
 //
 // # Limits
 //

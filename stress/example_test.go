@@ -42,7 +42,7 @@ func tallySpec() stress.Spec[*Tally, model.CounterInput, model.CounterOutput] {
 			}),
 			rapid.Just(model.CounterInput{Op: model.CounterGet}),
 		),
-		Run: func(t *Tally, in model.CounterInput) model.CounterOutput {
+		Run: func(t *Tally, _ int, in model.CounterInput) model.CounterOutput {
 			if in.Op == model.CounterAdd {
 				return model.CounterOutput{Value: t.Add(in.Delta)}
 			}

@@ -70,7 +70,7 @@ func (x *exec[T, I, O]) call(lane int, in I) {
 		at()
 	}
 	i := x.rec.Call(lane, in)
-	out := x.r.spec.Run(x.v, in)
+	out := x.r.spec.Run(x.v, lane, in)
 	x.rec.Return(lane, i, out)
 	sched.EndOp(func() string { return m.DescribeOutput(in, out) })
 }

@@ -184,7 +184,7 @@ func (r *runner[T, I, O]) fuzzReport(f *found[I]) *Failure {
 		Executions:  f.executions,
 		Elapsed:     f.elapsed,
 		Seed:        r.cfg.seed,
-		Command:     fmt.Sprintf("go test %s -run=%s/NAME, NAME the file the fuzzer saves in testdata/fuzz/%[2]s (it prints the command); that replay writes the full report and its artifacts", packagePath(), r.t.Name()),
+		Command:     fmt.Sprintf("go test %s -run=%s/NAME, NAME the file the fuzzer saves in testdata/fuzz/%[2]s (it prints the command); that replay writes the full report and its artifacts", goTestArgs(), r.t.Name()),
 		Note:        "found by fuzzing; the fuzzer minimizes the input",
 	}
 	if f.mode == Controlled {

@@ -9,8 +9,8 @@ import (
 
 // benchScenario is 3 threads of 4 operations on the benchmark stack.
 func benchScenario() Scenario[model.ContainerInput] {
-	push := func(v int) model.ContainerInput { return model.ContainerInput{Op: model.Put, Value: v} }
-	pop := model.ContainerInput{Op: model.Take}
+	push := func(v int) model.ContainerInput { return model.ContainerInput{Op: model.ContainerPut, Value: v} }
+	pop := model.ContainerInput{Op: model.ContainerTake}
 	return Scenario[model.ContainerInput]{Threads: [][]model.ContainerInput{
 		{push(1), pop, push(2), pop}, {push(3), push(4), pop, pop}, {pop, push(5), pop, push(6)},
 	}}

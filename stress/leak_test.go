@@ -23,7 +23,7 @@ func oneOp(op func() int, want int) stress.Spec[struct{}, int, int] {
 	return stress.Spec[struct{}, int, int]{
 		New: func() struct{} { return struct{}{} },
 		Ops: rapid.Just(0),
-		Run: func(struct{}, int) int { return op() },
+		Run: func(struct{}, int, int) int { return op() },
 		Model: model.Model[struct{}, int, int]{
 			Init:  func() struct{} { return struct{}{} },
 			Apply: func(s struct{}, _ int) (struct{}, int) { return s, want },
@@ -291,11 +291,11 @@ func TestControlledLeak(t *testing.T) {
 	defer close(release)
 	spec := counterSpec(false)
 	run := spec.Run
-	spec.Run = func(c *counter, in model.CounterInput) model.CounterOutput {
+	spec.Run = func(c *counter, thread int, in model.CounterInput) model.CounterOutput {
 		if in.Op == model.CounterGet {
 			go parkForever(release)
 		}
-		return run(c, in)
+		return run(c, thread, in)
 	}
 	res, err := stress.Run(t, spec, stress.WithMode(stress.Controlled), stress.WithSeed(5), stress.WithChecks(20), stress.WithThreads(2), stress.WithOps(1), stress.WithInit(0), stress.WithPost(0), artifacts(t))
 	if err != nil {

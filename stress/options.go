@@ -1,6 +1,7 @@
 package stress
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -30,6 +31,8 @@ const (
 
 var modeNames = []string{"auto", "stress", "controlled"}
 
+// String returns the mode's name as -stress.mode takes it: auto, stress
+// or controlled.
 func (m Mode) String() string { return modeNames[m] }
 
 // Strategy is how controlled mode picks schedules.
@@ -46,6 +49,8 @@ const (
 
 var strategyNames = []string{"random", "pct"}
 
+// String returns the strategy's name as -stress.strategy takes it: random
+// or pct.
 func (s Strategy) String() string { return strategyNames[s] }
 
 // Option changes how Test and Run work. Options given in code are
@@ -57,60 +62,70 @@ type optionFunc func(*config)
 
 func (f optionFunc) apply(c *config) { f(c) }
 
-// WithMode sets the mode (flag -stress.mode: auto, stress, controlled).
+// WithMode sets the mode; the default is Auto (flag -stress.mode: auto,
+// stress or controlled).
 func WithMode(m Mode) Option { return optionFunc(func(c *config) { c.mode = m }) }
 
-// WithStrategy sets the controlled strategy (-stress.strategy: random, pct).
-// The default is PCT, which finds the deeper bugs (ABA, a lagging length)
-// many times sooner than a random walk; see BenchmarkFirstFailure.
+// WithStrategy sets the controlled strategy; the default is PCT
+// (-stress.strategy: random or pct). PCT finds the deeper bugs (ABA, a
+// lagging length) many times sooner than a random walk; see
+// BenchmarkFirstFailure.
 func WithStrategy(s Strategy) Option { return optionFunc(func(c *config) { c.strategy = s }) }
 
-// WithDepth sets PCT's bug depth (-stress.depth).
+// WithDepth sets PCT's bug depth, the number of priority changes in a
+// schedule plus one; the default is 3 (-stress.depth).
 func WithDepth(d int) Option { return optionFunc(func(c *config) { c.depth = d }) }
 
-// WithChecks sets how many scenarios are tried (-stress.checks). In
-// stress mode each runs many times (WithRuns); the default is 200. In
+// WithChecks sets how many scenarios are tried per batch (-stress.checks).
+// In stress mode each runs many times (WithRuns); the default is 200. In
 // controlled mode each gets one schedule; the default is 5000, since a
 // controlled execution takes some 30 microseconds.
 func WithChecks(n int) Option { return optionFunc(func(c *config) { c.checks = n }) }
 
-// WithDuration keeps trying batches of scenarios until d has passed
-// (-stress.duration), for soak runs. Zero means one batch.
+// WithDuration keeps trying batches of scenarios until d has passed, for
+// soak runs; the default, 0, means one batch (-stress.duration).
 func WithDuration(d time.Duration) Option { return optionFunc(func(c *config) { c.duration = d }) }
 
-// WithThreads sets the most parallel threads in a scenario (-stress.threads).
+// WithThreads sets the most parallel threads in a scenario; the default is
+// 3 (-stress.threads).
 func WithThreads(n int) Option { return optionFunc(func(c *config) { c.threads = n }) }
 
-// WithOps sets the most operations per thread (-stress.ops).
+// WithOps sets the most operations per thread; the default is 4
+// (-stress.ops).
 func WithOps(n int) Option { return optionFunc(func(c *config) { c.ops = n }) }
 
-// WithInit sets the most operations before the parallel part (-stress.init).
+// WithInit sets the most operations before the parallel part; the default
+// is 2 (-stress.init).
 func WithInit(n int) Option { return optionFunc(func(c *config) { c.init = n }) }
 
-// WithPost sets the most operations after the parallel part (-stress.post).
+// WithPost sets the most operations after the parallel part; the default
+// is 1 (-stress.post). The Spec's Finally operations come on top.
 func WithPost(n int) Option { return optionFunc(func(c *config) { c.post = n }) }
 
-// WithRuns sets how many times stress mode runs each scenario (-stress.runs).
+// WithRuns sets how many times stress mode runs each scenario; the default
+// is 200 (-stress.runs).
 func WithRuns(n int) Option { return optionFunc(func(c *config) { c.runs = n }) }
 
-// WithSeed sets the seed (-stress.seed); 0 picks one at random and
-// reports it.
+// WithSeed sets the seed; the default, 0, picks one at random and reports
+// it (-stress.seed).
 func WithSeed(s uint64) Option { return optionFunc(func(c *config) { c.seed = s }) }
 
-// WithArtifacts sets where reports, visualizations and replay files go
+// WithArtifacts sets where reports, visualizations and replay files go;
+// the default is interleave under the system's temporary directory
 // (-stress.artifacts).
 func WithArtifacts(dir string) Option { return optionFunc(func(c *config) { c.artifacts = dir }) }
 
-// WithTimeout sets how long one execution may run before it is a hang
-// (-stress.timeout).
+// WithTimeout sets how long one execution may run before it is reported as
+// a hang; the default is 10s (-stress.timeout).
 func WithTimeout(d time.Duration) Option { return optionFunc(func(c *config) { c.timeout = d }) }
 
 // WithReplay replays the failure saved in a replay file instead of
-// searching (-stress.replay); failure reports print the command.
+// searching; the default, "", searches (-stress.replay). Failure reports
+// print the command that does this.
 func WithReplay(path string) Option { return optionFunc(func(c *config) { c.replay = path }) }
 
-// WithShrinkTime bounds the time spent minimizing a failure
-// (-stress.shrinktime).
+// WithShrinkTime bounds the time spent minimizing a failure; the default is
+// 30s (-stress.shrinktime).
 func WithShrinkTime(d time.Duration) Option { return optionFunc(func(c *config) { c.shrink = d }) }
 
 // WithSubprocess sets whether stress and auto modes search in a child
@@ -165,46 +180,83 @@ func defaults() config {
 // knob is one flag with its environment twin.
 type knob struct {
 	name, usage string
-	set         func(c *config, v string) error
+	// bind defines the flag on fs, bound to its field of c, with the
+	// field's current value as the default.
+	bind func(fs *flag.FlagSet, name, usage string, c *config)
+}
+
+func intKnob(field func(*config) *int) func(*flag.FlagSet, string, string, *config) {
+	return func(fs *flag.FlagSet, name, usage string, c *config) { fs.IntVar(field(c), name, *field(c), usage) }
+}
+
+func durKnob(field func(*config) *time.Duration) func(*flag.FlagSet, string, string, *config) {
+	return func(fs *flag.FlagSet, name, usage string, c *config) {
+		fs.DurationVar(field(c), name, *field(c), usage)
+	}
+}
+
+func stringKnob(field func(*config) *string) func(*flag.FlagSet, string, string, *config) {
+	return func(fs *flag.FlagSet, name, usage string, c *config) { fs.StringVar(field(c), name, *field(c), usage) }
 }
 
 var knobs = []knob{
-	{"mode", "auto, stress or controlled", func(c *config, v string) (err error) { c.mode, err = parseEnum[Mode](v, modeNames); return }},
-	{"strategy", "controlled-mode strategy: random or pct", func(c *config, v string) (err error) {
-		c.strategy, err = parseEnum[Strategy](v, strategyNames)
-		return
+	{"mode", "how executions run, a `mode`: auto, stress or controlled", func(fs *flag.FlagSet, name, usage string, c *config) {
+		fs.Var(&enumFlag[Mode]{&c.mode, modeNames}, name, usage)
+	}},
+	{"strategy", "controlled-mode `strategy`: random or pct", func(fs *flag.FlagSet, name, usage string, c *config) {
+		fs.Var(&enumFlag[Strategy]{&c.strategy, strategyNames}, name, usage)
 	}},
 	{"depth", "PCT bug depth", intKnob(func(c *config) *int { return &c.depth })},
-	{"checks", "scenarios to try (per batch)", intKnob(func(c *config) *int { return &c.checks })},
-	{"duration", "keep trying batches until this much time has passed (soak runs)", durKnob(func(c *config) *time.Duration { return &c.duration })},
+	{"checks", "`number` of scenarios to try per batch (default 200 in stress mode, 5000 in controlled mode)", func(fs *flag.FlagSet, name, usage string, c *config) {
+		fs.Var(&checksFlag{&c.checks}, name, usage)
+	}},
+	{"duration", "keep trying batches until this much time has passed, for soak runs (0: one batch)", durKnob(func(c *config) *time.Duration { return &c.duration })},
 	{"threads", "most parallel threads in a scenario", intKnob(func(c *config) *int { return &c.threads })},
 	{"ops", "most operations per thread", intKnob(func(c *config) *int { return &c.ops })},
 	{"init", "most operations before the parallel part", intKnob(func(c *config) *int { return &c.init })},
 	{"post", "most operations after the parallel part", intKnob(func(c *config) *int { return &c.post })},
 	{"runs", "executions per scenario in stress mode", intKnob(func(c *config) *int { return &c.runs })},
-	{"seed", "seed (0: random)", func(c *config, v string) (err error) { c.seed, err = strconv.ParseUint(v, 0, 64); return }},
-	{"artifacts", "directory for reports, visualizations and replay files", func(c *config, v string) error { c.artifacts = v; return nil }},
+	{"seed", "seed (0: a random one, reported)", func(fs *flag.FlagSet, name, usage string, c *config) {
+		fs.Uint64Var(&c.seed, name, c.seed, usage)
+	}},
+	{"artifacts", "`directory` for reports, visualizations and replay files", stringKnob(func(c *config) *string { return &c.artifacts })},
 	{"timeout", "how long one execution may run before it is reported as a hang", durKnob(func(c *config) *time.Duration { return &c.timeout })},
 	{"shrinktime", "most time spent minimizing a failure", durKnob(func(c *config) *time.Duration { return &c.shrink })},
-	{"replay", "replay file to run instead of searching (printed in failure reports)", func(c *config, v string) error { c.replay = v; return nil }},
-	{"subprocess", "search in a child process that may crash (stress and auto modes)", func(c *config, v string) (err error) { c.subprocess, err = strconv.ParseBool(v); return }},
-	{"v", "log progress", func(c *config, v string) (err error) { c.verbose, err = strconv.ParseBool(v); return }},
+	{"replay", "replay `file` to run instead of searching (printed in failure reports)", stringKnob(func(c *config) *string { return &c.replay })},
+	{"subprocess", "search in a child process that may crash (stress and auto modes)", func(fs *flag.FlagSet, name, usage string, c *config) {
+		fs.BoolVar(&c.subprocess, name, c.subprocess, usage)
+	}},
+	{"v", "log progress", func(fs *flag.FlagSet, name, usage string, c *config) { fs.BoolVar(&c.verbose, name, c.verbose, usage) }},
 }
 
-func intKnob(field func(*config) *int) func(*config, string) error {
-	return func(c *config, v string) error {
-		n, err := strconv.Atoi(v)
-		*field(c) = n
-		return err
+// bind defines every knob's flag on fs, bound to c, with c's values as
+// the defaults.
+func bind(fs *flag.FlagSet, c *config) {
+	for _, k := range knobs {
+		k.bind(fs, "stress."+k.name, "stress: "+k.usage+" (env "+envName(k.name)+")", c)
 	}
 }
 
-func durKnob(field func(*config) *time.Duration) func(*config, string) error {
-	return func(c *config, v string) error {
-		d, err := time.ParseDuration(v)
-		*field(c) = d
-		return err
+func envName(knob string) string { return "STRESS_" + strings.ToUpper(knob) }
+
+// enumFlag is a flag.Value for Mode and Strategy.
+type enumFlag[E ~uint8] struct {
+	p     *E
+	names []string
+}
+
+// String implements flag.Value.
+func (e *enumFlag[E]) String() string {
+	if e == nil || e.p == nil || int(*e.p) >= len(e.names) {
+		return ""
 	}
+	return e.names[*e.p]
+}
+
+// Set implements flag.Value.
+func (e *enumFlag[E]) Set(v string) (err error) {
+	*e.p, err = parseEnum[E](v, e.names)
+	return err
 }
 
 func parseEnum[E ~uint8](v string, names []string) (E, error) {
@@ -216,39 +268,67 @@ func parseEnum[E ~uint8](v string, names []string) (E, error) {
 	return 0, fmt.Errorf("want one of %s", strings.Join(names, ", "))
 }
 
-// flagValues holds what the command line said, by knob name.
-var flagValues = map[string]*string{}
+// checksFlag is -stress.checks, whose default depends on the mode: it
+// shows no number as its default, and its usage says what the default is.
+type checksFlag struct{ p *int }
 
-func init() {
-	for _, k := range knobs {
-		flagValues[k.name] = flag.String("stress."+k.name, "", "stress: "+k.usage+" (env STRESS_"+strings.ToUpper(k.name)+")")
+// String implements flag.Value.
+func (f *checksFlag) String() string {
+	if f == nil || f.p == nil || *f.p == -1 {
+		return ""
 	}
+	return strconv.Itoa(*f.p)
 }
+
+// Set implements flag.Value.
+func (f *checksFlag) Set(v string) error {
+	n, err := strconv.ParseInt(v, 0, strconv.IntSize)
+	if err != nil {
+		return errors.New("parse error")
+	}
+	*f.p = int(n)
+	return nil
+}
+
+// commandLine holds what the command line said; its defaults are the
+// defaults, so that -h shows them.
+var commandLine = defaults()
+
+func init() { bind(flag.CommandLine, &commandLine) }
 
 // resolve builds the configuration: defaults, then options, then the
 // environment, then flags set on the command line.
 func resolve(opts []Option) (config, error) {
+	return resolveFrom(flag.CommandLine, flag.Parsed(), opts)
+}
+
+// resolveFrom is resolve with the flags of fs, if parsed.
+func resolveFrom(fs *flag.FlagSet, parsed bool, opts []Option) (config, error) {
 	c := defaults()
 	for _, o := range opts {
 		if o != nil {
 			o.apply(&c)
 		}
 	}
-	set := map[string]bool{}
-	if flag.Parsed() {
-		flag.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	set := map[string]*flag.Flag{}
+	if parsed {
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = f })
 	}
+	// Environment values and set flags are applied to c through flags
+	// bound to it, so both parse exactly as the command line does.
+	into := flag.NewFlagSet("stress", flag.ContinueOnError)
+	bind(into, &c)
 	for _, k := range knobs {
-		env := "STRESS_" + strings.ToUpper(k.name)
-		if v, ok := os.LookupEnv(env); ok && !set["stress."+k.name] {
-			if err := k.set(&c, v); err != nil {
-				return c, fmt.Errorf("stress: %s=%q: %v", env, v, err)
+		name := "stress." + k.name
+		if f, ok := set[name]; ok {
+			if err := into.Set(name, f.Value.String()); err != nil {
+				return c, fmt.Errorf("stress: -%s=%q: %w", name, f.Value.String(), err)
 			}
+			continue
 		}
-		if set["stress."+k.name] {
-			v := *flagValues[k.name]
-			if err := k.set(&c, v); err != nil {
-				return c, fmt.Errorf("stress: -stress.%s=%q: %v", k.name, v, err)
+		if v, ok := os.LookupEnv(envName(k.name)); ok {
+			if err := into.Set(name, v); err != nil {
+				return c, fmt.Errorf("stress: %s=%q: %w", envName(k.name), v, err)
 			}
 		}
 	}

@@ -13,20 +13,20 @@ import (
 // replays it: in controlled mode, in stress mode and handed to controlled
 // mode, and by the instrumentation probe.
 func TestReplayFiles(t *testing.T) {
-	panicky := blockerSpec(func(*blocker, model.CounterInput) model.CounterOutput { panic("boom") }, nil)
+	panicky := blockerSpec(func(*blocker, int, model.CounterInput) model.CounterOutput { panic("boom") }, nil)
 	for _, tc := range []struct {
 		name    string
-		run     func(t *testing.T, opts ...stress.Option) (stress.Result, error)
+		run     func(t *testing.T, opts ...stress.Option) (stress.Summary, error)
 		mode    stress.Mode
 		foundBy stress.Mode
 	}{
-		{"controlled", func(t *testing.T, opts ...stress.Option) (stress.Result, error) {
+		{"controlled", func(t *testing.T, opts ...stress.Option) (stress.Summary, error) {
 			return stress.Run(t, counterSpec(true), append(opts, stress.WithMode(stress.Controlled))...)
 		}, stress.Controlled, stress.Controlled},
-		{"stress handed to controlled", func(t *testing.T, opts ...stress.Option) (stress.Result, error) {
+		{"stress handed to controlled", func(t *testing.T, opts ...stress.Option) (stress.Summary, error) {
 			return stress.Run(t, counterSpec(true), append(opts, stress.WithMode(stress.Stress))...)
 		}, stress.Controlled, stress.Stress},
-		{"probe", func(t *testing.T, opts ...stress.Option) (stress.Result, error) {
+		{"probe", func(t *testing.T, opts ...stress.Option) (stress.Summary, error) {
 			return stress.Run(t, panicky, opts...)
 		}, stress.Controlled, stress.Controlled},
 	} {
@@ -58,7 +58,7 @@ func TestReplayFiles(t *testing.T) {
 // TestControlledNeedsInstrumentation: controlled mode on a type that does
 // not use package sched tests nothing, and says so.
 func TestControlledNeedsInstrumentation(t *testing.T) {
-	spec := blockerSpec(func(*blocker, model.CounterInput) model.CounterOutput { return model.CounterOutput{} }, nil)
+	spec := blockerSpec(func(*blocker, int, model.CounterInput) model.CounterOutput { return model.CounterOutput{} }, nil)
 	_, err := stress.Run(t, spec, stress.WithMode(stress.Controlled), stress.WithChecks(5), artifacts(t))
 	if err == nil || !strings.Contains(err.Error(), "saw no operation of package sched") {
 		t.Fatalf("error %v, want one saying nothing was instrumented", err)
@@ -70,11 +70,11 @@ func TestControlledNeedsInstrumentation(t *testing.T) {
 // file, and the replay shows it again.
 func TestReplayEmptySchedule(t *testing.T) {
 	spec := counterSpec(false)
-	spec.Run = func(c *counter, in model.CounterInput) model.CounterOutput {
+	spec.Run = func(c *counter, thread int, in model.CounterInput) model.CounterOutput {
 		if c.v.Load() == 0 {
 			panic("boom on an empty counter")
 		}
-		return c.run(in)
+		return c.run(thread, in)
 	}
 	for _, seed := range []uint64{1, 2, 3} {
 		dir := artifacts(t)
@@ -120,13 +120,13 @@ func TestReplayThatDoesNotReproduce(t *testing.T) {
 			t.Fatalf("error %v, want one saying the exact replay did not reproduce", err)
 		}
 	})
-	spec := blockerSpec(func(b *blocker, in model.CounterInput) model.CounterOutput {
+	spec := blockerSpec(func(b *blocker, _ int, in model.CounterInput) model.CounterOutput {
 		if b.overlapped() {
 			return model.CounterOutput{Value: 1}
 		}
 		return model.CounterOutput{}
 	}, nil)
-	fixed := blockerSpec(func(*blocker, model.CounterInput) model.CounterOutput { return model.CounterOutput{} }, nil)
+	fixed := blockerSpec(func(*blocker, int, model.CounterInput) model.CounterOutput { return model.CounterOutput{} }, nil)
 	var sub *testing.T
 	var ran bool
 	t.Run("stress", func(t *testing.T) {

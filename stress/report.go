@@ -59,6 +59,11 @@ type Failure struct {
 	// Note is extra information: how the failure was minimized, whether
 	// its replay was deterministic.
 	Note string
+
+	// wholeOps marks a controlled execution of a type that uses no
+	// primitive of package sched: the scheduler could switch threads only
+	// between operations, so its count of switches says nothing.
+	wholeOps bool
 }
 
 // Error returns the report, so a Failure can be returned as an error.
@@ -89,9 +94,12 @@ func (f *Failure) Report() string {
 		fmt.Fprintf(&b, "\n%s\n", strings.TrimRight(f.Detail, "\n"))
 	}
 	fmt.Fprintf(&b, "\nminimal scenario (%d %s, %d %s):\n%s", f.Threads, plural(f.Threads, "thread", "threads"), f.Ops, plural(f.Ops, "operation", "operations"), f.Scenario)
-	if f.Mode == Controlled {
+	switch {
+	case f.Mode == Controlled && f.wholeOps:
+		fmt.Fprintf(&b, "\ninterleaving (under the scheduler, which saw no operation of package sched: each operation ran whole, and threads could switch only between operations):\n%s", f.Table)
+	case f.Mode == Controlled:
 		fmt.Fprintf(&b, "\ninterleaving (controlled, %d context %s):\n%s", f.Preemptions, plural(f.Preemptions, "switch", "switches"), f.Table)
-	} else {
+	default:
 		fmt.Fprintf(&b, "\ninterleaving (stress mode: calls and returns in the order observed):\n%s", f.Table)
 	}
 	fmt.Fprintf(&b, "\nhistory:\n%s", f.History)
@@ -149,6 +157,7 @@ func (r *runner[T, I, O]) report(f *found[I], note string) *Failure {
 		Elapsed:     f.elapsed,
 		Seed:        r.cfg.seed,
 		Note:        note,
+		wholeOps:    f.mode == Controlled && !r.sawEvents,
 	}
 	if f.foundBy != 0 {
 		out.FoundBy = f.foundBy

@@ -49,8 +49,9 @@ func Test[T, I, O any](t testing.TB, spec Spec[T, I, O], opts ...Option) {
 	t.Logf("stress: no bug in %d executions of %d scenarios (%v, seed %d)", res.Executions, res.Scenarios, roundTime(res.Elapsed), res.Seed)
 }
 
-// Result is what Run did.
-type Result struct {
+// Summary is what Run did: the failure it found, if any, and how much it
+// ran.
+type Summary struct {
 	// Failure is the bug found, minimized, or nil.
 	Failure *Failure
 	// Executions and Scenarios count what was run, every phase and
@@ -65,26 +66,26 @@ type Result struct {
 // Run is Test that returns what it found instead of failing t. The error
 // is about the configuration (a bad option, an incomplete spec). Use it
 // to assert that a bug is caught.
-func Run[T, I, O any](t testing.TB, spec Spec[T, I, O], opts ...Option) (Result, error) {
+func Run[T, I, O any](t testing.TB, spec Spec[T, I, O], opts ...Option) (Summary, error) {
 	t.Helper()
 	r, err := newRunner(t, spec, opts)
 	if err != nil {
-		return Result{}, err
+		return Summary{}, err
 	}
 	if r.cfg.mode == Controlled && spec.FakeTime {
-		return Result{}, errFakeTimeControlled
+		return Summary{}, errFakeTimeControlled
 	}
 	if inParallel(t) {
 		if r.cfg.mode == Controlled {
-			return Result{}, errParallelControlled
+			return Summary{}, errParallelControlled
 		}
 		r.parallel, r.cfg.mode = true, Stress
 	}
 	if _, ok := t.(*testing.T); !ok && (spec.FakeTime || r.cfg.replay != "") {
-		return Result{}, errNeedT
+		return Summary{}, errNeedT
 	}
 	index := enterCall(t)
-	res, err := r.dispatch(index, func() (Result, error) {
+	res, err := r.dispatch(index, func() (Summary, error) {
 		var f *Failure
 		var err error
 		if r.cfg.replay != "" {
@@ -98,7 +99,7 @@ func Run[T, I, O any](t testing.TB, spec Spec[T, I, O], opts ...Option) (Result,
 		if err == nil && f == nil && r.total == 0 && !t.Skipped() {
 			err = errNothingRan
 		}
-		return Result{Failure: f, Executions: r.total, Scenarios: r.scenarios, Elapsed: time.Since(r.began), Seed: r.cfg.seed}, err
+		return Summary{Failure: f, Executions: r.total, Scenarios: r.scenarios, Elapsed: time.Since(r.began), Seed: r.cfg.seed}, err
 	})
 	leaveCall(t, index, res, err)
 	return res, err

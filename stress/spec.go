@@ -14,17 +14,24 @@ import (
 //
 // T is the type under test (usually a pointer), I the input of one
 // operation (which operation and its arguments) and O its output; the
-// Model speaks the same I and O.
+// Model speaks the same I and O. Inputs and outputs appear in reports as
+// the Model describes them (by default with fmt's %v, so a String method
+// is used).
 type Spec[T, I, O any] struct {
 	// New returns a fresh value to test. It is called once per execution,
 	// inside the testing/synctest bubble when FakeTime is set. Required.
 	New func() T
 	// Ops draws the input of one operation. Required.
 	Ops *rapid.Generator[I]
-	// Run performs one operation on v and returns what it returned.
-	// Required.
-	Run func(v T, in I) O
-	// Model is the sequential specification the history must match.
+	// Run performs one operation on v, called from thread (0 for the
+	// sequential parts, 1..n for the parallel threads, as in the
+	// history), and returns what it returned. A type that takes a hint of
+	// its caller, a striped counter say, gets thread. Required.
+	Run func(v T, thread int, in I) O
+	// Model is the sequential specification the history must match: a
+	// model.Model[S, I, O], shipped (model.Counter()) or written for the
+	// type, whatever its state type S. The field's type,
+	// model.Sequential[I, O], is what every Model is with S hidden.
 	// Required.
 	Model model.Sequential[I, O]
 
@@ -41,15 +48,16 @@ type Spec[T, I, O any] struct {
 	// model cannot state, like a throughput bound. It sees the history
 	// and returns an error describing a violation. It must be
 	// deterministic.
-	Check func(history []Op[I, O]) error
+	Check func(history []Operation[I, O]) error
 	// FakeTime runs every execution in a testing/synctest bubble: time
 	// moves only when every goroutine of the execution is blocked, so
 	// timeouts and rate limits are exact and nothing sleeps for real.
 	FakeTime bool
 }
 
-// Op is one operation of an execution's history.
-type Op[I, O any] struct {
+// Operation is one operation of an execution's history, typed: the
+// spec's own I and O where package linearize's Operation holds any.
+type Operation[I, O any] struct {
 	// Thread is 0 for the sequential parts (before and after the parallel
 	// part) and 1..n for the parallel threads.
 	Thread int

@@ -25,7 +25,7 @@ type counter struct {
 	lost bool
 }
 
-func (c *counter) run(in model.CounterInput) model.CounterOutput {
+func (c *counter) run(_ int, in model.CounterInput) model.CounterOutput {
 	if in.Op == model.CounterGet {
 		return model.CounterOutput{Value: c.v.Load()}
 	}
@@ -161,7 +161,7 @@ func (b *blocker) overlapped() bool {
 	return false
 }
 
-func blockerSpec(run func(*blocker, model.CounterInput) model.CounterOutput, release chan struct{}) stress.Spec[*blocker, model.CounterInput, model.CounterOutput] {
+func blockerSpec(run func(*blocker, int, model.CounterInput) model.CounterOutput, release chan struct{}) stress.Spec[*blocker, model.CounterInput, model.CounterOutput] {
 	return stress.Spec[*blocker, model.CounterInput, model.CounterOutput]{
 		New:   func() *blocker { return &blocker{release: release} },
 		Ops:   rapid.Just(model.CounterInput{Op: model.CounterGet}),
@@ -180,36 +180,36 @@ func TestFailureKinds(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		mode stress.Mode
-		run  func(*blocker, model.CounterInput) model.CounterOutput
+		run  func(*blocker, int, model.CounterInput) model.CounterOutput
 		want stress.Kind
 		says string
 	}{
-		{"panic", stress.Stress, func(b *blocker, _ model.CounterInput) model.CounterOutput {
+		{"panic", stress.Stress, func(b *blocker, _ int, _ model.CounterInput) model.CounterOutput {
 			if b.overlapped() {
 				panic("boom")
 			}
 			return model.CounterOutput{}
 		}, stress.Panic, "boom"},
-		{"panic controlled", stress.Controlled, func(b *blocker, _ model.CounterInput) model.CounterOutput {
+		{"panic controlled", stress.Controlled, func(b *blocker, _ int, _ model.CounterInput) model.CounterOutput {
 			b.m.Lock()
 			panic("boom")
 		}, stress.Panic, "boom"},
-		{"hang", stress.Stress, func(b *blocker, _ model.CounterInput) model.CounterOutput {
+		{"hang", stress.Stress, func(b *blocker, _ int, _ model.CounterInput) model.CounterOutput {
 			if b.overlapped() {
 				<-b.release
 			}
 			return model.CounterOutput{}
 		}, stress.Hang, "TestFailureKinds"},
-		{"hang controlled", stress.Controlled, func(b *blocker, _ model.CounterInput) model.CounterOutput {
+		{"hang controlled", stress.Controlled, func(b *blocker, _ int, _ model.CounterInput) model.CounterOutput {
 			b.m.Lock()
 			<-b.release
 			return model.CounterOutput{}
 		}, stress.Hang, "stuck outside the scheduler's sight"},
-		{"deadlock controlled", stress.Controlled, func(b *blocker, _ model.CounterInput) model.CounterOutput {
+		{"deadlock controlled", stress.Controlled, func(b *blocker, _ int, _ model.CounterInput) model.CounterOutput {
 			b.m.Lock() // never unlocked: the other thread waits forever
 			return model.CounterOutput{}
 		}, stress.Deadlock, "waits for mutex m1"},
-		{"leak", stress.Stress, func(b *blocker, _ model.CounterInput) model.CounterOutput {
+		{"leak", stress.Stress, func(b *blocker, _ int, _ model.CounterInput) model.CounterOutput {
 			if b.overlapped() {
 				go func() { <-b.release }()
 			}
@@ -254,7 +254,7 @@ func TestFailureKinds(t *testing.T) {
 }
 
 func TestFakeTimeDeadlock(t *testing.T) {
-	spec := blockerSpec(func(b *blocker, _ model.CounterInput) model.CounterOutput {
+	spec := blockerSpec(func(b *blocker, _ int, _ model.CounterInput) model.CounterOutput {
 		select {} // in a bubble, synctest sees this can never end
 	}, nil)
 	spec.FakeTime = true
@@ -271,7 +271,7 @@ func TestFakeTimeDeadlock(t *testing.T) {
 // see: replaying a schedule does not replay the execution.
 type flaky struct{ a, b sched.Int64 }
 
-func (f *flaky) run(in model.CounterInput) model.CounterOutput {
+func (f *flaky) run(_ int, in model.CounterInput) model.CounterOutput {
 	x := &f.a
 	if rand.IntN(2) == 0 {
 		x = &f.b
@@ -327,7 +327,7 @@ func TestExhaustFindsFewestSwitches(t *testing.T) {
 func TestFakeTimeHang(t *testing.T) {
 	var mu sync.Mutex
 	mu.Lock()
-	spec := blockerSpec(func(b *blocker, _ model.CounterInput) model.CounterOutput {
+	spec := blockerSpec(func(b *blocker, _ int, _ model.CounterInput) model.CounterOutput {
 		mu.Lock() // never unlocked
 		return model.CounterOutput{}
 	}, nil)
@@ -357,7 +357,7 @@ func TestSpecPanics(t *testing.T) {
 	}
 	badModel.Model = m
 	badCheck := counterSpec(false)
-	badCheck.Check = func(h []stress.Op[model.CounterInput, model.CounterOutput]) error {
+	badCheck.Check = func(h []stress.Operation[model.CounterInput, model.CounterOutput]) error {
 		for _, op := range h {
 			if op.Output.Value > 1 {
 				panic("check bug")
@@ -457,7 +457,7 @@ func TestNothingRanIsAnError(t *testing.T) {
 // operations, the Spec's Finally included, each candidate run again in
 // stress mode; what is left is the two overlapping calls the bug needs.
 func TestStressShrinksPlainCode(t *testing.T) {
-	spec := blockerSpec(func(b *blocker, in model.CounterInput) model.CounterOutput {
+	spec := blockerSpec(func(b *blocker, _ int, in model.CounterInput) model.CounterOutput {
 		if b.overlapped() {
 			return model.CounterOutput{Value: 1} // Get of a counter never added to
 		}

@@ -30,7 +30,7 @@ func TestControlled(t *testing.T) {
 	specs.SkipUnderRace(t)
 	for _, e := range specs.Subject("counter") {
 		t.Run(e.Variant, func(t *testing.T) {
-			specs.VerifySeeds(t, e, 20, controlledBudget, func(t *testing.T, res stress.Result) {
+			specs.VerifySeeds(t, e, 20, controlledBudget, func(t *testing.T, res stress.Summary) {
 				if f := res.Failure; f != nil {
 					adds := strings.Count(f.Scenario, "Add(")
 					if f.Threads != 2 || f.Ops != 2 || adds != 2 || f.Preemptions != 1 {

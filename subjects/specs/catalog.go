@@ -36,7 +36,7 @@ type Entry struct {
 	Stress []stress.Option
 	// Run runs the variant's spec with opts; in controlled mode it uses
 	// the controlled spec.
-	Run func(t testing.TB, mode stress.Mode, opts ...stress.Option) (stress.Result, error)
+	Run func(t testing.TB, mode stress.Mode, opts ...stress.Option) (stress.Summary, error)
 	// Fuzz returns a fuzz target body for the variant (stress.Fuzz), on
 	// the controlled spec when the variant is Controlled.
 	Fuzz func(opts ...stress.Option) func(*testing.T, []byte)
@@ -75,8 +75,8 @@ func fuzzer[T, I, O any](stressSpec, controlledSpec stress.Spec[T, I, O], contro
 	}
 }
 
-func runner[T, I, O any](stressSpec, controlledSpec stress.Spec[T, I, O]) func(testing.TB, stress.Mode, ...stress.Option) (stress.Result, error) {
-	return func(t testing.TB, mode stress.Mode, opts ...stress.Option) (stress.Result, error) {
+func runner[T, I, O any](stressSpec, controlledSpec stress.Spec[T, I, O]) func(testing.TB, stress.Mode, ...stress.Option) (stress.Summary, error) {
+	return func(t testing.TB, mode stress.Mode, opts ...stress.Option) (stress.Summary, error) {
 		t.Helper()
 		spec := stressSpec
 		if mode == stress.Controlled {
@@ -150,7 +150,7 @@ func Subject(name string) []Entry {
 // one: a correct variant must pass after actually running, a mutant must
 // be caught with the expected kind of failure. The report of a caught
 // mutant is logged (go test -v shows it).
-func Verify(t *testing.T, e Entry, mode stress.Mode, opts ...stress.Option) stress.Result {
+func Verify(t *testing.T, e Entry, mode stress.Mode, opts ...stress.Option) stress.Summary {
 	t.Helper()
 	if mode == stress.Stress {
 		opts = append(append([]stress.Option(nil), e.Stress...), opts...)
@@ -180,7 +180,7 @@ func Verify(t *testing.T, e Entry, mode stress.Mode, opts ...stress.Option) stre
 // VerifySeeds runs Verify in controlled mode on seeds 1 to n, a subtest
 // each, all with the same budget of checks; check, if not nil, looks
 // further at each result.
-func VerifySeeds(t *testing.T, e Entry, n, budget int, check func(*testing.T, stress.Result)) {
+func VerifySeeds(t *testing.T, e Entry, n, budget int, check func(*testing.T, stress.Summary)) {
 	t.Helper()
 	for seed := uint64(1); seed <= uint64(n); seed++ {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {

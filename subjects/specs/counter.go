@@ -18,7 +18,7 @@ func Counter(v counter.Variant) stress.Spec[counter.Interface, model.CounterInpu
 			}),
 			rapid.Just(model.CounterInput{Op: model.CounterGet}),
 		),
-		Run: func(c counter.Interface, in model.CounterInput) model.CounterOutput {
+		Run: func(c counter.Interface, _ int, in model.CounterInput) model.CounterOutput {
 			if in.Op == model.CounterAdd {
 				return model.CounterOutput{Value: c.Add(in.Delta)}
 			}

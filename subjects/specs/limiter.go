@@ -88,7 +88,7 @@ func stampLimiter(h *LimiterHarness, in model.LimiterInput) model.LimiterInput {
 	return in
 }
 
-func runLimiter(h *LimiterHarness, in model.LimiterInput) model.LimiterOutput {
+func runLimiter(h *LimiterHarness, _ int, in model.LimiterInput) model.LimiterOutput {
 	switch in.Op {
 	case model.LimiterAllow:
 		return model.LimiterOutput{OK: h.L.AllowN(epoch.Add(in.At), in.N)}
@@ -99,19 +99,22 @@ func runLimiter(h *LimiterHarness, in model.LimiterInput) model.LimiterOutput {
 			time.Sleep(in.Work)
 			return nil
 		})
-		return model.LimiterOutput{OK: err == nil, Delay: admitted - in.At}
+		if err != nil {
+			return model.LimiterOutput{}
+		}
+		return model.LimiterOutput{OK: true, Delay: admitted - in.At}
 	}
 	if h.virtual != nil {
 		h.virtual.Add(int64(in.D))
 	} else {
 		time.Sleep(in.D)
 	}
-	return model.LimiterOutput{OK: true}
+	return model.LimiterOutput{}
 }
 
 // limiterThroughput checks that every admitted Wait finished by the time a
 // correct token bucket allows, given when each call was made.
-func limiterThroughput(h []stress.Op[model.LimiterInput, model.LimiterOutput]) error {
+func limiterThroughput(h []stress.Operation[model.LimiterInput, model.LimiterOutput]) error {
 	var calls []model.LimiterInput
 	var last time.Duration
 	for _, op := range h {
@@ -125,7 +128,9 @@ func limiterThroughput(h []stress.Op[model.LimiterInput, model.LimiterOutput]) e
 			}
 		case model.LimiterWait:
 			calls = append(calls, op.Input)
-			last = max(last, op.Input.At+op.Output.Delay+op.Input.Work)
+			if op.Output.OK { // an error did no work
+				last = max(last, op.Input.At+op.Output.Delay+op.Input.Work)
+			}
 		}
 	}
 	if bound := model.LimiterBound(LimiterRate, LimiterBurst, calls); last > bound {

@@ -65,7 +65,7 @@ func Pool(v pool.Variant) stress.Spec[*PoolHarness, model.PoolInput, model.PoolO
 	}
 }
 
-func runPool(h *PoolHarness, in model.PoolInput) model.PoolOutput {
+func runPool(h *PoolHarness, _ int, in model.PoolInput) model.PoolOutput {
 	switch in.Op {
 	case model.PoolSubmit:
 		job := in.Job

@@ -14,17 +14,17 @@ func Stack(v stack.Variant) stress.Spec[stack.Interface, model.ContainerInput, m
 		New: v.New,
 		Ops: rapid.OneOf(
 			rapid.Custom(func(t *rapid.T) model.ContainerInput {
-				return model.ContainerInput{Op: model.Put, Value: rapid.IntRange(1, 3).Draw(t, "value")}
+				return model.ContainerInput{Op: model.ContainerPut, Value: rapid.IntRange(1, 3).Draw(t, "value")}
 			}),
-			rapid.Just(model.ContainerInput{Op: model.Take}),
-			rapid.Just(model.ContainerInput{Op: model.Len}),
+			rapid.Just(model.ContainerInput{Op: model.ContainerTake}),
+			rapid.Just(model.ContainerInput{Op: model.ContainerLen}),
 		),
-		Run: func(s stack.Interface, in model.ContainerInput) model.ContainerOutput {
+		Run: func(s stack.Interface, _ int, in model.ContainerInput) model.ContainerOutput {
 			switch in.Op {
-			case model.Put:
+			case model.ContainerPut:
 				s.Push(in.Value)
 				return model.ContainerOutput{}
-			case model.Take:
+			case model.ContainerTake:
 				v, ok := s.Pop()
 				return model.ContainerOutput{Value: v, OK: ok}
 			}

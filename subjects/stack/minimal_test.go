@@ -20,10 +20,10 @@ func variant(t *testing.T, name string) stack.Variant {
 }
 
 var (
-	push1 = model.ContainerInput{Op: model.Put, Value: 1}
-	push2 = model.ContainerInput{Op: model.Put, Value: 2}
-	pop   = model.ContainerInput{Op: model.Take}
-	size  = model.ContainerInput{Op: model.Len}
+	push1 = model.ContainerInput{Op: model.ContainerPut, Value: 1}
+	push2 = model.ContainerInput{Op: model.ContainerPut, Value: 2}
+	pop   = model.ContainerInput{Op: model.ContainerTake}
+	size  = model.ContainerInput{Op: model.ContainerLen}
 )
 
 // scenarios calls f with every scenario of n operations drawn from

@@ -84,6 +84,7 @@ type integer interface {
 // types, and adapters over plain words.
 type cell[T comparable] interface {
 	Load() T
+	Store(T)
 	Swap(T) T
 	CompareAndSwap(old, new T) bool
 }
@@ -130,7 +131,9 @@ func slowCell[T comparable](addr unsafe.Pointer, c cell[T], k Kind, a, b T, form
 			r = c.Load()
 			return r, r, r, true
 		case KindStore:
-			return r, c.Swap(a), a, true
+			old = c.Load() // only one thread runs, or old is only shown
+			c.Store(a)
+			return r, old, a, true
 		case KindSwap:
 			r = c.Swap(a)
 			return r, r, a, true
@@ -303,12 +306,7 @@ func (v *Value) slowLoad() any {
 }
 
 //go:noinline
-func (v *Value) slowStore(val any) {
-	if val == nil {
-		panic("sync/atomic: store of nil value into Value")
-	}
-	v.slow(KindStore, val, nil)
-}
+func (v *Value) slowStore(val any) { v.slow(KindStore, val, nil) }
 
 //go:noinline
 func (v *Value) slowSwap(new any) any {
@@ -387,6 +385,7 @@ func wordAt[T integer](addr *T) word[T] {
 // pointerCell is a cell over a plain unsafe.Pointer.
 type pointerCell struct{ p *unsafe.Pointer }
 
+func (c pointerCell) Store(v unsafe.Pointer)               { atomic.StorePointer(c.p, v) }
 func (c pointerCell) Load() unsafe.Pointer                 { return atomic.LoadPointer(c.p) }
 func (c pointerCell) Swap(v unsafe.Pointer) unsafe.Pointer { return atomic.SwapPointer(c.p, v) }
 func (c pointerCell) CompareAndSwap(old, new unsafe.Pointer) bool {

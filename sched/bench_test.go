@@ -63,3 +63,77 @@ func BenchmarkMutex(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkAtomicMore compares the other atomic twins, outside controlled
+// runs, with sync/atomic.
+func BenchmarkAtomicMore(b *testing.B) {
+	var raw32 atomic.Int32
+	var ins32 sched.Int32
+	var rawW, insW int64
+	var rawB atomic.Bool
+	var insB sched.Bool
+	var rawV atomic.Value
+	var insV sched.Value
+	rawV.Store(1)
+	insV.Store(1)
+	ops := []struct {
+		name      string
+		raw, inst func()
+	}{
+		{"Int32Add", func() { raw32.Add(1) }, func() { ins32.Add(1) }},
+		{"Int32Or", func() { raw32.Or(1) }, func() { ins32.Or(1) }},
+		{"AddInt64", func() { atomic.AddInt64(&rawW, 1) }, func() { sched.AddInt64(&insW, 1) }},
+		{"LoadInt64", func() { atomic.LoadInt64(&rawW) }, func() { sched.LoadInt64(&insW) }},
+		{"CompareAndSwapInt64", func() { atomic.CompareAndSwapInt64(&rawW, 0, 0) }, func() { sched.CompareAndSwapInt64(&insW, 0, 0) }},
+		{"BoolStore", func() { rawB.Store(true) }, func() { insB.Store(true) }},
+		{"ValueLoad", func() { rawV.Load() }, func() { insV.Load() }},
+	}
+	for _, op := range ops {
+		b.Run("op="+op.name+"/impl=raw", func(b *testing.B) {
+			for b.Loop() {
+				op.raw()
+			}
+		})
+		b.Run("op="+op.name+"/impl=sched", func(b *testing.B) {
+			for b.Loop() {
+				op.inst()
+			}
+		})
+	}
+}
+
+// BenchmarkSync compares the sync twins, uncontended and outside
+// controlled runs, with sync.
+func BenchmarkSync(b *testing.B) {
+	var rawRW sync.RWMutex
+	var insRW sched.RWMutex
+	var rawWG sync.WaitGroup
+	var insWG sched.WaitGroup
+	var rawOnce sync.Once
+	var insOnce sched.Once
+	var rawMap sync.Map
+	var insMap sched.Map
+	ops := []struct {
+		name      string
+		raw, inst func()
+	}{
+		{"RLock", func() { rawRW.RLock(); rawRW.RUnlock() }, func() { insRW.RLock(); insRW.RUnlock() }},
+		{"RWLock", func() { rawRW.Lock(); rawRW.Unlock() }, func() { insRW.Lock(); insRW.Unlock() }},
+		{"WaitGroup", func() { rawWG.Add(1); rawWG.Done(); rawWG.Wait() }, func() { insWG.Add(1); insWG.Done(); insWG.Wait() }},
+		{"OnceDo", func() { rawOnce.Do(func() {}) }, func() { insOnce.Do(func() {}) }},
+		{"MapLoad", func() { rawMap.Load(1) }, func() { insMap.Load(1) }},
+		{"MapStore", func() { rawMap.Store(1, 1) }, func() { insMap.Store(1, 1) }},
+	}
+	for _, op := range ops {
+		b.Run("op="+op.name+"/impl=raw", func(b *testing.B) {
+			for b.Loop() {
+				op.raw()
+			}
+		})
+		b.Run("op="+op.name+"/impl=sched", func(b *testing.B) {
+			for b.Loop() {
+				op.inst()
+			}
+		})
+	}
+}

@@ -324,9 +324,10 @@ func (v *Value) slow(k Kind, a, b any) (any, bool) {
 	return slowCell(unsafe.Pointer(v), &v.v, k, a, b, formatAny)
 }
 
-// formatAny formats a Value's content: pointers and other references by
-// first appearance, as for Pointer, so that an execution formats the same
-// way every time; other values with %v.
+// formatAny formats a value for an event so that an execution formats the
+// same way every time: basic values with %v, pointers and other
+// references by first appearance (p1, p2, ...) as for Pointer, and other
+// composite values, which may hold pointers, by their type alone.
 func formatAny(s *scheduler, v any) string {
 	if v == nil {
 		return "nil"
@@ -334,6 +335,8 @@ func formatAny(s *scheduler, v any) string {
 	switch r := reflect.ValueOf(v); r.Kind() {
 	case reflect.Pointer, reflect.UnsafePointer, reflect.Map, reflect.Chan, reflect.Func, reflect.Slice:
 		return s.ptrName(r.UnsafePointer())
+	case reflect.Struct, reflect.Array, reflect.Interface:
+		return fmt.Sprintf("(%T)", v)
 	}
 	return fmt.Sprint(v)
 }

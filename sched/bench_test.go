@@ -113,6 +113,7 @@ func BenchmarkSync(b *testing.B) {
 	var insOnce sched.Once
 	var rawMap sync.Map
 	var insMap sched.Map
+	rawChan, insChan := make(chan int, 1), sched.MakeChan[int](1)
 	ops := []struct {
 		name      string
 		raw, inst func()
@@ -123,6 +124,7 @@ func BenchmarkSync(b *testing.B) {
 		{"OnceDo", func() { rawOnce.Do(func() {}) }, func() { insOnce.Do(func() {}) }},
 		{"MapLoad", func() { rawMap.Load(1) }, func() { insMap.Load(1) }},
 		{"MapStore", func() { rawMap.Store(1, 1) }, func() { insMap.Store(1, 1) }},
+		{"ChanSendRecv", func() { rawChan <- 1; <-rawChan }, func() { insChan.Send(1); insChan.Recv() }},
 	}
 	for _, op := range ops {
 		b.Run("op="+op.name+"/impl=raw", func(b *testing.B) {

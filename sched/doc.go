@@ -17,6 +17,8 @@
 //   - locks and waiting: [Mutex], [RWMutex] (with RLocker, TryLock,
 //     TryRLock), [Locker], [Cond] ([NewCond]), [WaitGroup] (with Go),
 //     [Once], [OnceFunc], [OnceValue], [OnceValues] and [Map].
+//   - channels: [Chan], made by [MakeChan], with Send, Recv, Recv2, Close,
+//     Len, Cap and Range; the zero Chan is a nil channel.
 //   - goroutines: [Go] starts a managed goroutine; [Yield] is an explicit
 //     scheduling point.
 //
@@ -36,10 +38,13 @@
 // in one mode (controlled run or not) and unlocked in the other; a
 // WaitGroup's counter is shared by both.
 //
-// Not done yet: channels and select, timers and the clock, sync.Pool
-// (which code can keep using: it only caches). Code that uses them in a
-// controlled run blocks outside the scheduler's sight and ends as a
-// [Hang].
+// Not done yet: select (with or without default) over [Chan]s, where the
+// schedule, not the runtime, should pick among the ready cases; channels
+// made by the standard library (a context's Done, a timer's C); timers,
+// sleeps and the clock; sync.Pool (which code can keep using: it only
+// caches). Code that blocks on them in a controlled run blocks outside
+// the scheduler's sight, and the run ends as a [Hang]. Chan.Len is a
+// scheduling point; Cap, which cannot change, is not.
 //
 // # Controlled runs
 //

@@ -2,6 +2,7 @@ package sched
 
 import (
 	"iter"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -25,8 +26,9 @@ import (
 type Chan[T any] struct{ h *hchan[T] }
 
 type hchan[T any] struct {
-	c   chan T
-	run *chanRun[T] // guarded by the scheduler's mu
+	c      chan T
+	closed atomic.Bool
+	run    *chanRun[T] // guarded by the scheduler's mu
 }
 
 // chanRun is a channel's waiting threads in one controlled run.
@@ -37,11 +39,14 @@ type chanRun[T any] struct {
 
 // chanWaiter is a thread waiting to send v, or to receive into v and ok.
 // done is set when the operation has been done for it (and not by a
-// close, for a sender). Its address is the queue the thread blocks on.
+// close, for a sender). Its address is the queue the thread blocks on,
+// unless it waits in a select (sel), whose case idx it is.
 type chanWaiter[T any] struct {
 	t        *thread
 	v        T
 	ok, done bool
+	sel      *selectWait
+	idx      int
 }
 
 // MakeChan returns a channel of T with a buffer of size elements, as
@@ -89,6 +94,7 @@ func (c Chan[T]) Close() {
 		return
 	}
 	close(c.ch())
+	c.h.closed.Store(true)
 }
 
 // Len returns the number of elements in the buffer. In a controlled run
@@ -142,36 +148,24 @@ func (c Chan[T]) sendSlow(v T) {
 		return
 	}
 	h, id := c.h, s.varOf(unsafe.Pointer(c.h))
-	e := Event{Kind: KindOp, Var: id, Text: "Send", New: formatAny(s, v)}
 	s.mu.Lock()
 	r := h.runOf(s)
-	if len(r.recvq) > 0 { // hand v to the receiver that has waited longest
-		w := r.recvq[0]
-		r.recvq = r.recvq[1:]
-		w.v, w.ok, w.done = v, true, true
-		s.unblockLocked(w.t, unsafe.Pointer(w))
-		s.mu.Unlock()
-		s.record(t, e)
-		return
+	res := h.sendLocked(s, r, v)
+	var w *chanWaiter[T]
+	if res == wouldBlock {
+		w = &chanWaiter[T]{t: t, v: v}
+		r.sendq = append(r.sendq, w)
 	}
 	s.mu.Unlock()
-	select {
-	case h.c <- v: // room in the buffer; panics if closed, as it should
-		s.record(t, e)
-		return
-	default:
+	if w != nil {
+		if s.block(t, unsafe.Pointer(w), Event{Kind: KindBlock, Var: id, Text: "Send"}, nil) == nil {
+			return
+		}
+		if !w.done {
+			res = closed
+		}
 	}
-	w := &chanWaiter[T]{t: t, v: v}
-	s.mu.Lock()
-	r.sendq = append(r.sendq, w)
-	s.mu.Unlock()
-	if s.block(t, unsafe.Pointer(w), Event{Kind: KindBlock, Var: id, Text: "Send"}, nil) == nil {
-		return
-	}
-	if !w.done {
-		h.c <- v // woken by a close: panics with the runtime's error
-	}
-	s.record(t, e)
+	h.sent(s, t, v, res)
 }
 
 //go:noinline
@@ -196,37 +190,21 @@ func (c Chan[T]) recvSlow() (v T, ok bool) {
 	h, id := c.h, s.varOf(unsafe.Pointer(c.h))
 	s.mu.Lock()
 	r := h.runOf(s)
-	if len(r.sendq) > 0 { // take the value of the sender that has waited longest
-		w := r.sendq[0]
-		r.sendq = r.sendq[1:]
-		if cap(h.c) == 0 {
-			v = w.v
-		} else { // the buffer is full: take its head, let w's value in
-			v = <-h.c
-			h.c <- w.v
+	v, ok, done := h.recvLocked(s, r)
+	var w *chanWaiter[T]
+	if !done {
+		w = &chanWaiter[T]{t: t}
+		r.recvq = append(r.recvq, w)
+	}
+	s.mu.Unlock()
+	if w != nil {
+		if s.block(t, unsafe.Pointer(w), Event{Kind: KindBlock, Var: id, Text: "Recv"}, nil) == nil {
+			return v, false
 		}
-		w.done = true
-		s.unblockLocked(w.t, unsafe.Pointer(w))
-		s.mu.Unlock()
-		s.record(t, Event{Kind: KindOp, Var: id, Text: "Recv", New: formatAny(s, v), OK: true})
-		return v, true
+		v, ok = w.v, w.ok
 	}
-	s.mu.Unlock()
-	select {
-	case v, ok = <-h.c:
-		s.record(t, Event{Kind: KindOp, Var: id, Text: "Recv", New: formatAny(s, v), OK: ok})
-		return v, ok
-	default:
-	}
-	w := &chanWaiter[T]{t: t}
-	s.mu.Lock()
-	r.recvq = append(r.recvq, w)
-	s.mu.Unlock()
-	if s.block(t, unsafe.Pointer(w), Event{Kind: KindBlock, Var: id, Text: "Recv"}, nil) == nil {
-		return v, false
-	}
-	s.record(t, Event{Kind: KindOp, Var: id, Text: "Recv", New: formatAny(s, w.v), OK: w.ok})
-	return w.v, w.ok
+	h.received(s, t, v, ok)
+	return v, ok
 }
 
 //go:noinline
@@ -234,27 +212,124 @@ func (c Chan[T]) closeSlow() {
 	s := controlled()
 	if s == nil {
 		close(c.ch())
+		c.h.closed.Store(true)
 		return
 	}
 	t := s.point()
 	if t == nil || c.h == nil {
 		close(c.ch()) // a nil channel panics with the runtime's error
+		c.h.closed.Store(true)
 		return
 	}
 	h := c.h
 	close(h.c) // panics if closed already
+	h.closed.Store(true)
 	s.mu.Lock()
 	r := h.runOf(s)
-	for _, w := range r.recvq {
-		w.done = true
-		s.unblockLocked(w.t, unsafe.Pointer(w))
+	for w := r.live(&r.recvq); w != nil; w = r.live(&r.recvq) {
+		r.recvq = r.recvq[1:]
+		w.done = true // with the zero value and ok false
+		r.fire(s, w)
 	}
-	for _, w := range r.sendq {
-		s.unblockLocked(w.t, unsafe.Pointer(w)) // it panics
+	for w := r.live(&r.sendq); w != nil; w = r.live(&r.sendq) {
+		r.sendq = r.sendq[1:]
+		r.fire(s, w) // not done: it panics
 	}
-	r.recvq, r.sendq = nil, nil
 	s.mu.Unlock()
 	s.record(t, Event{Kind: KindOp, Var: s.varOf(unsafe.Pointer(h)), Text: "Close"})
+}
+
+// sendResult is what a send that does not wait found.
+type sendResult uint8
+
+const (
+	sent sendResult = iota
+	closed
+	wouldBlock
+)
+
+// sendLocked sends v if that can be done without waiting: to the
+// receiver that has waited longest, or into the buffer. On a closed
+// channel it sends nothing: the caller panics (see sent). Called with
+// s.mu held.
+func (h *hchan[T]) sendLocked(s *scheduler, r *chanRun[T], v T) sendResult {
+	if w := r.live(&r.recvq); w != nil {
+		r.recvq = r.recvq[1:]
+		w.v, w.ok, w.done = v, true, true
+		r.fire(s, w)
+		return sent
+	}
+	if h.closed.Load() {
+		return closed
+	}
+	select {
+	case h.c <- v:
+		return sent
+	default:
+		return wouldBlock
+	}
+}
+
+// sent ends a send of thread t: it panics on a closed channel, with the
+// runtime's error, or records the send.
+func (h *hchan[T]) sent(s *scheduler, t *thread, v T, res sendResult) {
+	if res == closed {
+		h.c <- v
+	}
+	s.record(t, Event{Kind: KindOp, Var: s.varOf(unsafe.Pointer(h)), Text: "Send", New: formatAny(s, v)})
+}
+
+// recvLocked receives if that can be done without waiting: from the
+// sender that has waited longest (through the buffer, if there is one,
+// which is then full), from the buffer, or the zero value from a closed
+// channel. done is false if it must wait. Called with s.mu held.
+func (h *hchan[T]) recvLocked(s *scheduler, r *chanRun[T]) (v T, ok, done bool) {
+	if w := r.live(&r.sendq); w != nil {
+		r.sendq = r.sendq[1:]
+		if cap(h.c) == 0 {
+			v = w.v
+		} else {
+			v = <-h.c
+			h.c <- w.v
+		}
+		w.done = true
+		r.fire(s, w)
+		return v, true, true
+	}
+	select {
+	case v, ok = <-h.c:
+		return v, ok, true
+	default:
+		return v, false, false
+	}
+}
+
+// received records a receive of thread t.
+func (h *hchan[T]) received(s *scheduler, t *thread, v T, ok bool) {
+	s.record(t, Event{Kind: KindOp, Var: s.varOf(unsafe.Pointer(h)), Text: "Recv", New: formatAny(s, v), OK: ok})
+}
+
+// live returns the first waiter of q that can still be served, dropping
+// those of selects that another case has already fired, or nil.
+func (r *chanRun[T]) live(q *[]*chanWaiter[T]) *chanWaiter[T] {
+	for len(*q) > 0 {
+		if w := (*q)[0]; w.sel == nil || w.sel.fired < 0 {
+			return w
+		}
+		*q = (*q)[1:]
+	}
+	return nil
+}
+
+// fire wakes the thread of waiter w, which has been served (or woken by a
+// close); for a select, w's case is the one that fires.
+func (r *chanRun[T]) fire(s *scheduler, w *chanWaiter[T]) {
+	if w.sel != nil {
+		w.sel.fired = w.idx
+		s.unblockLocked(w.t, unsafe.Pointer(w.sel))
+		return
+	}
+	s.unblockLocked(w.t, unsafe.Pointer(w))
 }
 
 // blockForever blocks t for good, as an operation on a nil channel does;

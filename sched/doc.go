@@ -18,7 +18,10 @@
 //     TryRLock), [Locker], [Cond] ([NewCond]), [WaitGroup] (with Go),
 //     [Once], [OnceFunc], [OnceValue], [OnceValues] and [Map].
 //   - channels: [Chan], made by [MakeChan], with Send, Recv, Recv2, Close,
-//     Len, Cap and Range; the zero Chan is a nil channel.
+//     Len, Cap and Range; the zero Chan is a nil channel. [Select] over
+//     [Chan.SendCase] and [Chan.RecvCase], with or without default, in
+//     place of a select statement: in a controlled run the schedule picks
+//     among the ready cases.
 //   - goroutines: [Go] starts a managed goroutine; [Yield] is an explicit
 //     scheduling point.
 //
@@ -38,13 +41,13 @@
 // in one mode (controlled run or not) and unlocked in the other; a
 // WaitGroup's counter is shared by both.
 //
-// Not done yet: select (with or without default) over [Chan]s, where the
-// schedule, not the runtime, should pick among the ready cases; channels
-// made by the standard library (a context's Done, a timer's C); timers,
+// Not done yet: channels made by the standard library (a context's Done,
+// a timer's C), which a Chan cannot wrap, nor a Select wait on; timers,
 // sleeps and the clock; sync.Pool (which code can keep using: it only
 // caches). Code that blocks on them in a controlled run blocks outside
 // the scheduler's sight, and the run ends as a [Hang]. Chan.Len is a
-// scheduling point; Cap, which cannot change, is not.
+// scheduling point; Cap, which cannot change, is not. Outside controlled
+// runs Select is reflect.Select, slower than a select statement.
 //
 // # Controlled runs
 //

@@ -139,3 +139,12 @@ func BenchmarkSync(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRun measures a controlled execution of two threads of two
+// atomic steps each (the lost update), the unit of every search.
+func BenchmarkRun(b *testing.B) {
+	src := sched.NewSource(1)
+	for b.Loop() {
+		sched.Run(sched.Config{Strategy: sched.RandomWalk(src)}, incTwice(new(lostUpdate))...)
+	}
+}

@@ -157,6 +157,9 @@ func (e Event) ActionNamed(name string) string {
 	case KindGo:
 		return "go " + e.Text
 	case KindOp:
+		if e.Var == 0 {
+			return e.Text
+		}
 		if e.Old != "" || e.New != "" {
 			return fmt.Sprintf("%s %s %s→%s", e.Text, v, e.Old, e.New)
 		}

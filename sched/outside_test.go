@@ -9,12 +9,22 @@ import (
 )
 
 // TestOutsideRunsConcurrently uses each blocking primitive from real
-// goroutines outside any controlled run (run it with -race too).
+// goroutines outside any controlled run (run it with -race too), plain
+// and under stress perturbation.
 func TestOutsideRunsConcurrently(t *testing.T) {
+	t.Run("plain", outsideConcurrently)
+	t.Run("perturbed", func(t *testing.T) {
+		defer sched.Perturb(1, 300)()
+		outsideConcurrently(t)
+	})
+}
+
+func outsideConcurrently(t *testing.T) {
 	const workers, rounds = 8, 200
 	var mu sched.RWMutex
 	var wg sched.WaitGroup
-	n, torn := 0, false
+	n := 0
+	var torn sched.Bool
 	for range workers {
 		wg.Go(func() {
 			for range rounds {
@@ -23,7 +33,9 @@ func TestOutsideRunsConcurrently(t *testing.T) {
 				n++
 				mu.Unlock()
 				mu.RLock()
-				torn = torn || n%2 != 0
+				if n%2 != 0 {
+					torn.Store(true)
+				}
 				mu.RUnlock()
 			}
 		})
@@ -31,8 +43,8 @@ func TestOutsideRunsConcurrently(t *testing.T) {
 	wg.Wait()
 	mu.RLock()
 	defer mu.RUnlock()
-	if n != 2*workers*rounds || torn {
-		t.Fatalf("n = %d (torn %v), want %d", n, torn, 2*workers*rounds)
+	if n != 2*workers*rounds || torn.Load() {
+		t.Fatalf("n = %d (torn %v), want %d", n, torn.Load(), 2*workers*rounds)
 	}
 
 	var cmu sched.Mutex

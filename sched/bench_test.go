@@ -94,6 +94,12 @@ func BenchmarkSync(b *testing.B) {
 		{"MapLoad", func() { rawMap.Load(1) }, func() { insMap.Load(1) }},
 		{"MapStore", func() { rawMap.Store(1, 1) }, func() { insMap.Store(1, 1) }},
 		{"ChanSendRecv", func() { rawChan <- 1; <-rawChan }, func() { insChan.Send(1); insChan.Recv() }},
+		{"SelectDefault", func() {
+			select {
+			case <-rawChan:
+			default:
+			}
+		}, func() { sched.Select(true, insChan.RecvCase(nil, nil)) }},
 	}
 	compare(b, ops)
 }

@@ -19,9 +19,12 @@ type caseOp interface {
 	wait(s *scheduler, t *thread, sel *selectWait, idx int)
 	// woken ends the case after it fired for the waiting thread t.
 	woken(s *scheduler, t *thread)
-	// outside runs: the reflect case, and what to do with its result.
+	// outside runs: the reflect case, and what to do with its result;
+	// or, for a select of one case, the channel operation itself, which
+	// waits if wait is set and reports whether it was done.
 	reflect() reflect.SelectCase
 	done(v reflect.Value, ok bool)
+	direct(wait bool) bool
 }
 
 // selectWait is a select that waits on all its channels: fired is the
@@ -54,7 +57,8 @@ func (c Chan[T]) RecvCase(v *T, ok *bool) Case {
 // controlled run the strategy, not the runtime's coin, picks among the
 // ready cases (an unforced decision: Choice.Continuing is false), and a
 // select that waits is not runnable until a case can go on. Outside a run
-// it is reflect.Select, which costs more than a select statement.
+// it is reflect.Select, which costs more than a select statement, except
+// for a select of one case (with or without default), done directly.
 func Select(hasDefault bool, cases ...Case) int {
 	if on.Load() != 0 {
 		if s := controlled(); s != nil {
@@ -65,6 +69,15 @@ func Select(hasDefault bool, cases ...Case) int {
 }
 
 func selectReflect(hasDefault bool, cases []Case) int {
+	switch {
+	case len(cases) == 0 && hasDefault:
+		return -1
+	case len(cases) == 1: // the common shape, at a select statement's cost
+		if cases[0].op.direct(!hasDefault) {
+			return 0
+		}
+		return -1
+	}
 	rc := make([]reflect.SelectCase, len(cases), len(cases)+1)
 	for i, c := range cases {
 		rc[i] = c.op.reflect()
@@ -180,6 +193,23 @@ func (c *sendCase[T]) reflect() reflect.SelectCase {
 
 func (c *sendCase[T]) done(reflect.Value, bool) {}
 
+func (c *sendCase[T]) direct(wait bool) bool {
+	var ch chan T
+	if c.h != nil {
+		ch = c.h.c
+	}
+	if wait {
+		ch <- c.v
+		return true
+	}
+	select {
+	case ch <- c.v:
+		return true
+	default:
+		return false
+	}
+}
+
 type recvCase[T any] struct {
 	h   *hchan[T]
 	dst *T
@@ -231,6 +261,25 @@ func (c *recvCase[T]) reflect() reflect.SelectCase {
 		ch = c.h.c
 	}
 	return reflect.SelectCase{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(ch)}
+}
+
+func (c *recvCase[T]) direct(wait bool) bool {
+	var ch chan T
+	if c.h != nil {
+		ch = c.h.c
+	}
+	if wait {
+		v, ok := <-ch
+		c.set(v, ok)
+		return true
+	}
+	select {
+	case v, ok := <-ch:
+		c.set(v, ok)
+		return true
+	default:
+		return false
+	}
 }
 
 func (c *recvCase[T]) done(v reflect.Value, ok bool) {

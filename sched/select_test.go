@@ -136,3 +136,25 @@ func TestSelectLeak(t *testing.T) {
 		t.Errorf("select on a nil channel: %v", e.Outcome)
 	}
 }
+
+// TestSelectOneCase: a select of one case, done directly outside runs and
+// through the scheduler inside one, does what the select statement does.
+func TestSelectOneCase(t *testing.T) {
+	run := func() []any {
+		c := sched.MakeChan[string](1)
+		var v string
+		var ok bool
+		r := []any{sched.Select(true, c.RecvCase(&v, &ok)), sched.Select(true, c.SendCase("x")), sched.Select(true, c.SendCase("y"))}
+		r = append(r, sched.Select(false, c.RecvCase(&v, &ok)), v, ok)
+		c.Close()
+		return append(r, sched.Select(false, c.RecvCase(&v, &ok)), v, ok)
+	}
+	want := fmt.Sprint([]any{-1, 0, -1, 0, "x", true, 0, "", false})
+	if got := fmt.Sprint(run()); got != want {
+		t.Errorf("outside a run: %v, want %v", got, want)
+	}
+	var got string
+	if e := sched.Run(sched.Config{}, []func(){func() { got = fmt.Sprint(run()) }}); e.Outcome != sched.Completed || got != want {
+		t.Errorf("in a run: %v %v, want %v", e.Outcome, got, want)
+	}
+}

@@ -49,6 +49,27 @@
 // scheduling point; Cap, which cannot change, is not. Outside controlled
 // runs Select is reflect.Select, slower than a select statement.
 //
+// # Rewriting
+//
+// What a rewriter maps, with everything else left as it is:
+//
+//   - sync.X and atomic.X, for every name above, to sched.X: types (in
+//     fields, variables, parameters, composite literals), methods and
+//     functions alike; sync.Locker to [Locker], an alias.
+//   - chan T, <-chan T and chan<- T to Chan[T]; make(chan T) and
+//     make(chan T, n) to MakeChan[T](0) and MakeChan[T](n); ch <- v to
+//     ch.Send(v); <-ch, v := <-ch and v, ok := <-ch to ch.Recv() and
+//     ch.Recv2(); close(ch), len(ch), cap(ch) to ch.Close(), ch.Len(),
+//     ch.Cap(); for v := range ch to for v := range ch.Range(); a nil
+//     channel to the zero Chan[T]{}.
+//   - a select statement to a switch on [Select] (see its doc); its case
+//     index is the switch's case, -1 the default.
+//   - go f(x) to sched.Go(func() { f(x) }), with the arguments evaluated
+//     before, as the go statement does.
+//
+// Nothing here needs the rewritten code to change its logic: each twin has
+// its original's semantics outside controlled runs.
+//
 // # Controlled runs
 //
 // [Run] runs phases of managed goroutines. Exactly one of them runs at a

@@ -143,7 +143,17 @@ func (e Event) ActionNamed(name string) string {
 		}
 		return fmt.Sprintf("CAS %s want %s, is %s: fail", v, e.New, e.Old)
 	case KindBlock:
-		if e.Text != "" && e.Text != "try" {
+		m := fmt.Sprintf("m%d", e.Var)
+		if name != "" {
+			m = name
+		}
+		switch e.Text {
+		case "":
+		case "try": // a TryLock that found the lock held: it does not block
+			return fmt.Sprintf("TryLock %s: held", m)
+		case "TryRLock":
+			return fmt.Sprintf("TryRLock %s: held", m)
+		default:
 			return fmt.Sprintf("%s (blocked) %s", e.Text, v)
 		}
 		fallthrough

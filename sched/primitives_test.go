@@ -457,3 +457,25 @@ func TestExploreFindsSyncBugs(t *testing.T) {
 		})
 	}
 }
+
+// TestTryFailureReads: a failed TryLock or TryRLock reads as such in the
+// trace, not as a wait.
+func TestTryFailureReads(t *testing.T) {
+	var mu sched.Mutex
+	var rw sched.RWMutex
+	e := sched.Run(sched.Config{}, []func(){func() {
+		mu.Lock()
+		mu.TryLock()
+		rw.Lock()
+		rw.TryRLock()
+		rw.TryLock()
+	}})
+	var got []string
+	for _, ev := range e.Events {
+		got = append(got, ev.Action())
+	}
+	want := []string{"Lock m1", "TryLock m1: held", "Lock m2", "TryRLock m2: held", "TryLock m2: held"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("events %q, want %q", got, want)
+	}
+}

@@ -246,6 +246,9 @@ func (rw *RWMutex) tryCtl(s *scheduler, read bool) bool {
 	}
 	if !ok {
 		e.Kind = KindBlock
+		if read {
+			e.Text = "TryRLock"
+		}
 	}
 	s.record(t, e)
 	return ok

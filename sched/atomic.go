@@ -1,152 +1,12 @@
 package sched
 
 import (
+	"fmt"
+	"reflect"
 	"strconv"
 	"sync/atomic"
 	"unsafe"
 )
-
-// Int64 is an atomic int64 whose operations are scheduling points in a
-// controlled run. The zero value is zero. It must not be copied after
-// first use.
-type Int64 struct {
-	_ noCopy
-	v atomic.Int64
-}
-
-// Load atomically loads and returns the value.
-func (x *Int64) Load() int64 {
-	if on.Load() != 0 {
-		return x.slowLoad()
-	}
-	return x.v.Load()
-}
-
-// Store atomically stores v.
-func (x *Int64) Store(v int64) {
-	if on.Load() != 0 {
-		x.slowStore(v)
-		return
-	}
-	x.v.Store(v)
-}
-
-// Add atomically adds delta and returns the new value.
-func (x *Int64) Add(delta int64) int64 {
-	if on.Load() != 0 {
-		return x.slowAdd(delta)
-	}
-	return x.v.Add(delta)
-}
-
-// Swap atomically stores v and returns the old value.
-func (x *Int64) Swap(v int64) int64 {
-	if on.Load() != 0 {
-		return x.slowSwap(v)
-	}
-	return x.v.Swap(v)
-}
-
-// CompareAndSwap executes the compare-and-swap operation for x.
-func (x *Int64) CompareAndSwap(old, new int64) bool {
-	if on.Load() != 0 {
-		return x.slowCAS(old, new)
-	}
-	return x.v.CompareAndSwap(old, new)
-}
-
-// The slow paths are separate functions, not inlined, so that the fast
-// paths above fit the inliner's budget and cost one load and a branch.
-
-//go:noinline
-func (x *Int64) slowLoad() int64 { return x.slow(KindLoad, 0, 0) }
-
-//go:noinline
-func (x *Int64) slowStore(v int64) { x.slow(KindStore, v, 0) }
-
-//go:noinline
-func (x *Int64) slowAdd(delta int64) int64 { return x.slow(KindAdd, delta, 0) }
-
-//go:noinline
-func (x *Int64) slowSwap(v int64) int64 { return x.slow(KindSwap, v, 0) }
-
-//go:noinline
-func (x *Int64) slowCAS(old, new int64) bool { return x.slow(KindCAS, old, new) != 0 }
-
-func (x *Int64) slow(k Kind, a, b int64) int64 {
-	return slowWord(unsafe.Pointer(x), &x.v, k, a, b, func(v int64) string { return strconv.FormatInt(v, 10) })
-}
-
-// Uint64 is an atomic uint64 whose operations are scheduling points in a
-// controlled run. The zero value is zero. It must not be copied after
-// first use.
-type Uint64 struct {
-	_ noCopy
-	v atomic.Uint64
-}
-
-// Load atomically loads and returns the value.
-func (x *Uint64) Load() uint64 {
-	if on.Load() != 0 {
-		return x.slowLoad()
-	}
-	return x.v.Load()
-}
-
-// Store atomically stores v.
-func (x *Uint64) Store(v uint64) {
-	if on.Load() != 0 {
-		x.slowStore(v)
-		return
-	}
-	x.v.Store(v)
-}
-
-// Add atomically adds delta and returns the new value.
-func (x *Uint64) Add(delta uint64) uint64 {
-	if on.Load() != 0 {
-		return x.slowAdd(delta)
-	}
-	return x.v.Add(delta)
-}
-
-// Swap atomically stores v and returns the old value.
-func (x *Uint64) Swap(v uint64) uint64 {
-	if on.Load() != 0 {
-		return x.slowSwap(v)
-	}
-	return x.v.Swap(v)
-}
-
-// CompareAndSwap executes the compare-and-swap operation for x.
-func (x *Uint64) CompareAndSwap(old, new uint64) bool {
-	if on.Load() != 0 {
-		return x.slowCAS(old, new)
-	}
-	return x.v.CompareAndSwap(old, new)
-}
-
-// The slow paths are separate functions, not inlined, so that the fast
-// paths above fit the inliner's budget and cost one load and a branch.
-
-//go:noinline
-func (x *Uint64) slowLoad() uint64 { return x.slow(KindLoad, 0, 0) }
-
-//go:noinline
-func (x *Uint64) slowStore(v uint64) { x.slow(KindStore, v, 0) }
-
-//go:noinline
-func (x *Uint64) slowAdd(delta uint64) uint64 { return x.slow(KindAdd, delta, 0) }
-
-//go:noinline
-func (x *Uint64) slowSwap(v uint64) uint64 { return x.slow(KindSwap, v, 0) }
-
-//go:noinline
-func (x *Uint64) slowCAS(old, new uint64) bool { return x.slow(KindCAS, old, new) != 0 }
-
-func (x *Uint64) slow(k Kind, a, b uint64) uint64 {
-	return slowWord(unsafe.Pointer(x), &x.v, k, a, b, func(v uint64) string { return strconv.FormatUint(v, 10) })
-}
 
 // Pointer is an atomic pointer to T whose operations are scheduling points
 // in a controlled run. The zero value is nil. It must not be copied after
@@ -212,22 +72,38 @@ func (x *Pointer[T]) slowCAS(old, new *T) bool {
 }
 
 func (x *Pointer[T]) slow(k Kind, a, b *T) (*T, bool) {
-	do := func() (r, old, new *T, ok bool) {
-		switch k {
-		case KindLoad:
-			r = x.v.Load()
-			return r, r, r, true
-		case KindStore:
-			return nil, x.v.Swap(a), a, true
-		case KindSwap:
-			r = x.v.Swap(a)
-			return r, r, a, true
-		}
-		if x.v.CompareAndSwap(a, b) {
-			return nil, a, b, true
-		}
-		return nil, x.v.Load(), a, false
-	}
+	return slowCell(unsafe.Pointer(x), &x.v, k, a, b, func(s *scheduler, p *T) string { return s.ptrName(unsafe.Pointer(p)) })
+}
+
+// integer is the set of types the integer primitives hold.
+type integer interface {
+	int32 | int64 | uint32 | uint64 | uintptr
+}
+
+// cell is what the slow path needs of an atomic value: the std atomic
+// types, and adapters over plain words.
+type cell[T comparable] interface {
+	Load() T
+	Store(T)
+	Swap(T) T
+	CompareAndSwap(old, new T) bool
+}
+
+// word is what the slow path needs of an atomic integer.
+type word[T integer] interface {
+	cell[T]
+	Add(T) T
+	And(T) T
+	Or(T) T
+}
+
+// slowOp performs an atomic operation outside the fast path: under stress
+// perturbation it may yield first; in a controlled run it is a scheduling
+// point, recorded as an event of kind k on the variable at addr with the
+// values before and after. do performs the operation and returns its
+// result, the values before and after, and whether it took effect (a
+// CompareAndSwap's result).
+func slowOp[T any](addr unsafe.Pointer, k Kind, do func() (r, old, new T, ok bool), format func(*scheduler, T) string) (T, bool) {
 	s := active.Load()
 	if s == nil || s.perturb {
 		if s != nil {
@@ -239,57 +115,310 @@ func (x *Pointer[T]) slow(k Kind, a, b *T) (*T, bool) {
 	t := s.point()
 	r, old, new, ok := do()
 	if t != nil {
-		s.record(t, Event{Kind: k, Var: s.varOf(unsafe.Pointer(x)), Old: s.ptrName(unsafe.Pointer(old)), New: s.ptrName(unsafe.Pointer(new)), OK: ok})
+		s.record(t, Event{Kind: k, Var: s.varOf(addr), Old: format(s, old), New: format(s, new), OK: ok})
 	}
 	return r, ok
 }
 
-// word is what the slow path needs of atomic.Int64 and atomic.Uint64.
-type word[T int64 | uint64] interface {
-	Load() T
-	Swap(T) T
-	Add(T) T
-	CompareAndSwap(old, new T) bool
-}
-
-// slowWord performs operation k on an atomic integer outside the fast
-// path: under stress perturbation it may yield first; in a controlled run
-// it is a scheduling point and is recorded with its old and new values.
-// For a CAS it returns 1 when the swap happened.
-func slowWord[T int64 | uint64](addr unsafe.Pointer, w word[T], k Kind, a, b T, format func(T) string) T {
-	do := func() (r, old, new T, ok bool) {
+// slowCell performs Load, Store, Swap or CompareAndSwap (k) on c, an
+// atomic value at addr, through slowOp. a is the value stored, or the old
+// value of a CompareAndSwap and b its new one. A failed CompareAndSwap is
+// recorded with the value found as Old and the one expected as New.
+func slowCell[T comparable](addr unsafe.Pointer, c cell[T], k Kind, a, b T, format func(*scheduler, T) string) (T, bool) {
+	return slowOp(addr, k, func() (r, old, new T, ok bool) {
 		switch k {
 		case KindLoad:
-			r = w.Load()
+			r = c.Load()
 			return r, r, r, true
 		case KindStore:
-			return 0, w.Swap(a), a, true
+			old = c.Load() // only one thread runs, or old is only shown
+			c.Store(a)
+			return r, old, a, true
+		case KindSwap:
+			r = c.Swap(a)
+			return r, r, a, true
+		}
+		if c.CompareAndSwap(a, b) {
+			return r, a, b, true
+		}
+		return r, c.Load(), a, false
+	}, format)
+}
+
+// slowWord performs operation k on an atomic integer through slowOp. For
+// a CompareAndSwap it returns 1 when the swap happened.
+func slowWord[T integer](p *T, k Kind, a, b T) T {
+	addr, w := unsafe.Pointer(p), wordAt(p)
+	switch k {
+	case KindAdd, KindAnd, KindOr:
+	default:
+		r, ok := slowCell(addr, w, k, a, b, formatInt[T])
+		if k == KindCAS && ok {
+			return 1
+		}
+		return r
+	}
+	r, _ := slowOp(addr, k, func() (r, old, new T, ok bool) {
+		switch k {
 		case KindAdd:
 			r = w.Add(a)
 			return r, r - a, r, true
-		case KindSwap:
-			r = w.Swap(a)
-			return r, r, a, true
+		case KindAnd:
+			r = w.And(a)
+			return r, r, r & a, true
 		}
-		if w.CompareAndSwap(a, b) {
-			return 1, a, b, true
-		}
-		return 0, w.Load(), a, false
-	}
-	s := active.Load()
-	if s == nil || s.perturb {
-		if s != nil {
-			s.maybeYield()
-		}
-		r, _, _, _ := do()
-		return r
-	}
-	t := s.point()
-	r, old, new, ok := do()
-	if t != nil {
-		s.record(t, Event{Kind: k, Var: s.varOf(addr), Old: format(old), New: format(new), OK: ok})
-	}
+		r = w.Or(a)
+		return r, r, r | a, true
+	}, formatInt[T])
 	return r
+}
+
+// formatInt formats an integer of any of the primitives' types.
+func formatInt[T integer](_ *scheduler, v T) string {
+	if var0 := T(0); ^var0 < 0 { // signed
+		return strconv.FormatInt(int64(v), 10)
+	}
+	return strconv.FormatUint(uint64(v), 10)
+}
+
+// Bool is an atomic boolean whose operations are scheduling points in a
+// controlled run. The zero value is false. It must not be copied after
+// first use.
+type Bool struct {
+	_ noCopy
+	v atomic.Bool
+}
+
+// Load atomically loads and returns the value stored in x.
+func (x *Bool) Load() bool {
+	if on.Load() != 0 {
+		return x.slowLoad()
+	}
+	return x.v.Load()
+}
+
+// Store atomically stores val into x.
+func (x *Bool) Store(val bool) {
+	if on.Load() != 0 {
+		x.slowStore(val)
+		return
+	}
+	x.v.Store(val)
+}
+
+// Swap atomically stores new into x and returns the previous value.
+func (x *Bool) Swap(new bool) (old bool) {
+	if on.Load() != 0 {
+		return x.slowSwap(new)
+	}
+	return x.v.Swap(new)
+}
+
+// CompareAndSwap executes the compare-and-swap operation for the boolean
+// value x.
+func (x *Bool) CompareAndSwap(old, new bool) (swapped bool) {
+	if on.Load() != 0 {
+		return x.slowCAS(old, new)
+	}
+	return x.v.CompareAndSwap(old, new)
+}
+
+//go:noinline
+func (x *Bool) slowStore(v bool) { x.slow(KindStore, v, false) }
+
+//go:noinline
+func (x *Bool) slowCAS(old, new bool) bool {
+	_, ok := x.slow(KindCAS, old, new)
+	return ok
+}
+
+//go:noinline
+func (x *Bool) slowLoad() bool {
+	r, _ := x.slow(KindLoad, false, false)
+	return r
+}
+
+//go:noinline
+func (x *Bool) slowSwap(v bool) bool {
+	r, _ := x.slow(KindSwap, v, false)
+	return r
+}
+
+func (x *Bool) slow(k Kind, a, b bool) (bool, bool) {
+	return slowCell(unsafe.Pointer(x), &x.v, k, a, b, func(_ *scheduler, v bool) string { return strconv.FormatBool(v) })
+}
+
+// Value provides an atomic load and store of a consistently typed value,
+// like atomic.Value, and its operations are scheduling points in a
+// controlled run. The zero value returns nil from Load. Once Store has
+// been called, a Value must not be copied.
+type Value struct {
+	_ noCopy
+	v atomic.Value
+}
+
+// Load returns the value set by the most recent Store. It returns nil if
+// there has been no call to Store for this Value.
+func (v *Value) Load() (val any) {
+	if on.Load() != 0 {
+		return v.slowLoad()
+	}
+	return v.v.Load()
+}
+
+// Store sets the value of the Value v to val. All calls to Store for a
+// given Value must use values of the same concrete type. Store of an
+// inconsistent type panics, as does Store(nil).
+func (v *Value) Store(val any) {
+	if on.Load() != 0 {
+		v.slowStore(val)
+		return
+	}
+	v.v.Store(val)
+}
+
+// Swap stores new into Value and returns the previous value. It returns
+// nil if the Value is empty. All calls to Swap for a given Value must use
+// values of the same concrete type. Swap of an inconsistent type panics,
+// as does Swap(nil).
+func (v *Value) Swap(new any) (old any) {
+	if on.Load() != 0 {
+		return v.slowSwap(new)
+	}
+	return v.v.Swap(new)
+}
+
+// CompareAndSwap executes the compare-and-swap operation for the Value.
+// All calls to CompareAndSwap for a given Value must use values of the
+// same concrete type. CompareAndSwap of an inconsistent type panics, as
+// does CompareAndSwap(old, nil).
+func (v *Value) CompareAndSwap(old, new any) (swapped bool) {
+	if on.Load() != 0 {
+		return v.slowCAS(old, new)
+	}
+	return v.v.CompareAndSwap(old, new)
+}
+
+//go:noinline
+func (v *Value) slowLoad() any {
+	r, _ := v.slow(KindLoad, nil, nil)
+	return r
+}
+
+//go:noinline
+func (v *Value) slowStore(val any) { v.slow(KindStore, val, nil) }
+
+//go:noinline
+func (v *Value) slowSwap(new any) any {
+	r, _ := v.slow(KindSwap, new, nil)
+	return r
+}
+
+//go:noinline
+func (v *Value) slowCAS(old, new any) bool {
+	_, ok := v.slow(KindCAS, old, new)
+	return ok
+}
+
+func (v *Value) slow(k Kind, a, b any) (any, bool) {
+	return slowCell(unsafe.Pointer(v), &v.v, k, a, b, formatAny)
+}
+
+// formatAny formats a value for an event so that an execution formats the
+// same way every time: basic values with %v, pointers and other
+// references by first appearance (p1, p2, ...) as for Pointer, and other
+// composite values, which may hold pointers, by their type alone.
+func formatAny(s *scheduler, v any) string {
+	if v == nil {
+		return "nil"
+	}
+	switch r := reflect.ValueOf(v); r.Kind() {
+	case reflect.Pointer, reflect.UnsafePointer, reflect.Map, reflect.Chan, reflect.Func, reflect.Slice:
+		return s.ptrName(r.UnsafePointer())
+	case reflect.Struct, reflect.Array, reflect.Interface:
+		return fmt.Sprintf("(%T)", v)
+	}
+	return fmt.Sprint(v)
+}
+
+// The slow paths of the integer types and function forms: one generic
+// function per operation, not inlined, so that the fast paths that call
+// them fit the inliner's budget.
+
+//go:noinline
+func loadAt[T integer](addr *T) T { return slowWord(addr, KindLoad, 0, 0) }
+
+//go:noinline
+func storeAt[T integer](addr *T, v T) { slowWord(addr, KindStore, v, 0) }
+
+//go:noinline
+func swapAt[T integer](addr *T, v T) T { return slowWord(addr, KindSwap, v, 0) }
+
+//go:noinline
+func casAt[T integer](addr *T, old, new T) bool { return slowWord(addr, KindCAS, old, new) != 0 }
+
+//go:noinline
+func addAt[T integer](addr *T, delta T) T { return slowWord(addr, KindAdd, delta, 0) }
+
+//go:noinline
+func andAt[T integer](addr *T, mask T) T { return slowWord(addr, KindAnd, mask, 0) }
+
+//go:noinline
+func orAt[T integer](addr *T, mask T) T { return slowWord(addr, KindOr, mask, 0) }
+
+// wordAt returns the std atomic type over the plain word at addr: they
+// have the same layout.
+func wordAt[T integer](addr *T) word[T] {
+	var w any
+	switch p := unsafe.Pointer(addr); any(addr).(type) {
+	case *int32:
+		w = (*atomic.Int32)(p)
+	case *int64:
+		w = (*atomic.Int64)(p)
+	case *uint32:
+		w = (*atomic.Uint32)(p)
+	case *uint64:
+		w = (*atomic.Uint64)(p)
+	default:
+		w = (*atomic.Uintptr)(p)
+	}
+	return w.(word[T])
+}
+
+// pointerCell is a cell over a plain unsafe.Pointer.
+type pointerCell struct{ p *unsafe.Pointer }
+
+func (c pointerCell) Store(v unsafe.Pointer)               { atomic.StorePointer(c.p, v) }
+func (c pointerCell) Load() unsafe.Pointer                 { return atomic.LoadPointer(c.p) }
+func (c pointerCell) Swap(v unsafe.Pointer) unsafe.Pointer { return atomic.SwapPointer(c.p, v) }
+func (c pointerCell) CompareAndSwap(old, new unsafe.Pointer) bool {
+	return atomic.CompareAndSwapPointer(c.p, old, new)
+}
+
+//go:noinline
+func loadPointerAt(addr *unsafe.Pointer) unsafe.Pointer {
+	r, _ := pointerAt(addr, KindLoad, nil, nil)
+	return r
+}
+
+//go:noinline
+func storePointerAt(addr *unsafe.Pointer, v unsafe.Pointer) { pointerAt(addr, KindStore, v, nil) }
+
+//go:noinline
+func swapPointerAt(addr *unsafe.Pointer, v unsafe.Pointer) unsafe.Pointer {
+	r, _ := pointerAt(addr, KindSwap, v, nil)
+	return r
+}
+
+//go:noinline
+func casPointerAt(addr *unsafe.Pointer, old, new unsafe.Pointer) bool {
+	_, ok := pointerAt(addr, KindCAS, old, new)
+	return ok
+}
+
+// pointerAt is the slow path of the unsafe.Pointer function forms.
+func pointerAt(addr *unsafe.Pointer, k Kind, a, b unsafe.Pointer) (unsafe.Pointer, bool) {
+	return slowCell(unsafe.Pointer(addr), pointerCell{addr}, k, a, b, func(s *scheduler, p unsafe.Pointer) string { return s.ptrName(p) })
 }
 
 // noCopy makes go vet's copylocks check flag copies.

@@ -4,17 +4,71 @@
 //
 // # Primitives
 //
-// [Int64], [Uint64] and [Pointer] mirror the sync/atomic types of the same
-// names; [Mutex] is a mutual exclusion lock; [Go] starts a managed
-// goroutine; [Yield] is an explicit scheduling point. Code under test uses
-// them instead of the raw ones, the way code checked by Rust's loom swaps
-// its imports. Their zero values are ready to use.
+// The package mirrors sync/atomic and sync name for name, with the same
+// signatures, so that code is checked by swapping the package qualifier
+// (by hand, or by a rewriter at build time), the way code checked by
+// Rust's loom swaps its imports:
 //
-// With no controlled run active, each costs one atomic load more than the
-// raw operation (see the benchmarks). [Mutex] then blocks on a channel,
-// which, unlike sync.Mutex, counts as durably blocked inside a
-// testing/synctest bubble, so fake time keeps moving while goroutines wait
-// for it.
+//   - atomics: the types [Bool], [Int32], [Int64], [Uint32], [Uint64],
+//     [Uintptr], [Pointer] and [Value], and the function forms on plain
+//     words ([AddInt64], [LoadInt32], [CompareAndSwapPointer], [OrUint32],
+//     ...). A function form and a type at the same address are one
+//     variable in the trace.
+//   - locks and waiting: [Mutex], [RWMutex] (with RLocker, TryLock,
+//     TryRLock), [Locker], [Cond] ([NewCond]), [WaitGroup] (with Go),
+//     [Once], [OnceFunc], [OnceValue], [OnceValues] and [Map].
+//   - channels: [Chan], made by [MakeChan], with Send, Recv, Recv2, Close,
+//     Len, Cap and Range; the zero Chan is a nil channel. [Select] over
+//     [Chan.SendCase] and [Chan.RecvCase], with or without default, in
+//     place of a select statement: in a controlled run the schedule picks
+//     among the ready cases.
+//   - goroutines: [Go] starts a managed goroutine; [Yield] is an explicit
+//     scheduling point.
+//
+// Their zero values are ready to use, as sync's are.
+//
+// With no controlled run active, each behaves as its sync or sync/atomic
+// original, panicking on the same misuses with the same messages (a
+// negative WaitGroup counter, a nil Value); an atomic costs one atomic
+// load more than the raw operation, and most fast paths inline (see the
+// benchmarks). The blocking primitives then wait on channels: unlike
+// sync's, a goroutine waiting for them is durably blocked inside a
+// testing/synctest bubble, so fake time keeps moving. [RWMutex] and
+// [WaitGroup] run sync's own algorithms over such channels; [Cond] gives
+// each waiter a channel; [Once] is a [Uint32] and a [Mutex]; [Map] is a
+// plain map under an [RWMutex], whose Range order is fixed by the
+// operations, not by a hash seed. A blocking primitive must not be locked
+// in one mode (controlled run or not) and unlocked in the other; a
+// WaitGroup's counter is shared by both.
+//
+// Not done yet: channels made by the standard library (a context's Done,
+// a timer's C), which a Chan cannot wrap, nor a Select wait on; timers,
+// sleeps and the clock; sync.Pool (which code can keep using: it only
+// caches). Code that blocks on them in a controlled run blocks outside
+// the scheduler's sight, and the run ends as a [Hang]. Chan.Len is a
+// scheduling point; Cap, which cannot change, is not. Outside controlled
+// runs Select is reflect.Select, slower than a select statement.
+//
+// # Rewriting
+//
+// What a rewriter maps, with everything else left as it is:
+//
+//   - sync.X and atomic.X, for every name above, to sched.X: types (in
+//     fields, variables, parameters, composite literals), methods and
+//     functions alike; sync.Locker to [Locker], an alias.
+//   - chan T, <-chan T and chan<- T to Chan[T]; make(chan T) and
+//     make(chan T, n) to MakeChan[T](0) and MakeChan[T](n); ch <- v to
+//     ch.Send(v); <-ch, v := <-ch and v, ok := <-ch to ch.Recv() and
+//     ch.Recv2(); close(ch), len(ch), cap(ch) to ch.Close(), ch.Len(),
+//     ch.Cap(); for v := range ch to for v := range ch.Range(); a nil
+//     channel to the zero Chan[T]{}.
+//   - a select statement to a switch on [Select] (see its doc); its case
+//     index is the switch's case, -1 the default.
+//   - go f(x) to sched.Go(func() { f(x) }), with the arguments evaluated
+//     before, as the go statement does.
+//
+// Nothing here needs the rewritten code to change its logic: each twin has
+// its original's semantics outside controlled runs.
 //
 // # Controlled runs
 //
@@ -29,7 +83,9 @@
 //
 // # Blocking and hangs
 //
-// A managed goroutine blocked on an instrumented [Mutex] is not runnable.
+// A managed goroutine blocked on an instrumented primitive (a [Mutex] or
+// [RWMutex] held, a [WaitGroup] not at zero, a [Cond] not signalled) is
+// not runnable; Signal wakes the one that has waited longest.
 // If no managed goroutine can run, the run ends as a deadlock naming where
 // each one waits. If the running goroutine blocks on something the
 // scheduler cannot see (a channel, a sync.Mutex, a sleep), a watchdog ends

@@ -24,9 +24,17 @@ const (
 	KindUnlock
 	KindYield
 	KindGo // a managed goroutine was started
+	KindAnd
+	KindOr
+	KindRLock   // an RWMutex was locked for reading
+	KindRUnlock // an RWMutex was unlocked for reading
+	// KindOp is a synchronization operation named by Text ("Wait",
+	// "Signal", "Add"), with Old and New when it changes a counter.
+	KindOp
 )
 
-var kindNames = [...]string{"call", "return", "Load", "Store", "Add", "CAS", "Swap", "Lock", "Lock (blocked)", "Unlock", "Yield", "Go"}
+var kindNames = [...]string{"call", "return", "Load", "Store", "Add", "CAS", "Swap", "Lock", "Lock (blocked)", "Unlock", "Yield", "Go",
+	"And", "Or", "RLock", "RUnlock", "Op"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
@@ -39,8 +47,9 @@ func (k Kind) String() string {
 type Event struct {
 	Thread int
 	Kind   Kind
-	// Text is the label (KindYield), the thread started (KindGo) or empty;
-	// for KindCall and KindReturn, see Describe.
+	// Text is the label (KindYield), the thread started (KindGo), the
+	// operation (KindOp, and KindBlock when not a Lock) or empty; for
+	// KindCall and KindReturn, see Describe.
 	Text string
 	// Var numbers the instrumented variable or mutex touched, in order of
 	// first use in the run (1, 2, ...); 0 for events that touch none.
@@ -126,14 +135,29 @@ func (e Event) ActionNamed(name string) string {
 		return fmt.Sprintf("Load %s = %s", v, e.Old)
 	case KindStore:
 		return fmt.Sprintf("Store %s %s→%s", v, e.Old, e.New)
-	case KindAdd, KindSwap:
+	case KindAdd, KindSwap, KindAnd, KindOr:
 		return fmt.Sprintf("%v %s %s→%s", e.Kind, v, e.Old, e.New)
 	case KindCAS:
 		if e.OK {
 			return fmt.Sprintf("CAS %s %s→%s ok", v, e.Old, e.New)
 		}
 		return fmt.Sprintf("CAS %s want %s, is %s: fail", v, e.New, e.Old)
-	case KindLock, KindUnlock, KindBlock:
+	case KindBlock:
+		m := fmt.Sprintf("m%d", e.Var)
+		if name != "" {
+			m = name
+		}
+		switch e.Text {
+		case "":
+		case "try": // a TryLock that found the lock held: it does not block
+			return fmt.Sprintf("TryLock %s: held", m)
+		case "TryRLock":
+			return fmt.Sprintf("TryRLock %s: held", m)
+		default:
+			return fmt.Sprintf("%s (blocked) %s", e.Text, v)
+		}
+		fallthrough
+	case KindLock, KindUnlock, KindRLock, KindRUnlock:
 		if name != "" {
 			return fmt.Sprintf("%v %s", e.Kind, name)
 		}
@@ -142,6 +166,14 @@ func (e Event) ActionNamed(name string) string {
 		return "yield " + e.Text
 	case KindGo:
 		return "go " + e.Text
+	case KindOp:
+		if e.Var == 0 {
+			return e.Text
+		}
+		if e.Old != "" || e.New != "" {
+			return fmt.Sprintf("%s %s %s→%s", e.Text, v, e.Old, e.New)
+		}
+		return fmt.Sprintf("%s %s", e.Text, v)
 	}
 	return e.Kind.String()
 }

@@ -1,9 +1,6 @@
 package sched
 
-import (
-	"sync/atomic"
-	"unsafe"
-)
+import "unsafe"
 
 // Mutex is a mutual exclusion lock whose Lock and Unlock are scheduling
 // points in a controlled run, where a goroutine waiting for it is not
@@ -17,19 +14,8 @@ import (
 // the bubble stalls). Its channel belongs to the bubble of its first use.
 type Mutex struct {
 	_    noCopy
-	sem  atomic.Pointer[chan struct{}]
+	sem  sema
 	held bool // in a controlled run, guarded by the scheduler
-}
-
-func (m *Mutex) semaphore() chan struct{} {
-	if p := m.sem.Load(); p != nil {
-		return *p
-	}
-	c := make(chan struct{}, 1)
-	if m.sem.CompareAndSwap(nil, &c) {
-		return c
-	}
-	return *m.sem.Load()
 }
 
 // Lock locks m, waiting until it is free.
@@ -38,7 +24,7 @@ func (m *Mutex) Lock() {
 		m.lockSlow()
 		return
 	}
-	m.semaphore() <- struct{}{}
+	m.sem.channel() <- struct{}{}
 }
 
 // TryLock locks m if it is free and reports whether it did.
@@ -60,7 +46,7 @@ func (m *Mutex) TryLock() bool {
 		return ok
 	}
 	select {
-	case m.semaphore() <- struct{}{}:
+	case m.sem.channel() <- struct{}{}:
 		return true
 	default:
 		return false
@@ -78,7 +64,7 @@ func (m *Mutex) Unlock() {
 
 func (m *Mutex) release() {
 	select {
-	case <-m.semaphore():
+	case <-m.sem.channel():
 	default:
 		panic("sched: unlock of unlocked Mutex")
 	}
@@ -90,7 +76,7 @@ func (m *Mutex) lockSlow() {
 		if s != nil {
 			s.maybeYield()
 		}
-		m.semaphore() <- struct{}{}
+		m.sem.channel() <- struct{}{}
 		return
 	}
 	for {
@@ -106,28 +92,11 @@ func (m *Mutex) lockSlow() {
 			return
 		}
 		s.mu.Unlock()
-		s.record(t, Event{Kind: KindBlock, Var: s.varOf(unsafe.Pointer(m))})
-		if s.block(t, m) == nil {
+		v := s.varOf(unsafe.Pointer(m))
+		if s.block(t, unsafe.Pointer(m), Event{Kind: KindBlock, Var: v}, nil) == nil {
 			return
 		}
 	}
-}
-
-// block parks t until m is released and t is picked again. It returns nil
-// if the run ended meanwhile.
-func (s *scheduler) block(t *thread, m *Mutex) *thread {
-	s.mu.Lock()
-	t.state, t.blockedOn = blocked, m
-	next := s.choose(nil)
-	if next == nil {
-		s.endLocked(Deadlock)
-		s.mu.Unlock()
-		return s.abandon(t)
-	}
-	s.handTo(next)
-	t.parked = true
-	s.mu.Unlock()
-	return s.park(t)
 }
 
 func (m *Mutex) unlockSlow() {
@@ -149,11 +118,7 @@ func (m *Mutex) unlockSlow() {
 		panic("sched: unlock of unlocked Mutex")
 	}
 	m.held = false
-	for _, w := range s.threads {
-		if w.state == blocked && w.blockedOn == m {
-			w.state, w.blockedOn = runnable, nil
-		}
-	}
+	s.wakeLocked(unsafe.Pointer(m), -1) // they retry
 	s.mu.Unlock()
 	s.record(t, Event{Kind: KindUnlock, Var: s.varOf(unsafe.Pointer(m))})
 }

@@ -85,11 +85,12 @@ type Choice struct {
 func (c Choice) Preempts() bool { return c.Continuing && c.Pick != 0 }
 
 // Waiter is an unfinished thread at the end of a deadlock or hang: its
-// last event and, if blocked on a Mutex, which one.
+// last event and, if blocked on a primitive (a Mutex, a WaitGroup's Wait,
+// a Cond), which one.
 type Waiter struct {
 	Thread  int
 	Last    Event // zero Kind and empty Text if it never ran
-	Blocked int   // mutex number, or 0
+	Blocked int   // the primitive's variable number, or 0
 	Running bool  // it held the processor (the hung one)
 }
 
@@ -125,7 +126,9 @@ type thread struct {
 	id        int
 	wake      chan struct{}
 	state     tstate
-	blockedOn *Mutex
+	blockedOn unsafe.Pointer // the wait queue it is blocked on (see block)
+	blockedV  int            // the variable it waits for, for Waiter.Blocked
+	waitSeq   uint64         // orders the threads blocked on a queue
 	exiting   bool
 	// parked is set while the thread waits for its turn. A scheduling
 	// point for a parked thread cannot come from that thread: it comes
@@ -163,6 +166,7 @@ type scheduler struct {
 	done        chan struct{} // closed when the outcome is known
 	exited      chan struct{} // closed when every thread has returned
 	progress    atomic.Int64
+	waitSeq     uint64 // numbers the threads as they block
 }
 
 // Run runs phases of managed goroutines under cfg and returns what
@@ -378,8 +382,8 @@ func (s *scheduler) endLocked(o Outcome) {
 				continue
 			}
 			w := Waiter{Thread: t.id, Last: t.last, Running: t == s.cur && t.state == runnable}
-			if t.blockedOn != nil {
-				w.Blocked = s.varID(unsafe.Pointer(t.blockedOn))
+			if t.state == blocked {
+				w.Blocked = t.blockedV
 			}
 			s.exec.Waiters = append(s.exec.Waiters, w)
 		}

@@ -14,6 +14,9 @@ type Decision struct {
 	Step       int
 	Runnable   []int
 	Continuing bool
+	// Cases is set when the decision is not among threads but among the
+	// ready cases of a Select: Runnable is then 0, 1, ... n-1.
+	Cases bool
 }
 
 // Strategy makes scheduling decisions for one execution. It is asked only
@@ -76,6 +79,9 @@ type pct struct {
 }
 
 func (p *pct) Choose(d Decision) int {
+	if d.Cases {
+		return p.src.Intn(len(d.Runnable))
+	}
 	for _, id := range d.Runnable {
 		if _, ok := p.prio[id]; !ok {
 			// Initial priorities are above every demoted one (1..depth-1);

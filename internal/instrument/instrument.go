@@ -6,7 +6,7 @@
 //
 // The cache is keyed by a hash of everything the rewrite depends on: the
 // contents of the files it rewrites, the versions of the modules they
-// build with, the Go version and the rewriter's own version. A second
+// build with, the Go version and the rewriter's own binary. A second
 // run over unchanged packages lists the packages (one go list), hashes
 // their files and reuses the overlay.
 package instrument
@@ -21,7 +21,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime/debug"
 	"slices"
 	"sort"
 	"strings"
@@ -212,13 +211,17 @@ func match(pattern, path string) bool {
 func cacheKey(all map[string]*packages.Package, chosen map[string]bool, opts Options) (string, []string, error) {
 	h := sha256.New()
 	fmt.Fprintln(h, version)
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		fmt.Fprintln(h, bi.GoVersion, bi.Main.Path, bi.Main.Version, bi.Main.Sum)
-		for _, s := range bi.Settings {
-			if strings.HasPrefix(s.Key, "vcs.") {
-				fmt.Fprintln(h, s.Key, s.Value)
-			}
+	// The rewriter's own version: its binary, which changes with any change
+	// to the rewrite (a version number would not, in a development build).
+	exe, err := os.Executable()
+	if err == nil {
+		var data []byte
+		if data, err = os.ReadFile(exe); err == nil {
+			fmt.Fprintf(h, "%x\n", sha256.Sum256(data))
 		}
+	}
+	if err != nil {
+		return "", nil, fmt.Errorf("instrument: hashing the rewriter: %w", err)
 	}
 	goVersion, err := goEnv(opts, "GOVERSION")
 	if err != nil {
@@ -289,7 +292,11 @@ func rewriteAll(cfg *packages.Config, chosen map[string]bool, root, dir string, 
 	full.Mode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedSyntax |
 		packages.NeedTypes | packages.NeedTypesInfo | packages.NeedImports | packages.NeedModule
 	full.Fset = token.NewFileSet()
-	pkgs, err := packages.Load(&full, append(sortedKeys(chosen), rewrite.SchedPath)...)
+	roots := map[string]bool{rewrite.SchedPath: true}
+	for p := range chosen {
+		roots[strings.TrimSuffix(p, "_test")] = true // an external test package comes with Tests
+	}
+	pkgs, err := packages.Load(&full, sortedKeys(roots)...)
 	if err != nil {
 		return fmt.Errorf("instrument: loading the packages to rewrite: %w", err)
 	}
@@ -323,6 +330,13 @@ func rewriteAll(cfg *packages.Config, chosen map[string]bool, root, dir string, 
 		}
 		rc := &rewrite.Config{Fset: full.Fset, Pkg: p.Types, Info: p.TypesInfo, Sched: sched.Types,
 			Rewritten: func(path string) bool { return chosen[path] }}
+		for _, name := range p.GoFiles {
+			if !slices.Contains(p.CompiledGoFiles, name) && !done[name] && filepath.Ext(name) == ".go" {
+				done[name] = true
+				res.Notes = append(res.Notes, rewrite.Note{Pos: token.Position{Filename: name, Line: 1, Column: 1},
+					What: "cgo file", Why: "the go command rewrites it for cgo itself: it is not instrumented"})
+			}
+		}
 		for i, f := range p.Syntax {
 			name := p.CompiledGoFiles[i]
 			if done[name] || !slices.Contains(p.GoFiles, name) {

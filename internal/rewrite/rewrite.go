@@ -32,6 +32,7 @@ type Note struct {
 	Fatal bool // the rewritten file would not compile or would be wrong
 }
 
+// String formats the note as file:line:col: what: why.
 func (n Note) String() string {
 	return fmt.Sprintf("%s: %s: %s", n.Pos, n.What, n.Why)
 }

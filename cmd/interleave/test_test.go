@@ -130,3 +130,38 @@ func runGo(t *testing.T, args ...string) string {
 	}
 	return string(out)
 }
+
+// TestInterleaveTestNotes checks the messages of interleave test: what
+// stays outside the scheduler is listed with its file, line and column
+// and the tests run; what cannot be rewritten stops it before go test.
+func TestInterleaveTestNotes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs a test binary: a few seconds")
+	}
+	cache := t.TempDir()
+	var out, errs bytes.Buffer
+	if code := runTest([]string{"-interleave.cache=" + cache, "-count=1", "./testdata/unsupported"}, &out, &errs); code != 0 {
+		t.Fatalf("interleave test exited %d, want 0\n%s%s", code, &out, &errs)
+	}
+	for _, want := range []string{
+		"3 operations are not instrumented",
+		filepath.Join("testdata", "unsupported", "wait.go") + ":9:2: time.Sleep: time is real",
+		filepath.Join("testdata", "unsupported", "wait.go") + ":10:7: channel send: channels are not under the scheduler",
+	} {
+		if !strings.Contains(errs.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, &errs)
+		}
+	}
+	if !strings.Contains(out.String(), "ok") {
+		t.Errorf("the tests did not run:\n%s", &out)
+	}
+
+	out.Reset()
+	errs.Reset()
+	if code := runTest([]string{"-interleave.cache=" + cache, "-count=1", "./testdata/cannot"}, &out, &errs); code != 2 {
+		t.Fatalf("interleave test exited %d, want 2\n%s%s", code, &out, &errs)
+	}
+	if want := "cannot rewrite:\n\t"; !strings.Contains(errs.String(), want) || !strings.Contains(errs.String(), "flag.go:11:9: go statement: this argument takes its type") || out.Len() > 0 {
+		t.Errorf("interleave test did not stop with the reason:\nstdout:\n%s\nstderr:\n%s", &out, &errs)
+	}
+}

@@ -19,8 +19,10 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden sections of testdata/*.txtar")
 
-// std holds the packages the snippets may import, type-checked once.
+// std holds the packages the snippets may import, type-checked once;
+// stub is testdata/schedstub, type-checked as sched.
 var std map[string]*types.Package
+var stub *types.Package
 
 func TestMain(m *testing.M) {
 	flag.Parse()
@@ -33,6 +35,14 @@ func TestMain(m *testing.M) {
 	std = map[string]*types.Package{}
 	for _, p := range pkgs {
 		std[p.PkgPath] = p.Types
+	}
+	src, err := os.ReadFile("testdata/schedstub/sched.go")
+	if err == nil {
+		_, stub, _, err = check(token.NewFileSet(), SchedPath, "sched.go", src, nil)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "the sched stub:", err)
+		os.Exit(2)
 	}
 	os.Exit(m.Run())
 }
@@ -66,9 +76,17 @@ func check(fset *token.FileSet, path, name string, src []byte, extra map[string]
 
 // TestGolden rewrites the in.go section of each testdata/*.txtar (with
 // other.go, if any, as package example.com/other, which is not rewritten)
-// and compares the rewritten file and the notes with the out.go and notes
-// sections. Rewritten files without fatal notes must type-check.
-func TestGolden(t *testing.T) {
+// against the sched stub and compares the rewritten file and the notes
+// with the out.go and notes sections. Rewritten files without fatal notes
+// must type-check.
+func TestGolden(t *testing.T) { golden(t, true) }
+
+// TestGoldenRealSched rewrites the same files against the real sched,
+// which mirrors more as it grows: the rewritten files without fatal
+// notes must type-check.
+func TestGoldenRealSched(t *testing.T) { golden(t, false) }
+
+func golden(t *testing.T, compare bool) {
 	files, _ := filepath.Glob("testdata/*.txtar")
 	if len(files) == 0 {
 		t.Fatal("no testdata")
@@ -85,6 +103,9 @@ func TestGolden(t *testing.T) {
 			}
 			fset := token.NewFileSet()
 			extra := map[string]*types.Package{}
+			if compare {
+				extra[SchedPath] = stub
+			}
 			if src, ok := sections["other.go"]; ok {
 				_, other, _, err := check(fset, "example.com/other", "/src/other/other.go", src, nil)
 				if err != nil {
@@ -97,7 +118,11 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatalf("in.go: %v", err)
 			}
-			res := File(&Config{Fset: fset, Pkg: pkg, Info: info, Sched: std[SchedPath]}, f, sections["in.go"], name)
+			sched := std[SchedPath]
+			if compare {
+				sched = stub
+			}
+			res := File(&Config{Fset: fset, Pkg: pkg, Info: info, Sched: sched}, f, sections["in.go"], name)
 			var notes bytes.Buffer
 			fatal := false
 			for _, n := range res.Notes {
@@ -111,6 +136,9 @@ func TestGolden(t *testing.T) {
 				if _, _, _, err := check(token.NewFileSet(), "example.com/p", name, res.Src, extra); err != nil {
 					t.Errorf("the rewritten file does not type-check: %v\n%s", err, res.Src)
 				}
+			}
+			if !compare {
+				return
 			}
 			if *update {
 				for i, f := range ar.Files {

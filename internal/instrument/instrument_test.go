@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"golang.org/x/tools/go/packages"
 )
 
 // TestPrepare instruments the lost-update package of cmd/interleave's
@@ -92,5 +94,46 @@ func BenchmarkPrepareCached(b *testing.B) {
 		if err != nil || !res.Cached {
 			b.Fatalf("Prepare: %v, cached %v", err, res != nil && res.Cached)
 		}
+	}
+}
+
+// TestChoose checks which packages are instrumented: the main module's
+// and those of modules replaced by a local directory, and those named,
+// never the standard library, interleave's library or what it imports.
+func TestChoose(t *testing.T) {
+	main := &packages.Module{Path: "example.com/me", Main: true}
+	local := &packages.Module{Path: "example.com/fork", Version: "v1.0.0", Replace: &packages.Module{Path: "../fork"}}
+	remote := &packages.Module{Path: "example.com/dep", Version: "v1.2.0"}
+	pinned := &packages.Module{Path: "example.com/pinned", Version: "v1.0.0", Replace: &packages.Module{Path: "example.com/pinned", Version: "v1.0.1"}}
+	ilv := &packages.Module{Path: modulePath, Version: "v0.1.0"}
+	pkg := func(id, path string, m *packages.Module, imports ...*packages.Package) *packages.Package {
+		p := &packages.Package{ID: id, PkgPath: path, Module: m, Imports: map[string]*packages.Package{}}
+		for _, q := range imports {
+			p.Imports[q.PkgPath] = q
+		}
+		return p
+	}
+	sync := pkg("sync", "sync", nil)
+	rapid := pkg("pgregory.net/rapid", "pgregory.net/rapid", &packages.Module{Path: "pgregory.net/rapid", Version: "v1.3.0"}, sync)
+	sched := pkg(modulePath+"/sched", modulePath+"/sched", ilv, sync)
+	stress := pkg(modulePath+"/stress", modulePath+"/stress", ilv, sched, rapid)
+	fork := pkg("example.com/fork/q", "example.com/fork/q", local, sync)
+	dep := pkg("example.com/dep/r", "example.com/dep/r", remote)
+	dep2 := pkg("example.com/dep/r/s", "example.com/dep/r/s", remote)
+	pin := pkg("example.com/pinned/u", "example.com/pinned/u", pinned)
+	subject := pkg(modulePath+"/subjects/counter", modulePath+"/subjects/counter", ilv, sched)
+	me := pkg("example.com/me/p", "example.com/me/p", main, fork, dep, dep2, pin, subject)
+	meTest := pkg("example.com/me/p [example.com/me/p.test]", "example.com/me/p", main, fork, dep, stress)
+	xTest := pkg("example.com/me/p_test [example.com/me/p.test]", "example.com/me/p_test", main, meTest, stress)
+	testMain := pkg("example.com/me/p.test", "example.com/me/p.test", main, xTest)
+	all := map[string]*packages.Package{}
+	for _, p := range []*packages.Package{sync, rapid, sched, stress, fork, dep, dep2, pin, subject, me, meTest, xTest, testMain} {
+		all[p.ID] = p
+	}
+	// rapid and sched are named but protected: interleave runs on them.
+	got := sortedKeys(choose(all, []string{"example.com/dep/r", modulePath + "/subjects/...", "pgregory.net/rapid", modulePath + "/sched"}))
+	want := []string{"example.com/dep/r", "example.com/fork/q", "example.com/me/p", "example.com/me/p_test", modulePath + "/subjects/counter"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("choose = %q, want %q", got, want)
 	}
 }

@@ -365,6 +365,10 @@ func (r *rewriter) selection(e *ast.SelectorExpr) {
 		if std == nil || !swapped {
 			return
 		}
+		if f := r.foreignEmbedding(sel); f != nil {
+			r.note(e.Sel.Pos(), false, std.Pkg().Name()+"."+std.Name()+"."+obj.Name(), "promoted from field %s of %s, a package that is not rewritten: it runs outside the scheduler", f.Name(), f.Pkg().Path())
+			return
+		}
 		mirror := r.cfg.Sched.Scope().Lookup(std.Name()).Type()
 		if args := typeArgs(recv.Type()); args != nil {
 			if t, err := types.Instantiate(nil, mirror, args, false); err == nil {
@@ -382,6 +386,29 @@ func (r *rewriter) selection(e *ast.SelectorExpr) {
 			}
 		}
 	}
+}
+
+// foreignEmbedding returns the embedded field, declared in a package
+// that is not rewritten, through which the method of sel is promoted, or
+// nil.
+func (r *rewriter) foreignEmbedding(sel *types.Selection) *types.Var {
+	t := sel.Recv()
+	idx := sel.Index()
+	for _, i := range idx[:len(idx)-1] {
+		if p, ok := t.Underlying().(*types.Pointer); ok {
+			t = p.Elem()
+		}
+		st, ok := t.Underlying().(*types.Struct)
+		if !ok {
+			return nil
+		}
+		f := st.Field(i)
+		if f.Pkg() != nil && !r.rewritten(f.Pkg()) {
+			return f
+		}
+		t = f.Type()
+	}
+	return nil
 }
 
 // typeArgs returns the type arguments of the named type t is or points

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,6 +27,11 @@ go test as given; give test binary flags as -flag=value.
   -interleave.cache=dir            where rewritten files are kept
                                    (env INTERLEAVE_CACHE; default: the
                                    user cache directory)
+  -interleave.partial              instrument packages that may block
+                                   where the scheduler cannot see (listed
+                                   [blocks]) instead of leaving them to
+                                   stress mode; a controlled run that
+                                   reaches such an operation is a hang
 `
 
 // goTestValueFlags are the flags of go test and go build that take a
@@ -53,10 +59,18 @@ type testArgs struct {
 	dir      string   // -C
 	rewrite  []string
 	cache    string
+	partial  bool
 }
 
-func parseTestArgs(args []string) (testArgs, error) {
-	a := testArgs{cache: os.Getenv("INTERLEAVE_CACHE")}
+func boolFlag(value string, has bool) (bool, error) {
+	if !has {
+		return true, nil
+	}
+	return strconv.ParseBool(value)
+}
+
+func parseTestArgs(args []string) (a testArgs, err error) {
+	a = testArgs{cache: os.Getenv("INTERLEAVE_CACHE")}
 	if env := os.Getenv("INTERLEAVE_REWRITE"); env != "" {
 		a.rewrite = strings.Split(env, ",")
 	}
@@ -73,6 +87,11 @@ func parseTestArgs(args []string) (testArgs, error) {
 		}
 		name, value, hasValue := strings.Cut(strings.TrimLeft(arg, "-"), "=")
 		switch name {
+		case "interleave.partial":
+			if a.partial, err = boolFlag(value, hasValue); err != nil {
+				return a, fmt.Errorf("-interleave.partial: %w", err)
+			}
+			continue
 		case "interleave.rewrite", "interleave.cache":
 			if !hasValue {
 				return a, fmt.Errorf("-%s takes a value: -%s=...", name, name)
@@ -117,7 +136,7 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	start := time.Now()
-	res, err := instrument.Prepare(instrument.Options{Dir: a.dir, BuildFlags: a.build, Patterns: a.patterns, Rewrite: a.rewrite, CacheDir: a.cache})
+	res, err := instrument.Prepare(instrument.Options{Dir: a.dir, BuildFlags: a.build, Patterns: a.patterns, Rewrite: a.rewrite, CacheDir: a.cache, Partial: a.partial})
 	if err != nil {
 		fmt.Fprintln(stderr, "interleave test:", err)
 		return 2
@@ -161,11 +180,18 @@ func printNotes(w io.Writer, res *instrument.Result, dir string) {
 		return
 	}
 	base, _ := filepath.Abs(dir)
-	fmt.Fprintf(w, "interleave test: %d operations are not instrumented and run outside the scheduler (a controlled run that blocks on one ends as a hang):\n", len(res.Notes))
+	fmt.Fprintf(w, "interleave test: %d operations are not instrumented and run outside the scheduler:\n", len(res.Notes))
 	for _, n := range res.Notes {
 		if rel, err := filepath.Rel(base, n.Pos.Filename); err == nil && !strings.HasPrefix(rel, "..") {
 			n.Pos.Filename = rel
 		}
-		fmt.Fprintf(w, "\t%v\n", n)
+		mark := ""
+		if n.Blocks {
+			mark = " [blocks]"
+		}
+		fmt.Fprintf(w, "\t%v%s\n", n, mark)
+	}
+	if len(res.Stress) > 0 {
+		fmt.Fprintf(w, "interleave test: not instrumented, left to stress mode, since they may block where the scheduler cannot see yet ([blocks] above): %s\n", strings.Join(res.Stress, ", "))
 	}
 }

@@ -132,9 +132,12 @@ func runGo(t *testing.T, args ...string) string {
 }
 
 // TestInterleaveTestNotes checks the messages of interleave test: what
-// stays outside the scheduler is listed with its file, line and column
-// and the tests run; what cannot be rewritten stops it before go test.
+// stays outside the scheduler is listed with its file, line and column,
+// a package that may block out of the scheduler's sight is left to stress
+// mode (unless -interleave.partial) and the tests run; what cannot be
+// rewritten stops it before go test.
 func TestInterleaveTestNotes(t *testing.T) {
+	const modulePath = "github.com/interleave-go/interleave"
 	if testing.Short() {
 		t.Skip("builds and runs a test binary: a few seconds")
 	}
@@ -145,8 +148,10 @@ func TestInterleaveTestNotes(t *testing.T) {
 	}
 	for _, want := range []string{
 		"3 operations are not instrumented",
-		filepath.Join("testdata", "unsupported", "wait.go") + ":9:2: time.Sleep: time is real",
-		filepath.Join("testdata", "unsupported", "wait.go") + ":10:7: channel send: channels are not under the scheduler",
+		filepath.Join("testdata", "unsupported", "wait.go") + ":10:3: time.Sleep: time is real",
+		filepath.Join("testdata", "unsupported", "wait.go") + ":11:8: channel send: channels are not under the scheduler",
+		"left to stress mode, since they may block where the scheduler cannot see yet ([blocks] above): " + modulePath + "/cmd/interleave/testdata/unsupported\n",
+		"0 files of 0 packages instrumented",
 	} {
 		if !strings.Contains(errs.String(), want) {
 			t.Errorf("stderr lacks %q:\n%s", want, &errs)
@@ -154,6 +159,16 @@ func TestInterleaveTestNotes(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "ok") {
 		t.Errorf("the tests did not run:\n%s", &out)
+	}
+
+	// -interleave.partial instruments it all the same.
+	out.Reset()
+	errs.Reset()
+	if code := runTest([]string{"-interleave.cache=" + cache, "-interleave.partial", "-count=1", "./testdata/unsupported"}, &out, &errs); code != 0 {
+		t.Fatalf("interleave test -interleave.partial exited %d, want 0\n%s%s", code, &out, &errs)
+	}
+	if !strings.Contains(errs.String(), "1 files of 1 packages instrumented") || strings.Contains(errs.String(), "stress mode") {
+		t.Errorf("-interleave.partial did not instrument the package:\n%s", &errs)
 	}
 
 	out.Reset()

@@ -37,15 +37,24 @@ type Options struct {
 	// modules replaced by a local directory.
 	Rewrite  []string
 	CacheDir string // "" for the user cache directory
+	// Partial instruments packages that may block where the scheduler
+	// cannot see, instead of leaving them to stress mode: a controlled run
+	// that reaches such an operation ends as a hang.
+	Partial bool
 }
 
 // Result is a prepared instrumented build.
 type Result struct {
-	Overlay  string         // the -overlay file; "" if no file needed rewriting
-	Files    int            // files rewritten
-	Packages []string       // packages instrumented, sorted
-	Notes    []rewrite.Note // operations left outside the scheduler
-	Cached   bool           // the rewrite came from the cache
+	Overlay  string   // the -overlay file; "" if no file needed rewriting
+	Files    int      // files rewritten
+	Packages []string // packages instrumented, sorted
+	// Stress lists the packages left uninstrumented, to stress mode,
+	// because they (or packages they import or are imported by, among
+	// those chosen) may block where the scheduler cannot see yet: the Notes
+	// with Blocks say where.
+	Stress []string
+	Notes  []rewrite.Note // operations left outside the scheduler
+	Cached bool           // the rewrite came from the cache
 }
 
 // FatalError lists what the rewrite could not do; the instrumented build
@@ -117,7 +126,7 @@ func Prepare(opts Options) (*Result, error) {
 			return res, nil
 		}
 	}
-	if err := rewriteAll(cfg, chosen, root, dir, res); err != nil {
+	if err := rewriteAll(cfg, all, chosen, opts.Partial, root, dir, res); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -217,7 +226,7 @@ func cacheKey(all map[string]*packages.Package, chosen map[string]bool, opts Opt
 	if err != nil {
 		return "", nil, err
 	}
-	fmt.Fprintln(h, goVersion, opts.BuildFlags, opts.Rewrite)
+	fmt.Fprintln(h, goVersion, opts.BuildFlags, opts.Rewrite, opts.Partial)
 	files := map[string]bool{}
 	modules := map[string]bool{}
 	var hashed []string // files whose contents go into the key
@@ -277,7 +286,7 @@ func sortedKeys(m map[string]bool) []string {
 
 // rewriteAll type-checks the chosen packages (with their tests), rewrites
 // their files into a new directory and moves it to dir.
-func rewriteAll(cfg *packages.Config, chosen map[string]bool, root, dir string, res *Result) error {
+func rewriteAll(cfg *packages.Config, all map[string]*packages.Package, chosen map[string]bool, partial bool, root, dir string, res *Result) error {
 	full := *cfg
 	full.Mode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedSyntax |
 		packages.NeedTypes | packages.NeedTypesInfo | packages.NeedImports | packages.NeedModule
@@ -311,22 +320,32 @@ func rewriteAll(cfg *packages.Config, chosen map[string]bool, root, dir string, 
 		return fmt.Errorf("instrument: %w", err)
 	}
 	defer os.RemoveAll(tmp)
-	overlay := map[string]string{}
+	type file struct {
+		pkg  string
+		name string
+		out  string // "" if unchanged
+	}
+	var files []file
 	done := map[string]bool{}
-	var fatal []rewrite.Note
+	var notes []rewrite.Note
+	noteOf := map[int]string{} // index in notes -> package
 	for _, p := range pkgs {
 		if !chosen[p.PkgPath] || strings.HasSuffix(p.ID, ".test") {
 			continue
 		}
-		rc := &rewrite.Config{Fset: full.Fset, Pkg: p.Types, Info: p.TypesInfo, Sched: sched.Types,
-			Rewritten: func(path string) bool { return chosen[path] }}
+		add := func(n rewrite.Note) {
+			noteOf[len(notes)] = p.PkgPath
+			notes = append(notes, n)
+		}
 		for _, name := range p.GoFiles {
 			if !slices.Contains(p.CompiledGoFiles, name) && !done[name] && filepath.Ext(name) == ".go" {
 				done[name] = true
-				res.Notes = append(res.Notes, rewrite.Note{Pos: token.Position{Filename: name, Line: 1, Column: 1},
+				add(rewrite.Note{Pos: token.Position{Filename: name, Line: 1, Column: 1},
 					What: "cgo file", Why: "the go command rewrites it for cgo itself: it is not instrumented"})
 			}
 		}
+		rc := &rewrite.Config{Fset: full.Fset, Pkg: p.Types, Info: p.TypesInfo, Sched: sched.Types,
+			Rewritten: func(path string) bool { return chosen[path] }}
 		for i, f := range p.Syntax {
 			name := p.CompiledGoFiles[i]
 			if done[name] || !slices.Contains(p.GoFiles, name) {
@@ -338,26 +357,55 @@ func rewriteAll(cfg *packages.Config, chosen map[string]bool, root, dir string, 
 				return fmt.Errorf("instrument: %w", err)
 			}
 			r := rewrite.File(rc, f, src, name)
-			res.Notes = append(res.Notes, r.Notes...)
 			for _, n := range r.Notes {
-				if n.Fatal {
-					fatal = append(fatal, n)
+				add(n)
+			}
+			fl := file{pkg: p.PkgPath, name: name}
+			if r.Changed {
+				sum := sha256.Sum256([]byte(name))
+				fl.out = hex.EncodeToString(sum[:8]) + "-" + filepath.Base(name)
+				if err := os.WriteFile(filepath.Join(tmp, fl.out), r.Src, 0o644); err != nil {
+					return fmt.Errorf("instrument: %w", err)
 				}
 			}
-			if !r.Changed {
-				continue
-			}
-			sum := sha256.Sum256([]byte(name))
-			out := filepath.Join(tmp, hex.EncodeToString(sum[:8])+"-"+filepath.Base(name))
-			if err := os.WriteFile(out, r.Src, 0o644); err != nil {
-				return fmt.Errorf("instrument: %w", err)
-			}
-			overlay[name] = filepath.Join(dir, filepath.Base(out))
-			res.Files++
+			files = append(files, fl)
 		}
 	}
+	// A package that may block where the scheduler cannot see is left to
+	// stress mode, with every chosen package connected to it by imports:
+	// instrumented code calling it, or called by it, would hang a
+	// controlled run.
+	comp := components(all, chosen)
+	stress := map[string]bool{}
+	for i, n := range notes {
+		if n.Blocks && !partial {
+			stress[comp[noteOf[i]]] = true
+		}
+	}
+	var fatal []rewrite.Note
+	for i, n := range notes {
+		if n.Fatal && !stress[comp[noteOf[i]]] {
+			fatal = append(fatal, n)
+		}
+	}
+	res.Notes = notes
 	if len(fatal) > 0 {
 		return &FatalError{Notes: fatal}
+	}
+	res.Packages, res.Stress = nil, nil
+	for _, p := range sortedKeys(chosen) {
+		if stress[comp[p]] {
+			res.Stress = append(res.Stress, p)
+		} else {
+			res.Packages = append(res.Packages, p)
+		}
+	}
+	overlay := map[string]string{}
+	for _, f := range files {
+		if f.out != "" && !stress[comp[f.pkg]] {
+			overlay[f.name] = filepath.Join(dir, f.out)
+			res.Files++
+		}
 	}
 	data, err := json.MarshalIndent(struct{ Replace map[string]string }{overlay}, "", "\t")
 	if err != nil {
@@ -379,6 +427,40 @@ func rewriteAll(cfg *packages.Config, chosen map[string]bool, root, dir string, 
 		return fmt.Errorf("instrument: %w", err)
 	}
 	return nil
+}
+
+// components maps each chosen package path to a representative of the
+// set of chosen packages connected to it by imports.
+func components(all map[string]*packages.Package, chosen map[string]bool) map[string]string {
+	parent := map[string]string{}
+	var find func(string) string
+	find = func(x string) string {
+		if p, ok := parent[x]; ok && p != x {
+			r := find(p)
+			parent[x] = r
+			return r
+		}
+		parent[x] = x
+		return x
+	}
+	for p := range chosen {
+		find(p)
+	}
+	for _, p := range all {
+		if !chosen[p.PkgPath] {
+			continue
+		}
+		for _, q := range p.Imports {
+			if chosen[q.PkgPath] {
+				parent[find(p.PkgPath)] = find(q.PkgPath)
+			}
+		}
+	}
+	comp := map[string]string{}
+	for p := range chosen {
+		comp[p] = find(p)
+	}
+	return comp
 }
 
 func isExist(dir string) bool {

@@ -33,7 +33,7 @@ func (r *rewriter) goStmt(g *ast.GoStmt) {
 		if untypedOrigin(info, a) {
 			tv := info.Types[a]
 			if !types.Identical(tv.Type, types.Typ[types.Bool]) && !types.Identical(tv.Type, types.Typ[types.Int]) {
-				r.note(a.Pos(), true, "go statement", "this argument takes its type %s from the parameter, and cannot be evaluated before the call without naming that type; convert it explicitly", tv.Type)
+				r.note(a.Pos(), fatal, "go statement", "this argument takes its type %s from the parameter, and cannot be evaluated before the call without naming that type; convert it explicitly", tv.Type)
 				return
 			}
 		}

@@ -30,6 +30,9 @@ type Note struct {
 	What  string         // the operation, as written: "sync.WaitGroup", "channel send"
 	Why   string
 	Fatal bool // the rewritten file would not compile or would be wrong
+	// Blocks says that the operation may block where the scheduler cannot
+	// see it: a controlled run that reaches it would end as a hang.
+	Blocks bool
 }
 
 // String formats the note as file:line:col: what: why.
@@ -130,8 +133,25 @@ func (r *rewriter) replace(n ast.Node, text string) {
 	r.edits = append(r.edits, edit{r.off(n.Pos()), r.off(n.End()), func() string { return text }})
 }
 
-func (r *rewriter) note(p token.Pos, fatal bool, what, why string, args ...any) {
-	r.notes = append(r.notes, Note{Pos: r.cfg.Fset.Position(p), What: what, Why: fmt.Sprintf(why, args...), Fatal: fatal})
+// level is how bad a note is.
+type level uint8
+
+const (
+	outside level = iota // outside the scheduler, but does not block
+	blocks               // may block where the scheduler cannot see
+	fatal                // the rewrite would not compile or would be wrong
+)
+
+// blocksIf is blocks if cond, else outside.
+func blocksIf(cond bool) level {
+	if cond {
+		return blocks
+	}
+	return outside
+}
+
+func (r *rewriter) note(p token.Pos, lvl level, what, why string, args ...any) {
+	r.notes = append(r.notes, Note{Pos: r.cfg.Fset.Position(p), What: what, Why: fmt.Sprintf(why, args...), Fatal: lvl == fatal, Blocks: lvl == blocks})
 }
 
 // schedName picks the name the file refers to sched by: the name of an
@@ -183,7 +203,7 @@ func (r *rewriter) visit(n ast.Node) bool {
 	case *ast.ImportSpec:
 		if n.Name != nil && n.Name.Name == "." {
 			if path, _ := strconv.Unquote(n.Path.Value); path == "sync" || path == "sync/atomic" {
-				r.note(n.Pos(), false, "dot import of "+path, "names used without a qualifier are not rewritten and run outside the scheduler")
+				r.note(n.Pos(), blocks, "dot import of "+path, "names used without a qualifier are not rewritten and run outside the scheduler")
 			}
 		}
 		return false
@@ -200,13 +220,13 @@ func (r *rewriter) visit(n ast.Node) bool {
 	case *ast.GoStmt:
 		r.goStmt(n)
 	case *ast.SendStmt:
-		r.note(n.Arrow, false, "channel send", "channels are not under the scheduler yet: a goroutine blocked here looks like a hang")
+		r.note(n.Arrow, blocks, "channel send", "channels are not under the scheduler yet: a goroutine blocked here looks like a hang")
 	case *ast.UnaryExpr:
 		if n.Op == token.ARROW {
-			r.note(n.OpPos, false, "channel receive", "channels are not under the scheduler yet: a goroutine blocked here looks like a hang")
+			r.note(n.OpPos, blocks, "channel receive", "channels are not under the scheduler yet: a goroutine blocked here looks like a hang")
 		}
 	case *ast.SelectStmt:
-		r.note(n.Select, false, "select", "the runtime, not the schedule, picks among ready cases, and channels are not under the scheduler yet")
+		r.note(n.Select, blocks, "select", "the runtime, not the schedule, picks among ready cases, and channels are not under the scheduler yet")
 		if r.skip == nil {
 			r.skip = map[ast.Node]bool{}
 		}
@@ -222,7 +242,7 @@ func (r *rewriter) visit(n ast.Node) bool {
 		}
 	case *ast.RangeStmt:
 		if t, ok := info.TypeOf(n.X).(*types.Chan); ok && t != nil {
-			r.note(n.For, false, "range over a channel", "channels are not under the scheduler yet: a goroutine blocked here looks like a hang")
+			r.note(n.For, blocks, "range over a channel", "channels are not under the scheduler yet: a goroutine blocked here looks like a hang")
 		}
 	case *ast.CallExpr:
 		r.call(n)
@@ -245,21 +265,23 @@ func (r *rewriter) qualified(sel *ast.SelectorExpr, id *ast.Ident, pn *types.Pkg
 		r.swapped[pn]++
 		r.useSched = true
 	case act == swap:
-		r.note(sel.Pos(), false, what, "sched has no mirror of it yet: it runs outside the scheduler")
+		r.note(sel.Pos(), blocksIf(path == "sync"), what, "sched has no mirror of it yet: it runs outside the scheduler")
 	default:
-		r.note(sel.Pos(), false, what, "not known to the rewrite: it runs outside the scheduler")
+		r.note(sel.Pos(), blocksIf(path == "sync"), what, "not known to the rewrite: it runs outside the scheduler")
 	}
 }
 
-var timeNames = map[string]map[string]bool{
-	"time": {"Sleep": true, "After": true, "AfterFunc": true, "NewTimer": true, "NewTicker": true, "Tick": true,
-		"Now": true, "Since": true, "Until": true},
-	"context": {"WithTimeout": true, "WithDeadline": true, "WithTimeoutCause": true, "WithDeadlineCause": true},
+// timeNames are the functions of real time, and whether they block (or
+// start a goroutine the scheduler does not manage, as AfterFunc does).
+var timeNames = map[string]map[string]level{
+	"time": {"Sleep": blocks, "After": blocks, "AfterFunc": blocks, "NewTimer": blocks, "NewTicker": blocks, "Tick": blocks,
+		"Now": outside, "Since": outside, "Until": outside},
+	"context": {"WithTimeout": outside, "WithDeadline": outside, "WithTimeoutCause": outside, "WithDeadlineCause": outside},
 }
 
 func (r *rewriter) timeCall(sel *ast.SelectorExpr, path, name string) {
-	if timeNames[path][name] {
-		r.note(sel.Pos(), false, path+"."+name, "time is real, not virtual: the scheduler does not control it yet")
+	if _, ok := timeNames[path][name]; ok {
+		r.note(sel.Pos(), blocksIf(timeNames[path][name] == blocks), path+"."+name, "time is real, not virtual: the scheduler does not control it yet")
 	}
 }
 
@@ -366,7 +388,7 @@ func (r *rewriter) selection(e *ast.SelectorExpr) {
 			return
 		}
 		if f := r.foreignEmbedding(sel); f != nil {
-			r.note(e.Sel.Pos(), false, std.Pkg().Name()+"."+std.Name()+"."+obj.Name(), "promoted from field %s of %s, a package that is not rewritten: it runs outside the scheduler", f.Name(), f.Pkg().Path())
+			r.note(e.Sel.Pos(), blocksIf(std.Pkg().Path() == "sync"), std.Pkg().Name()+"."+std.Name()+"."+obj.Name(), "promoted from field %s of %s, a package that is not rewritten: it runs outside the scheduler", f.Name(), f.Pkg().Path())
 			return
 		}
 		mirror := r.cfg.Sched.Scope().Lookup(std.Name()).Type()
@@ -377,12 +399,12 @@ func (r *rewriter) selection(e *ast.SelectorExpr) {
 		}
 		m, _, _ := types.LookupFieldOrMethod(types.NewPointer(mirror), true, r.cfg.Sched, obj.Name())
 		if fn, ok := m.(*types.Func); !ok || !sameSignature(fn.Type(), obj.Type()) {
-			r.note(e.Sel.Pos(), true, std.Pkg().Name()+"."+std.Name()+"."+obj.Name(), "sched.%s has no method %s with this signature yet, so the rewritten file would not compile", std.Name(), obj.Name())
+			r.note(e.Sel.Pos(), fatal, std.Pkg().Name()+"."+std.Name()+"."+obj.Name(), "sched.%s has no method %s with this signature yet, so the rewritten file would not compile", std.Name(), obj.Name())
 		}
 	case *types.Var:
 		if obj.Pkg() != nil && !r.rewritten(obj.Pkg()) {
 			if std := r.holds(obj.Type()); std != nil {
-				r.note(e.Sel.Pos(), false, "field "+obj.Name()+" of "+obj.Pkg().Path(), "holds a %s.%s of a package that is not rewritten: its operations run outside the scheduler", std.Pkg().Name(), std.Name())
+				r.note(e.Sel.Pos(), blocksIf(std.Pkg().Path() == "sync"), "field "+obj.Name()+" of "+obj.Pkg().Path(), "holds a %s.%s of a package that is not rewritten: its operations run outside the scheduler", std.Pkg().Name(), std.Name())
 			}
 		}
 	}
@@ -436,7 +458,7 @@ func (r *rewriter) foreignVar(id *ast.Ident) {
 		return
 	}
 	if std := r.holds(v.Type()); std != nil {
-		r.note(id.Pos(), false, v.Pkg().Name()+"."+v.Name(), "holds a %s.%s of a package that is not rewritten: its operations run outside the scheduler", std.Pkg().Name(), std.Name())
+		r.note(id.Pos(), blocksIf(std.Pkg().Path() == "sync"), v.Pkg().Name()+"."+v.Name(), "holds a %s.%s of a package that is not rewritten: its operations run outside the scheduler", std.Pkg().Name(), std.Name())
 	}
 }
 
@@ -496,7 +518,7 @@ func (r *rewriter) call(c *ast.CallExpr) {
 	fun := unparen(c.Fun)
 	if id, ok := fun.(*ast.Ident); ok {
 		if b, ok := info.Uses[id].(*types.Builtin); ok && b.Name() == "close" {
-			r.note(c.Pos(), false, "close of a channel", "channels are not under the scheduler yet")
+			r.note(c.Pos(), outside, "close of a channel", "channels are not under the scheduler yet")
 		}
 	}
 	var obj types.Object
@@ -525,14 +547,14 @@ func (r *rewriter) call(c *ast.CallExpr) {
 	for i := range sig.Params().Len() {
 		if std := r.holds(sig.Params().At(i).Type()); std != nil {
 			if _, swapped := r.stdType(std.Type()); swapped {
-				r.note(c.Pos(), true, "call of "+fn.FullName(), "passes a %s.%s to a package that is not rewritten: rewritten, the value is a sched.%s, which it does not take (rewrite that package too)", std.Pkg().Name(), std.Name(), std.Name())
+				r.note(c.Pos(), fatal, "call of "+fn.FullName(), "passes a %s.%s to a package that is not rewritten: rewritten, the value is a sched.%s, which it does not take (rewrite that package too)", std.Pkg().Name(), std.Name(), std.Name())
 				return
 			}
 		}
 	}
 	for i := range sig.Results().Len() {
 		if std := r.holds(sig.Results().At(i).Type()); std != nil {
-			r.note(c.Pos(), false, "call of "+fn.FullName(), "returns a %s.%s from a package that is not rewritten: its operations run outside the scheduler", std.Pkg().Name(), std.Name())
+			r.note(c.Pos(), blocksIf(std.Pkg().Path() == "sync"), "call of "+fn.FullName(), "returns a %s.%s from a package that is not rewritten: its operations run outside the scheduler", std.Pkg().Name(), std.Name())
 			return
 		}
 	}

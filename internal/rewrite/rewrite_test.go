@@ -126,7 +126,14 @@ func golden(t *testing.T, compare bool) {
 			var notes bytes.Buffer
 			fatal := false
 			for _, n := range res.Notes {
-				fmt.Fprintln(&notes, n)
+				switch {
+				case n.Fatal:
+					fmt.Fprintln(&notes, n, "[fatal]")
+				case n.Blocks:
+					fmt.Fprintln(&notes, n, "[blocks]")
+				default:
+					fmt.Fprintln(&notes, n)
+				}
 				fatal = fatal || n.Fatal
 			}
 			out := res.Src

@@ -4,8 +4,10 @@ package unsupported
 
 import "time"
 
-// Wait sleeps for d, then reports on done.
+// Wait reports on done after d.
 func Wait(d time.Duration, done chan<- bool) {
-	time.Sleep(d)
-	done <- true
+	go func() {
+		time.Sleep(d)
+		done <- true
+	}()
 }

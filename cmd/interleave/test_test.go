@@ -1,0 +1,182 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func TestParseTestArgs(t *testing.T) {
+	for _, c := range []struct {
+		args               []string
+		goTest, pats, blds []string
+		rewrite            []string
+	}{
+		{
+			args:   []string{"-run", "Stress", "-v", "./a", "-count=1", "./b/..."},
+			goTest: []string{"-run", "Stress", "-v", "./a", "-count=1", "./b/..."},
+			pats:   []string{"./a", "./b/..."},
+		},
+		{
+			args:    []string{"-interleave.rewrite=example.com/dep/...,example.com/x", "-tags", "t1", "-race", "-stress.checks=5", "."},
+			goTest:  []string{"-tags", "t1", "-race", "-stress.checks=5", "."},
+			pats:    []string{"."},
+			blds:    []string{"-tags", "t1", "-race"},
+			rewrite: []string{"example.com/dep/...", "example.com/x"},
+		},
+		{
+			args:   []string{"./p", "-args", "-x", "notapkg"},
+			goTest: []string{"./p", "-args", "-x", "notapkg"},
+			pats:   []string{"./p"},
+		},
+	} {
+		a, err := parseTestArgs(c.args)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(a.goTest, c.goTest) || !reflect.DeepEqual(a.patterns, c.pats) ||
+			!reflect.DeepEqual(a.build, c.blds) || !reflect.DeepEqual(a.rewrite, c.rewrite) {
+			t.Errorf("parseTestArgs(%q) = go test %q, patterns %q, build %q, rewrite %q; want %q, %q, %q, %q",
+				c.args, a.goTest, a.patterns, a.build, a.rewrite, c.goTest, c.pats, c.blds, c.rewrite)
+		}
+	}
+	if _, err := parseTestArgs([]string{"-overlay=x.json", "."}); err == nil {
+		t.Error("a user's -overlay was accepted")
+	}
+}
+
+// TestInterleaveTest runs interleave test on a lost update written on
+// plain sync/atomic: instrumented, stress.Test finds it in controlled
+// mode, with the lines of the original file in its interleaving; plain
+// go test on the same package runs stress mode. A second interleave test
+// takes the rewrite from the cache.
+func TestInterleaveTest(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs test binaries: a few seconds")
+	}
+	const pkg = "./testdata/lostupdate"
+	cache := t.TempDir()
+	args := []string{"-interleave.cache=" + cache, "-count=1", "-v", "-run", "^TestStressCounter$", pkg, "-stress.v=true"}
+	var out, errs bytes.Buffer
+	if code := runTest(args, &out, &errs); code != 1 {
+		t.Fatalf("interleave test exited %d, want 1 (the bug found)\nstdout:\n%s\nstderr:\n%s", code, &out, &errs)
+	}
+	for _, want := range []string{
+		"controlled mode, batch",
+		"interleaving (controlled",
+		"(seed 1, controlled mode)",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("interleave test output lacks %q:\n%s", want, &out)
+		}
+	}
+	if strings.Contains(out.String(), "stress mode") {
+		t.Errorf("interleave test ran stress mode:\n%s", &out)
+	}
+	load, store := lineOf(t, filepath.Join(pkg, "counter.go"), "c.n.Load()"), lineOf(t, filepath.Join(pkg, "counter.go"), "c.n.Store(")
+	for _, re := range []string{`Load c\.n = \d+ +Add:` + load + `\b`, `Store c\.n \d+→\d+ +Add:` + store + `\b`} {
+		if !regexp.MustCompile(re).MatchString(out.String()) {
+			t.Errorf("the interleaving does not point at the original line (%s):\n%s", re, &out)
+		}
+	}
+	if !strings.Contains(errs.String(), "(rewritten)") {
+		t.Errorf("first run did not rewrite:\n%s", &errs)
+	}
+
+	out.Reset()
+	errs.Reset()
+	if code := runTest(args, &out, &errs); code != 1 || !strings.Contains(errs.String(), "(from the cache)") {
+		t.Errorf("second run: exit %d, want 1 and the rewrite from the cache:\n%s", code, &errs)
+	}
+
+	plain := runGo(t, "test", "-count=1", "-v", "-run", "^TestStressCounter$", pkg, "-stress.v=true")
+	if !strings.Contains(plain, "stress mode, batch") || strings.Contains(plain, "controlled") {
+		t.Errorf("plain go test did not run stress mode only:\n%s", plain)
+	}
+}
+
+// lineOf returns the number of the line of file that contains s.
+func lineOf(t *testing.T, file, s string) string {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		if strings.Contains(sc.Text(), s) {
+			return strconv.Itoa(n)
+		}
+	}
+	t.Fatalf("%s has no line with %q", file, s)
+	return ""
+}
+
+// runGo runs the go command and returns its combined output; a failing
+// test is not an error here.
+func runGo(t *testing.T, args ...string) string {
+	t.Helper()
+	out, err := exec.Command("go", args...).CombinedOutput()
+	if _, ok := err.(*exec.ExitError); err != nil && !ok {
+		t.Fatal(err)
+	}
+	return string(out)
+}
+
+// TestInterleaveTestNotes checks the messages of interleave test: what
+// stays outside the scheduler is listed with its file, line and column,
+// a package that may block out of the scheduler's sight is left to stress
+// mode (unless -interleave.partial) and the tests run; what cannot be
+// rewritten stops it before go test.
+func TestInterleaveTestNotes(t *testing.T) {
+	const modulePath = "github.com/interleave-go/interleave"
+	if testing.Short() {
+		t.Skip("builds and runs a test binary: a few seconds")
+	}
+	cache := t.TempDir()
+	var out, errs bytes.Buffer
+	if code := runTest([]string{"-interleave.cache=" + cache, "-count=1", "./testdata/unsupported"}, &out, &errs); code != 0 {
+		t.Fatalf("interleave test exited %d, want 0\n%s%s", code, &out, &errs)
+	}
+	for _, want := range []string{
+		"3 operations are not instrumented",
+		filepath.Join("testdata", "unsupported", "wait.go") + ":10:3: time.Sleep: time is real",
+		filepath.Join("testdata", "unsupported", "wait.go") + ":11:8: channel send: channels are not under the scheduler",
+		"left to stress mode, since they may block where the scheduler cannot see yet ([blocks] above): " + modulePath + "/cmd/interleave/testdata/unsupported\n",
+		"0 files of 0 packages instrumented",
+	} {
+		if !strings.Contains(errs.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, &errs)
+		}
+	}
+	if !strings.Contains(out.String(), "ok") {
+		t.Errorf("the tests did not run:\n%s", &out)
+	}
+
+	// -interleave.partial instruments it all the same.
+	out.Reset()
+	errs.Reset()
+	if code := runTest([]string{"-interleave.cache=" + cache, "-interleave.partial", "-count=1", "./testdata/unsupported"}, &out, &errs); code != 0 {
+		t.Fatalf("interleave test -interleave.partial exited %d, want 0\n%s%s", code, &out, &errs)
+	}
+	if !strings.Contains(errs.String(), "1 files of 1 packages instrumented") || strings.Contains(errs.String(), "stress mode") {
+		t.Errorf("-interleave.partial did not instrument the package:\n%s", &errs)
+	}
+
+	out.Reset()
+	errs.Reset()
+	if code := runTest([]string{"-interleave.cache=" + cache, "-count=1", "./testdata/cannot"}, &out, &errs); code != 2 {
+		t.Fatalf("interleave test exited %d, want 2\n%s%s", code, &out, &errs)
+	}
+	if want := "cannot rewrite:\n\t"; !strings.Contains(errs.String(), want) || !strings.Contains(errs.String(), "flag.go:11:9: go statement: this argument takes its type") || out.Len() > 0 {
+		t.Errorf("interleave test did not stop with the reason:\nstdout:\n%s\nstderr:\n%s", &out, &errs)
+	}
+}

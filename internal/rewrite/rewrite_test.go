@@ -1,0 +1,253 @@
+package rewrite
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/go/packages"
+	"golang.org/x/tools/txtar"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden sections of testdata/*.txtar")
+
+// std holds the packages the snippets may import, type-checked once;
+// stub is testdata/schedstub, type-checked as sched.
+var std map[string]*types.Package
+var stub *types.Package
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	pkgs, err := packages.Load(&packages.Config{Mode: packages.NeedName | packages.NeedTypes},
+		"sync", "sync/atomic", "time", "context", "fmt", SchedPath)
+	if err != nil || packages.PrintErrors(pkgs) > 0 {
+		fmt.Fprintln(os.Stderr, "loading the packages snippets import:", err)
+		os.Exit(2)
+	}
+	std = map[string]*types.Package{}
+	for _, p := range pkgs {
+		std[p.PkgPath] = p.Types
+	}
+	src, err := os.ReadFile("testdata/schedstub/sched.go")
+	if err == nil {
+		_, stub, _, err = check(token.NewFileSet(), SchedPath, "sched.go", src, nil)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "the sched stub:", err)
+		os.Exit(2)
+	}
+	os.Exit(m.Run())
+}
+
+type importerFunc func(path string) (*types.Package, error)
+
+func (f importerFunc) Import(path string) (*types.Package, error) { return f(path) }
+
+// check parses and type-checks one file of package path.
+func check(fset *token.FileSet, path, name string, src []byte, extra map[string]*types.Package) (*ast.File, *types.Package, *types.Info, error) {
+	f, err := parser.ParseFile(fset, name, src, parser.ParseComments|parser.SkipObjectResolution)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	info := &types.Info{
+		Types: map[ast.Expr]types.TypeAndValue{}, Defs: map[*ast.Ident]types.Object{}, Uses: map[*ast.Ident]types.Object{},
+		Implicits: map[ast.Node]types.Object{}, Selections: map[*ast.SelectorExpr]*types.Selection{},
+	}
+	conf := types.Config{Importer: importerFunc(func(p string) (*types.Package, error) {
+		if t, ok := extra[p]; ok {
+			return t, nil
+		}
+		if t, ok := std[p]; ok {
+			return t, nil
+		}
+		return nil, fmt.Errorf("snippet imports %s, which the test does not load", p)
+	})}
+	pkg, err := conf.Check(path, fset, []*ast.File{f}, info)
+	return f, pkg, info, err
+}
+
+// TestGolden rewrites the in.go section of each testdata/*.txtar (with
+// other.go, if any, as package example.com/other, which is not rewritten)
+// against the sched stub and compares the rewritten file and the notes
+// with the out.go and notes sections. Rewritten files without fatal notes
+// must type-check.
+func TestGolden(t *testing.T) { golden(t, true) }
+
+// TestGoldenRealSched rewrites the same files against the real sched,
+// which mirrors more as it grows: the rewritten files without fatal
+// notes must type-check.
+func TestGoldenRealSched(t *testing.T) { golden(t, false) }
+
+func golden(t *testing.T, compare bool) {
+	files, _ := filepath.Glob("testdata/*.txtar")
+	if len(files) == 0 {
+		t.Fatal("no testdata")
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
+			ar, err := txtar.ParseFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sections := map[string][]byte{}
+			for _, f := range ar.Files {
+				sections[f.Name] = f.Data
+			}
+			fset := token.NewFileSet()
+			extra := map[string]*types.Package{}
+			if compare {
+				extra[SchedPath] = stub
+			}
+			if src, ok := sections["other.go"]; ok {
+				_, other, _, err := check(fset, "example.com/other", "/src/other/other.go", src, nil)
+				if err != nil {
+					t.Fatalf("other.go: %v", err)
+				}
+				extra["example.com/other"] = other
+			}
+			const name = "/src/p/in.go"
+			f, pkg, info, err := check(fset, "example.com/p", name, sections["in.go"], extra)
+			if err != nil {
+				t.Fatalf("in.go: %v", err)
+			}
+			sched := std[SchedPath]
+			if compare {
+				sched = stub
+			}
+			res := File(&Config{Fset: fset, Pkg: pkg, Info: info, Sched: sched}, f, sections["in.go"], name)
+			var notes bytes.Buffer
+			fatal := false
+			for _, n := range res.Notes {
+				switch {
+				case n.Fatal:
+					fmt.Fprintln(&notes, n, "[fatal]")
+				case n.Blocks:
+					fmt.Fprintln(&notes, n, "[blocks]")
+				default:
+					fmt.Fprintln(&notes, n)
+				}
+				fatal = fatal || n.Fatal
+			}
+			out := res.Src
+			if !res.Changed {
+				out = []byte("unchanged\n")
+			} else if !fatal {
+				if _, _, _, err := check(token.NewFileSet(), "example.com/p", name, res.Src, extra); err != nil {
+					t.Errorf("the rewritten file does not type-check: %v\n%s", err, res.Src)
+				}
+			}
+			if !compare {
+				return
+			}
+			if *update {
+				for i, f := range ar.Files {
+					switch f.Name {
+					case "out.go":
+						ar.Files[i].Data = out
+					case "notes":
+						ar.Files[i].Data = notes.Bytes()
+					}
+				}
+				if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if got, want := string(out), string(sections["out.go"]); got != want {
+				t.Errorf("rewritten file:\n%s\nwant:\n%s", got, want)
+			}
+			if got, want := notes.String(), string(sections["notes"]); got != want {
+				t.Errorf("notes:\n%s\nwant:\n%s", got, want)
+			}
+		})
+	}
+}
+
+// TestPositions checks that, through the line directives, every
+// identifier of each original file keeps its line and column in the
+// rewritten one, except the qualifiers that were swapped and the imports
+// that were dropped.
+func TestPositions(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*.txtar")
+	for _, file := range files {
+		ar, err := txtar.ParseFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var in, out []byte
+		for _, f := range ar.Files {
+			switch f.Name {
+			case "in.go":
+				in = f.Data
+			case "out.go":
+				out = f.Data
+			}
+		}
+		if string(out) == "unchanged\n" {
+			continue
+		}
+		idents := func(src []byte) map[string]bool {
+			fset := token.NewFileSet()
+			f, err := parser.ParseFile(fset, "/src/p/in.go", src, parser.ParseComments)
+			if err != nil {
+				t.Fatalf("%s: %v", file, err)
+			}
+			set := map[string]bool{}
+			ast.Inspect(f, func(n ast.Node) bool {
+				if id, ok := n.(*ast.Ident); ok {
+					p := fset.Position(id.Pos())
+					set[fmt.Sprintf("%s@%s:%d:%d", id.Name, p.Filename, p.Line, p.Column)] = true
+				}
+				return true
+			})
+			return set
+		}
+		got := idents(out)
+		for id := range idents(in) {
+			name := id[:strings.Index(id, "@")]
+			if name == "sync" || name == "atomic" || name == "at" {
+				continue
+			}
+			if !got[id] {
+				t.Errorf("%s: identifier %s lost its position", file, id)
+			}
+		}
+	}
+}
+
+// TestTable checks the table against the standard library (every listed
+// name exists; every exported name is listed, so a new one gets a
+// decision) and against sched: what it mirrors today is swapped.
+func TestTable(t *testing.T) {
+	for path, names := range table {
+		scope := std[path].Scope()
+		for name := range names {
+			if scope.Lookup(name) == nil {
+				t.Errorf("table lists %s.%s, which does not exist", path, name)
+			}
+		}
+		for _, name := range scope.Names() {
+			if token.IsExported(name) && names[name] == 0 {
+				t.Errorf("table does not say what to do with %s.%s", path, name)
+			}
+		}
+	}
+	for _, n := range []struct{ path, name string }{
+		{"sync/atomic", "Int64"}, {"sync/atomic", "Uint64"}, {"sync/atomic", "Pointer"}, {"sync", "Mutex"},
+	} {
+		if !Mirrors(std[SchedPath], std[n.path], n.name) {
+			t.Errorf("sched does not mirror %s.%s", n.path, n.name)
+		}
+	}
+	if Mirrors(std[SchedPath], std["sync/atomic"], "Int64") == Mirrors(nil, std["sync/atomic"], "Int64") {
+		t.Error("Mirrors does not depend on sched")
+	}
+}

@@ -1,0 +1,56 @@
+package rewrite
+
+// SchedPath is the import path of the package that mirrors sync and
+// sync/atomic with scheduling points.
+const SchedPath = "github.com/interleave-go/interleave/sched"
+
+// action says what the rewrite does with a name of sync or sync/atomic.
+type action uint8
+
+const (
+	// swap replaces the package qualifier with sched's: sched.Name has the
+	// same name and signature (checked against the sched package in the
+	// build; until sched has it, a use is listed as not instrumented).
+	swap action = iota + 1
+	// keep leaves the standard name: it needs no scheduling point.
+	keep
+)
+
+// table lists, for sync and sync/atomic, what the rewrite does with each
+// name. A name that is not listed is reported, never left silently
+// outside the scheduler. Adding a mirror to sched needs no change here
+// when its name is listed as swap: the rewrite swaps it as soon as sched
+// has it with the standard signature.
+var table = map[string]map[string]action{
+	"sync/atomic": {
+		"Int64": swap, "Uint64": swap, "Pointer": swap, // mirrored today
+		"Bool": swap, "Int32": swap, "Uint32": swap, "Uintptr": swap, "Value": swap,
+
+		"AddInt32": swap, "AddInt64": swap, "AddUint32": swap, "AddUint64": swap, "AddUintptr": swap,
+		"AndInt32": swap, "AndInt64": swap, "AndUint32": swap, "AndUint64": swap, "AndUintptr": swap,
+		"OrInt32": swap, "OrInt64": swap, "OrUint32": swap, "OrUint64": swap, "OrUintptr": swap,
+		"LoadInt32": swap, "LoadInt64": swap, "LoadUint32": swap, "LoadUint64": swap, "LoadUintptr": swap, "LoadPointer": swap,
+		"StoreInt32": swap, "StoreInt64": swap, "StoreUint32": swap, "StoreUint64": swap, "StoreUintptr": swap, "StorePointer": swap,
+		"SwapInt32": swap, "SwapInt64": swap, "SwapUint32": swap, "SwapUint64": swap, "SwapUintptr": swap, "SwapPointer": swap,
+		"CompareAndSwapInt32": swap, "CompareAndSwapInt64": swap, "CompareAndSwapUint32": swap,
+		"CompareAndSwapUint64": swap, "CompareAndSwapUintptr": swap, "CompareAndSwapPointer": swap,
+	},
+	"sync": {
+		"Mutex":   swap, // mirrored today
+		"RWMutex": swap, "Cond": swap, "NewCond": swap, "WaitGroup": swap, "Once": swap,
+		"OnceFunc": swap, "OnceValue": swap, "OnceValues": swap, "Map": swap,
+
+		"Locker": keep, // an interface: sched's locks implement it
+		"Pool":   keep, // a cache that may drop anything: no ordering to schedule
+	},
+}
+
+// lookup returns what to do with name of package path, and whether path
+// is sync or sync/atomic at all.
+func lookup(path, name string) (action, bool) {
+	names, ok := table[path]
+	if !ok {
+		return 0, false
+	}
+	return names[name], true
+}

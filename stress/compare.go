@@ -1,0 +1,58 @@
+package stress
+
+import (
+	"reflect"
+	"testing"
+)
+
+// Compare tests the type that newT makes against the reference that newR
+// makes, with no spec to write: the operations are T's exported methods
+// (or those named by [Methods]), with arguments drawn from small domains
+// (or by [Args] and [Arg]), and a history is correct if the reference,
+// called one operation at a time in some order that respects real time,
+// returns the same results. It fails t with a report, as [Test] does.
+//
+// The reference can be a simple sequential type with the same methods, or
+// the same constructor again: the reference only ever runs one call at a
+// time. Results are compared with reflect.DeepEqual, errors by their
+// message; a panic is a result too, compared by its value. A
+// context.Context parameter gets context.Background, or in one call out
+// of four a context already cancelled. The reference must not block.
+//
+//	stress.Compare(t, NewLockFreeQueue, NewMutexQueue)
+func Compare[T, R any](t testing.TB, newT func() T, newR func() R, opts ...Option) {
+	t.Helper()
+	spec, opts, err := compareSpec(newT, newR, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	Test(t, spec, opts...)
+}
+
+// CompareRun is [Compare] that returns what it found instead of failing
+// t, as [Run] does.
+func CompareRun[T, R any](t testing.TB, newT func() T, newR func() R, opts ...Option) (Result, error) {
+	t.Helper()
+	spec, opts, err := compareSpec(newT, newR, opts)
+	if err != nil {
+		return Result{}, err
+	}
+	return Run(t, spec, opts...)
+}
+
+// compareSpec is the one place that builds the Spec of a Compare.
+func compareSpec[T, R any](newT func() T, newR func() R, opts []Option) (Spec[T, call, ret], []Option, error) {
+	mo, rest := splitOptions(opts)
+	ms, err := newMethodSet(reflect.TypeFor[T](), reflect.TypeFor[R](), mo)
+	if err != nil {
+		return Spec[T, call, ret]{}, nil, err
+	}
+	return Spec[T, call, ret]{
+		New: newT,
+		Ops: ms.ops(),
+		Run: func(v T, c call) ret {
+			return invoke(reflect.ValueOf(&v).Elem(), c.m.impl, c)
+		},
+		Model: &reference[R]{newR: newR, ms: ms},
+	}, rest, nil
+}

@@ -17,8 +17,9 @@ func Methods(names ...string) Option {
 	return methodOption(func(o *methodOpts) { o.names = append(o.names, names...) })
 }
 
-// Args makes [Compare] draw every parameter of type V with g, in place of
-// its small default domain.
+// Args makes [Compare] draw every value of type V with g, in place of its
+// small default domain: parameters of type V, and the V elements, keys
+// and fields inside other parameters.
 func Args[V any](g *rapid.Generator[V]) Option {
 	return methodOption(func(o *methodOpts) {
 		o.byType[reflect.TypeFor[V]()] = drawWith(g)
@@ -206,17 +207,20 @@ func paramDraw(method string, i int, p reflect.Type, mo methodOpts) (func(*rapid
 			return reflect.ValueOf(&bg).Elem()
 		}, nil
 	}
-	if err := drawable(p); err != nil {
+	if err := drawable(p, mo.byType); err != nil {
 		return nil, fmt.Errorf("stress: cannot draw parameter %d (%v) of %s: %w; give a generator with stress.Arg or stress.Args", i, p, method, err)
 	}
-	return func(t *rapid.T, label string) reflect.Value { return drawValue(t, p, label) }, nil
+	return func(t *rapid.T, label string) reflect.Value { return drawValue(t, p, label, mo.byType) }, nil
 }
 
 // The default domains are small, so that calls collide: the same keys,
 // the same values.
 var defaultStrings = []string{"a", "b", "c", "d"}
 
-func drawable(t reflect.Type) error {
+func drawable(t reflect.Type, byType map[reflect.Type]func(*rapid.T, string) reflect.Value) error {
+	if byType[t] != nil {
+		return nil
+	}
 	switch t.Kind() {
 	case reflect.Bool, reflect.String,
 		reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
@@ -224,16 +228,16 @@ func drawable(t reflect.Type) error {
 		reflect.Float32, reflect.Float64:
 		return nil
 	case reflect.Slice, reflect.Array, reflect.Pointer:
-		return drawable(t.Elem())
+		return drawable(t.Elem(), byType)
 	case reflect.Map:
-		if err := drawable(t.Key()); err != nil {
+		if err := drawable(t.Key(), byType); err != nil {
 			return err
 		}
-		return drawable(t.Elem())
+		return drawable(t.Elem(), byType)
 	case reflect.Struct:
 		for i := range t.NumField() {
 			if f := t.Field(i); f.IsExported() {
-				if err := drawable(f.Type); err != nil {
+				if err := drawable(f.Type, byType); err != nil {
 					return err
 				}
 			}
@@ -243,9 +247,13 @@ func drawable(t reflect.Type) error {
 	return fmt.Errorf("no default for a %v", t.Kind())
 }
 
-// drawValue draws a value of type t from a small domain: integers from
-// -4 to 4 (0 to 4 unsigned), strings "a" to "d", up to 3 elements.
-func drawValue(t *rapid.T, typ reflect.Type, label string) reflect.Value {
+// drawValue draws a value of type t with the generator given for its
+// type, or else from a small domain: integers from -4 to 4 (0 to 4
+// unsigned), strings "a" to "d", up to 3 elements.
+func drawValue(t *rapid.T, typ reflect.Type, label string, byType map[reflect.Type]func(*rapid.T, string) reflect.Value) reflect.Value {
+	if g := byType[typ]; g != nil {
+		return g(t, label)
+	}
 	v := reflect.New(typ).Elem()
 	switch typ.Kind() {
 	case reflect.Bool:
@@ -262,27 +270,27 @@ func drawValue(t *rapid.T, typ reflect.Type, label string) reflect.Value {
 		n := rapid.IntRange(0, 3).Draw(t, label+".len")
 		s := reflect.MakeSlice(typ, n, n)
 		for i := range n {
-			s.Index(i).Set(drawValue(t, typ.Elem(), label))
+			s.Index(i).Set(drawValue(t, typ.Elem(), label, byType))
 		}
 		v.Set(s)
 	case reflect.Array:
 		for i := range typ.Len() {
-			v.Index(i).Set(drawValue(t, typ.Elem(), label))
+			v.Index(i).Set(drawValue(t, typ.Elem(), label, byType))
 		}
 	case reflect.Map:
 		m := reflect.MakeMap(typ)
 		for range rapid.IntRange(0, 3).Draw(t, label+".len") {
-			m.SetMapIndex(drawValue(t, typ.Key(), label), drawValue(t, typ.Elem(), label))
+			m.SetMapIndex(drawValue(t, typ.Key(), label, byType), drawValue(t, typ.Elem(), label, byType))
 		}
 		v.Set(m)
 	case reflect.Pointer:
 		p := reflect.New(typ.Elem())
-		p.Elem().Set(drawValue(t, typ.Elem(), label))
+		p.Elem().Set(drawValue(t, typ.Elem(), label, byType))
 		v.Set(p)
 	case reflect.Struct:
 		for i := range typ.NumField() {
 			if typ.Field(i).IsExported() {
-				v.Field(i).Set(drawValue(t, typ.Field(i).Type, label))
+				v.Field(i).Set(drawValue(t, typ.Field(i).Type, label, byType))
 			}
 		}
 	}

@@ -1,0 +1,171 @@
+package stress
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"pgregory.net/rapid"
+
+	"github.com/interleave-go/interleave/linearize"
+)
+
+// box is a type with every kind of method Compare must handle.
+type box struct{ v int }
+
+func (b *box) Put(k string, v int)            { b.v = v }
+func (b *box) Get(k string) (int, bool)       { return b.v, b.v != 0 }
+func (b *box) Check(n uint8) error            { return checkErr(int(n) > b.v) }
+func (b *box) Boom()                          { panic("boom") }
+func (b *box) Sum(xs ...int) int              { return len(xs) }
+func (b *box) Wait(ctx context.Context) error { return ctx.Err() }
+func (b *box) Ptr(p *struct{ A int }) int     { return p.A }
+
+func checkErr(bad bool) error {
+	if bad {
+		return errors.New("too big")
+	}
+	return nil
+}
+
+// otherBox has Get with another signature.
+type otherBox struct{}
+
+func (otherBox) Get(k string) int { return 0 }
+
+type chanBox struct{}
+
+func (chanBox) Send(c chan int) {}
+
+func TestMethodSetErrors(t *testing.T) {
+	none, _ := splitOptions(nil)
+	named, _ := splitOptions([]Option{Methods("Get")})
+	wrongArg, _ := splitOptions([]Option{Arg("Get", 0, rapid.Int())})
+	for _, c := range []struct {
+		name     string
+		impl, rf reflect.Type
+		mo       methodOpts
+		want     string
+	}{
+		{"signature", reflect.TypeFor[*box](), reflect.TypeFor[otherBox](), named, "Get is func(string) (int, bool) on *stress.box but func(string) int on the reference"},
+		{"missing", reflect.TypeFor[*box](), reflect.TypeFor[otherBox](), none, "the reference stress.otherBox has no method Boom"},
+		{"unknown", reflect.TypeFor[otherBox](), reflect.TypeFor[otherBox](), func() methodOpts { m, _ := splitOptions([]Option{Methods("Nope")}); return m }(), "has no exported method Nope"},
+		{"undrawable", reflect.TypeFor[chanBox](), reflect.TypeFor[chanBox](), none, "cannot draw parameter 0 (chan int) of Send"},
+		{"arg type", reflect.TypeFor[*box](), reflect.TypeFor[*box](), wrongArg, `Arg("Get", 0): the parameter is a string, the generator draws int`},
+	} {
+		_, err := newMethodSet(c.impl, c.rf, c.mo)
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "stress: ") {
+			t.Errorf("%s: error %v, want one containing %q", c.name, err, c.want)
+		}
+	}
+}
+
+// TestCallsAsWritten draws calls of every method of box and runs them:
+// the texts read like Go, and every kind of argument and result shows.
+func TestCallsAsWritten(t *testing.T) {
+	mo, _ := splitOptions([]Option{Args(rapid.Just(7)), Arg("Get", 0, rapid.Just("k"))})
+	ms, err := newMethodSet(reflect.TypeFor[*box](), reflect.TypeFor[*box](), mo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ms.recv != "b" {
+		t.Errorf("receiver %q, want b", ms.recv)
+	}
+	seen := map[string]bool{}
+	rapid.Check(t, func(rt *rapid.T) {
+		c := ms.ops().Draw(rt, "call")
+		b := reflect.ValueOf(&box{v: 7})
+		seen[c.text+" -> "+formatRet(c, invoke(b, c.m.impl, c))] = true
+	})
+	for _, want := range []string{
+		`b.Put("a", 7) -> ok`,
+		`b.Get("k") -> 7, true`,
+		`b.Check(4) -> nil`,
+		`b.Boom() -> panic("boom")`,
+		`b.Sum(7, 7) -> 2`,
+		`b.Sum() -> 0`,
+		`b.Wait(ctx) -> nil`,
+		`b.Wait(cancelledCtx) -> error("context canceled")`,
+		`b.Ptr(&{7}) -> 7`,
+	} {
+		if !seen[want] {
+			t.Errorf("never drew %s", want)
+		}
+	}
+	// Check's default domain for uint8 is 0 to 4, below 7: no error drawn.
+	for s := range seen {
+		if strings.Contains(s, "too big") {
+			t.Errorf("drew %s", s)
+		}
+	}
+}
+
+// TestReferenceCompares checks histories against a reference: results,
+// errors and panics must match it, in some order consistent with real
+// time.
+func TestReferenceCompares(t *testing.T) {
+	ms, err := newMethodSet(reflect.TypeFor[*box](), reflect.TypeFor[*box](), methodOpts{byType: map[reflect.Type]func(*rapid.T, string) reflect.Value{}, byParam: map[paramKey]paramGen{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]*method{}
+	for _, m := range ms.methods {
+		byName[m.name] = m
+	}
+	mk := func(name string, args ...any) call {
+		c := call{m: byName[name]}
+		for _, a := range args {
+			c.args = append(c.args, reflect.ValueOf(a))
+		}
+		c.text = ms.format(c)
+		return c
+	}
+	val := func(vs ...any) ret {
+		r := ret{}
+		for i, v := range vs {
+			rv := reflect.ValueOf(v)
+			if v == nil {
+				rv = reflect.Zero(errType)
+			} else if _, ok := v.(error); ok && i == len(vs)-1 {
+				rv = reflect.New(errType).Elem()
+				rv.Set(reflect.ValueOf(v))
+			}
+			r.vals = append(r.vals, rv)
+		}
+		return r
+	}
+	pm, err := (&reference[*box]{newR: func() *box { return new(box) }, ms: ms}).Porcupine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := func(thread int, c call, out ret, call, ret int64) linearize.Operation {
+		return linearize.Operation{Thread: thread, Input: c, Output: out, Call: call, Return: ret}
+	}
+	put, get := mk("Put", "a", 5), mk("Get", "a")
+	check := mk("Check", uint8(3))
+	for _, c := range []struct {
+		name string
+		h    []linearize.Operation
+		want linearize.Verdict
+	}{
+		// Get overlaps Put: it may see 5 or nothing.
+		{"overlap new", []linearize.Operation{op(1, put, val(), 0, 3), op(2, get, val(5, true), 1, 2)}, linearize.Ok},
+		{"overlap old", []linearize.Operation{op(1, put, val(), 0, 3), op(2, get, val(0, false), 1, 2)}, linearize.Ok},
+		// After Put returned, Get must see 5.
+		{"stale", []linearize.Operation{op(1, put, val(), 0, 1), op(2, get, val(0, false), 2, 3)}, linearize.Illegal},
+		{"error", []linearize.Operation{op(1, check, val(errors.New("too big")), 0, 1)}, linearize.Ok},
+		{"error text", []linearize.Operation{op(1, check, val(errors.New("other")), 0, 1)}, linearize.Illegal},
+		{"no error", []linearize.Operation{op(1, check, val(nil), 0, 1)}, linearize.Illegal},
+		{"panic", []linearize.Operation{op(1, mk("Boom"), ret{panicked: true, panicVal: `"boom"`}, 0, 1)}, linearize.Ok},
+		{"no panic", []linearize.Operation{op(1, mk("Boom"), ret{}, 0, 1)}, linearize.Illegal},
+		// A pending Put may have taken effect.
+		{"pending", []linearize.Operation{{Thread: 1, Input: put, Call: 0, Pending: true}, op(2, get, val(5, true), 1, 2)}, linearize.Ok},
+	} {
+		res, err := linearize.Check(pm, c.h, linearize.Options{})
+		if err != nil || res.Verdict != c.want {
+			t.Errorf("%s: %v (%v), want %v", c.name, res.Verdict, err, c.want)
+		}
+	}
+}

@@ -19,6 +19,11 @@ import (
 // context.Context parameter gets context.Background, or in one call out
 // of four a context already cancelled. The reference must not block.
 //
+// A type with a Close method that takes nothing is closed after each
+// execution, before the check for leaked goroutines, and so is every
+// reference; Close is then not drawn as an operation unless [Methods]
+// names it (it must then be safe to call twice).
+//
 //	stress.Compare(t, NewLockFreeQueue, NewMutexQueue)
 func Compare[T, R any](t testing.TB, newT func() T, newR func() R, opts ...Option) {
 	t.Helper()
@@ -43,6 +48,7 @@ func CompareRun[T, R any](t testing.TB, newT func() T, newR func() R, opts ...Op
 // compareSpec is the one place that builds the Spec of a Compare.
 func compareSpec[T, R any](newT func() T, newR func() R, opts []Option) (Spec[T, call, ret], []Option, error) {
 	mo, rest := splitOptions(opts)
+	mo.skip = "Close"
 	ms, err := newMethodSet(reflect.TypeFor[T](), reflect.TypeFor[R](), mo)
 	if err != nil {
 		return Spec[T, call, ret]{}, nil, err
@@ -53,6 +59,18 @@ func compareSpec[T, R any](newT func() T, newR func() R, opts []Option) (Spec[T,
 		Run: func(v T, c call) ret {
 			return invoke(reflect.ValueOf(&v).Elem(), c.m.impl, c)
 		},
-		Model: &reference[R]{newR: newR, ms: ms},
+		Model:   &reference[R]{newR: newR, ms: ms, close: closer[R]()},
+		Cleanup: closer[T](),
 	}, rest, nil
+}
+
+// closer returns a function that calls v.Close(), if T has a Close method
+// without parameters, or nil.
+func closer[T any]() func(v T) {
+	t := reflect.TypeFor[T]()
+	m, ok := t.MethodByName("Close")
+	if !ok || methodType(t, m).NumIn() != 0 {
+		return nil
+	}
+	return func(v T) { reflect.ValueOf(&v).Elem().Method(m.Index).Call(nil) }
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/interleave-go/interleave/stress"
+	subject "github.com/interleave-go/interleave/subjects/counter"
 )
 
 // Plain concurrent types, written the way people write them (no package
@@ -178,7 +179,94 @@ func TestCompareCatches(t *testing.T) {
 	})
 }
 
-func expectViolation(t *testing.T, res stress.Result, err error, want string) {
+// TestCompareControlled runs Compare on types built on package sched:
+// Auto mode runs them under controlled scheduling, where the lost update
+// is found, minimized to its context switch and replayable; the correct
+// counter passes the same search.
+func TestCompareControlled(t *testing.T) {
+	opts := []stress.Option{stress.WithSeed(7), stress.WithShrinkTime(5 * time.Second)}
+	res, err := stress.CompareRun(t, func() *subject.LostUpdate { return new(subject.LostUpdate) }, func() *subject.Counter { return new(subject.Counter) }, opts...)
+	f := expectViolation(t, res, err, "u.Add(1)")
+	if f.Mode != stress.Controlled || f.Preemptions != 1 || f.ReplayFile == "" {
+		t.Errorf("shown in %v mode with %d preemptions, replay file %q; want controlled, 1, a file", f.Mode, f.Preemptions, f.ReplayFile)
+	}
+	stress.Compare(t, func() *subject.Counter { return new(subject.Counter) }, func() *subject.Counter { return new(subject.Counter) }, opts...)
+}
+
+// PanicQueue is MutexQueue whose Dequeue indexes an empty slice. A bug,
+// which Compare sees as a result the reference never gives.
+type PanicQueue struct{ MutexQueue }
+
+func NewPanicQueue() *PanicQueue { return &PanicQueue{} }
+
+func (q *PanicQueue) Dequeue() (int, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	v := q.items[0]
+	q.items = q.items[1:]
+	return v, true
+}
+
+func TestComparePanic(t *testing.T) {
+	res, err := stress.CompareRun(t, NewPanicQueue, NewSliceQueue, append(quick(8), stress.Methods("Enqueue", "Dequeue"))...)
+	expectViolation(t, res, err, `q.Dequeue() -> panic("runtime error: index out of range [0] with length 0")`)
+}
+
+// Spawner starts a goroutine per Start and stops them all on Close (which
+// Compare calls after each execution); with leak set it forgets to. The
+// leak is caught by the same checks as in the long form.
+type Spawner struct {
+	mu   sync.Mutex
+	stop chan struct{}
+	n    int
+	leak bool
+}
+
+// released ends the goroutines a leaky spawner left behind, when the test
+// ends.
+var released = make(chan struct{})
+
+func (s *Spawner) Start() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stop == nil {
+		s.stop = make(chan struct{})
+	}
+	stop := s.stop
+	go func() {
+		select {
+		case <-stop:
+		case <-released:
+		}
+	}()
+	s.n++
+	return s.n
+}
+
+func (s *Spawner) Close() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stop != nil && !s.leak {
+		close(s.stop)
+		s.stop = nil
+	}
+}
+
+func TestCompareLeak(t *testing.T) {
+	defer close(released)
+	newLeaky := func() *Spawner { return &Spawner{leak: true} }
+	newSpawner := func() *Spawner { return &Spawner{} }
+	// Goroutines that end a little after Close make every execution wait
+	// for goleak: fewer of them.
+	opts := append(quick(9), stress.WithChecks(20), stress.WithRuns(20))
+	res, err := stress.CompareRun(t, newLeaky, newSpawner, opts...)
+	if err != nil || res.Failure == nil || res.Failure.Kind != stress.Leak {
+		t.Fatalf("leaky spawner: %v, %+v; want a goroutine leak", err, res.Failure)
+	}
+	stress.Compare(t, newSpawner, newSpawner, opts...)
+}
+
+func expectViolation(t *testing.T, res stress.Result, err error, want string) *stress.Failure {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
@@ -193,6 +281,7 @@ func expectViolation(t *testing.T, res stress.Result, err error, want string) {
 		t.Fatalf("report does not show %q:\n%s", want, r)
 	}
 	t.Log(res.Failure.Report())
+	return res.Failure
 }
 
 // Loader is a read-through cache: Get loads a missing key (slowly, as

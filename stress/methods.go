@@ -59,6 +59,7 @@ type paramGen struct {
 
 type methodOpts struct {
 	names   []string
+	skip    string // a method not drawn unless named: Close
 	byType  map[reflect.Type]func(*rapid.T, string) reflect.Value
 	byParam map[paramKey]paramGen
 }
@@ -134,7 +135,9 @@ func newMethodSet(impl, ref reflect.Type, mo methodOpts) (*methodSet, error) {
 	names := mo.names
 	if len(names) == 0 {
 		for i := range impl.NumMethod() {
-			names = append(names, impl.Method(i).Name)
+			if name := impl.Method(i).Name; name != mo.skip || methodType(impl, impl.Method(i)).NumIn() != 0 {
+				names = append(names, name)
+			}
 		}
 	}
 	for _, name := range names {

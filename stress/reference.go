@@ -18,9 +18,13 @@ import (
 // the deepest state reached is kept too: porcupine mostly goes one step
 // further from where it just was, and then nothing is replayed; otherwise
 // a fresh reference replays the prefix.
+//
+// A reference with a Close method is closed after every step instead,
+// so that it leaves no goroutines behind, and every step replays.
 type reference[R any] struct {
-	newR func() R
-	ms   *methodSet
+	newR  func() R
+	ms    *methodSet
+	close func(R)
 }
 
 // DescribeInput implements model.Sequential.
@@ -125,6 +129,10 @@ func (t *trie[R]) step(n *node, c call) *edge {
 		}
 	}
 	out := invoke(v, c.m.ref, c)
+	if t.m.close != nil {
+		closeQuietly(t.m.close, v.Interface().(R))
+		v = reflect.Value{}
+	}
 	t.ids++
 	e := &edge{out: out, next: &node{t: t, parent: n, c: c, id: t.ids}}
 	if n.kids == nil {
@@ -133,6 +141,13 @@ func (t *trie[R]) step(n *node, c call) *edge {
 	n.kids[k] = e
 	t.at, t.cur = e.next, v
 	return e
+}
+
+// closeQuietly closes a reference; a panic there (a second Close) is
+// not the type under test's.
+func closeQuietly[R any](close func(R), r R) {
+	defer func() { _ = recover() }()
+	close(r)
 }
 
 func (t *trie[R]) fresh() reflect.Value {

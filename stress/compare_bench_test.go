@@ -31,6 +31,13 @@ func (s *refStack) Pop() (int, bool) {
 }
 func (s *refStack) Len() int { return len(s.s) }
 
+// cloneStack is refStack with a Clone method.
+type cloneStack struct{ refStack }
+
+func (s *cloneStack) Clone() *cloneStack {
+	return &cloneStack{refStack{s: append([]int(nil), s.s...)}}
+}
+
 func (m *reference[R]) withMethods(ms *methodSet) (porcupine.Model, error) {
 	m.ms = ms
 	return m.Porcupine()
@@ -154,9 +161,11 @@ func BenchmarkCheckReference(b *testing.B) {
 			(&reference[*refCounter]{newR: func() *refCounter { return new(refCounter) }}).withMethods},
 		{"stack", reflect.TypeFor[*refStack](), func() any { return new(refStack) }, stack, stackConv, model.Stack().Porcupine,
 			(&reference[*refStack]{newR: func() *refStack { return new(refStack) }}).withMethods},
+		{"stack-clone", reflect.TypeFor[*cloneStack](), func() any { return new(cloneStack) }, stack, stackConv, model.Stack().Porcupine,
+			(&reference[*cloneStack]{newR: func() *cloneStack { return new(cloneStack) }, clone: cloner[*cloneStack]()}).withMethods},
 	}
 	for _, tc := range cases {
-		ms, err := newMethodSet(tc.typ, tc.typ, methodOpts{})
+		ms, err := newMethodSet(tc.typ, tc.typ, methodOpts{skip: []string{"Clone"}})
 		if err != nil {
 			b.Fatal(err)
 		}

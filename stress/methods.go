@@ -12,7 +12,7 @@ import (
 )
 
 // Methods limits [Compare] to the methods named; by default it calls
-// every exported method of the type.
+// every exported method of the type but Close and Clone.
 func Methods(names ...string) Option {
 	return methodOption(func(o *methodOpts) { o.names = append(o.names, names...) })
 }
@@ -59,7 +59,7 @@ type paramGen struct {
 
 type methodOpts struct {
 	names   []string
-	skip    string // a method not drawn unless named: Close
+	skip    []string // methods not drawn unless named: Close, Clone
 	byType  map[reflect.Type]func(*rapid.T, string) reflect.Value
 	byParam map[paramKey]paramGen
 }
@@ -135,7 +135,7 @@ func newMethodSet(impl, ref reflect.Type, mo methodOpts) (*methodSet, error) {
 	names := mo.names
 	if len(names) == 0 {
 		for i := range impl.NumMethod() {
-			if name := impl.Method(i).Name; name != mo.skip || methodType(impl, impl.Method(i)).NumIn() != 0 {
+			if name := impl.Method(i).Name; !slices.Contains(mo.skip, name) || methodType(impl, impl.Method(i)).NumIn() != 0 {
 				names = append(names, name)
 			}
 		}

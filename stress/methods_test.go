@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/anishathalye/porcupine"
 	"pgregory.net/rapid"
 
 	"github.com/interleave-go/interleave/linearize"
@@ -22,6 +23,9 @@ func (b *box) Boom()                          { panic("boom") }
 func (b *box) Sum(xs ...int) int              { return len(xs) }
 func (b *box) Wait(ctx context.Context) error { return ctx.Err() }
 func (b *box) Ptr(p *struct{ A int }) int     { return p.A }
+
+// Clone lets the reference checker clone a box rather than replay calls.
+func (b *box) Clone() *box { c := *b; return &c }
 
 func checkErr(bad bool) error {
 	if bad {
@@ -74,11 +78,12 @@ func TestCallsAsWritten(t *testing.T) {
 		t.Errorf("receiver %q, want b", ms.recv)
 	}
 	seen := map[string]bool{}
-	rapid.Check(t, func(rt *rapid.T) {
-		c := ms.ops().Draw(rt, "call")
+	gen := ms.ops()
+	for i := range 1000 {
+		c := gen.Example(i)
 		b := reflect.ValueOf(&box{v: 7})
 		seen[c.text+" -> "+formatRet(c, invoke(b, c.m.impl, c))] = true
-	})
+	}
 	for _, want := range []string{
 		`b.Put("a", 7) -> ok`,
 		`b.Get("k") -> 7, true`,
@@ -136,16 +141,20 @@ func TestReferenceCompares(t *testing.T) {
 		}
 		return r
 	}
-	pm, err := (&reference[*box]{newR: func() *box { return new(box) }, ms: ms}).Porcupine()
+	plain, err := (&reference[*box]{newR: func() *box { return new(box) }, ms: ms}).Porcupine()
 	if err != nil {
 		t.Fatal(err)
+	}
+	cloning, err := (&reference[*box]{newR: func() *box { return new(box) }, ms: ms, clone: cloner[*box]()}).Porcupine()
+	if err != nil || cloner[*box]() == nil {
+		t.Fatal("no cloning reference", err)
 	}
 	op := func(thread int, c call, out ret, call, ret int64) linearize.Operation {
 		return linearize.Operation{Thread: thread, Input: c, Output: out, Call: call, Return: ret}
 	}
 	put, get := mk("Put", "a", 5), mk("Get", "a")
 	check := mk("Check", uint8(3))
-	for _, c := range []struct {
+	cases := []struct {
 		name string
 		h    []linearize.Operation
 		want linearize.Verdict
@@ -162,10 +171,21 @@ func TestReferenceCompares(t *testing.T) {
 		{"no panic", []linearize.Operation{op(1, mk("Boom"), ret{}, 0, 1)}, linearize.Illegal},
 		// A pending Put may have taken effect.
 		{"pending", []linearize.Operation{{Thread: 1, Input: put, Call: 0, Pending: true}, op(2, get, val(5, true), 1, 2)}, linearize.Ok},
-	} {
-		res, err := linearize.Check(pm, c.h, linearize.Options{})
-		if err != nil || res.Verdict != c.want {
-			t.Errorf("%s: %v (%v), want %v", c.name, res.Verdict, err, c.want)
+		// Three Puts and Gets in every order: the checker must come back
+		// to earlier states, from replay or from clones.
+		{"orders", []linearize.Operation{
+			op(1, mk("Put", "a", 1), val(), 0, 10), op(2, mk("Put", "a", 2), val(), 0, 10), op(3, mk("Put", "a", 3), val(), 0, 10),
+			op(1, get, val(3, true), 11, 12), op(2, get, val(3, true), 11, 12)}, linearize.Ok},
+		{"orders, stale", []linearize.Operation{
+			op(1, mk("Put", "a", 1), val(), 0, 10), op(2, mk("Put", "a", 2), val(), 0, 10), op(3, mk("Put", "a", 3), val(), 0, 10),
+			op(1, get, val(3, true), 11, 12), op(2, get, val(2, true), 13, 14)}, linearize.Illegal},
+	}
+	for _, pm := range []porcupine.Model{plain, cloning} {
+		for _, c := range cases {
+			res, err := linearize.Check(pm, c.h, linearize.Options{})
+			if err != nil || res.Verdict != c.want {
+				t.Errorf("%s: %v (%v), want %v", c.name, res.Verdict, err, c.want)
+			}
 		}
 	}
 }

@@ -21,10 +21,15 @@ import (
 //
 // A reference with a Close method is closed after every step instead,
 // so that it leaves no goroutines behind, and every step replays.
+//
+// A reference with a method Clone() R is cloned instead of replayed: the
+// states porcupine comes back to keep a clone, which the next call from
+// there clones again.
 type reference[R any] struct {
 	newR  func() R
 	ms    *methodSet
 	close func(R)
+	clone func(R) R
 }
 
 // DescribeInput implements model.Sequential.
@@ -74,6 +79,7 @@ type node struct {
 	c      call
 	id     uint64
 	kids   map[callKey]*edge
+	snap   any // an R that has applied the calls, to clone; or nil
 }
 
 // edge is a call from a state: what the reference returned, and the
@@ -119,13 +125,22 @@ func (t *trie[R]) step(n *node, c call) *edge {
 	v := t.cur
 	if t.at != n || !v.IsValid() {
 		t.at, t.cur = nil, reflect.Value{}
-		v = t.fresh()
 		var path []call
-		for p := n; p.parent != nil; p = p.parent {
+		p := n
+		for ; p.parent != nil && p.snap == nil; p = p.parent {
 			path = append(path, p.c)
+		}
+		if p.snap != nil {
+			v = t.clone(p.snap)
+		} else {
+			v = t.fresh()
 		}
 		for i := len(path) - 1; i >= 0; i-- {
 			invoke(v, path[i].m.ref, path[i])
+		}
+		if t.m.clone != nil && n.snap == nil {
+			// porcupine comes back to n to try the other calls.
+			n.snap = t.clone(v).Interface()
 		}
 	}
 	out := invoke(v, c.m.ref, c)
@@ -148,6 +163,17 @@ func (t *trie[R]) step(n *node, c call) *edge {
 func closeQuietly[R any](close func(R), r R) {
 	defer func() { _ = recover() }()
 	close(r)
+}
+
+func (t *trie[R]) clone(v any) reflect.Value {
+	var r R
+	switch v := v.(type) {
+	case R:
+		r = t.m.clone(v)
+	case reflect.Value:
+		r = t.m.clone(v.Interface().(R))
+	}
+	return reflect.ValueOf(&r).Elem()
 }
 
 func (t *trie[R]) fresh() reflect.Value {

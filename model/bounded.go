@@ -114,13 +114,14 @@ type SemaphoreOp uint8
 
 // The semaphore operations.
 const (
-	// Acquire takes a permit, waiting while there is none.
-	Acquire SemaphoreOp = iota
-	// TryAcquire takes a permit if there is one, and reports whether it
-	// did.
-	TryAcquire
-	// Release gives a permit back, and reports whether one was held.
-	Release
+	// SemaphoreAcquire takes a permit, waiting while there is none.
+	SemaphoreAcquire SemaphoreOp = iota
+	// SemaphoreTryAcquire takes a permit if there is one, and reports
+	// whether it did.
+	SemaphoreTryAcquire
+	// SemaphoreRelease gives a permit back, and reports whether one was
+	// held.
+	SemaphoreRelease
 )
 
 // SemaphoreInput is one semaphore operation.
@@ -146,9 +147,9 @@ func Semaphore(n int) Model[int, SemaphoreInput, SemaphoreOutput] {
 		Init: func() int { return 0 },
 		Step: func(held int, in SemaphoreInput, out SemaphoreOutput) (bool, int) {
 			switch in.Op {
-			case Acquire:
+			case SemaphoreAcquire:
 				return held < n && !out.OK, held + 1
-			case TryAcquire:
+			case SemaphoreTryAcquire:
 				if held < n {
 					return out.OK, held + 1
 				}
@@ -161,16 +162,16 @@ func Semaphore(n int) Model[int, SemaphoreInput, SemaphoreOutput] {
 		},
 		Pending: func(held int, in SemaphoreInput) int {
 			switch {
-			case in.Op != Release && held < n:
+			case in.Op != SemaphoreRelease && held < n:
 				return held + 1
-			case in.Op == Release && held > 0:
+			case in.Op == SemaphoreRelease && held > 0:
 				return held - 1
 			}
 			return held
 		},
 		EqualState: func(a, b int) bool { return a == b },
 		FormatOutput: func(in SemaphoreInput, out SemaphoreOutput) string {
-			if in.Op == Acquire {
+			if in.Op == SemaphoreAcquire {
 				return "ok"
 			}
 			return out.String()

@@ -117,15 +117,15 @@ func TestShapes(t *testing.T) {
 			hop(2, bi{Op: model.BoundedLen}, bo{}, 1, 2),
 		}, linearize.Ok},
 		{"semaphore/two of two", porc(model.Semaphore(2)), []linearize.Operation{
-			hop(1, mi{Op: model.Acquire}, mo{}, 0, 3),
-			hop(2, mi{Op: model.TryAcquire}, mo{OK: true}, 1, 2),
-			hop(0, mi{Op: model.TryAcquire}, mo{OK: false}, 4, 5),
-			hop(0, mi{Op: model.Release}, mo{OK: true}, 6, 7),
+			hop(1, mi{Op: model.SemaphoreAcquire}, mo{}, 0, 3),
+			hop(2, mi{Op: model.SemaphoreTryAcquire}, mo{OK: true}, 1, 2),
+			hop(0, mi{Op: model.SemaphoreTryAcquire}, mo{OK: false}, 4, 5),
+			hop(0, mi{Op: model.SemaphoreRelease}, mo{OK: true}, 6, 7),
 		}, linearize.Ok},
 		{"semaphore/three of two", porc(model.Semaphore(2)), []linearize.Operation{
-			hop(1, mi{Op: model.Acquire}, mo{}, 0, 3),
-			hop(2, mi{Op: model.TryAcquire}, mo{OK: true}, 1, 2),
-			hop(0, mi{Op: model.TryAcquire}, mo{OK: true}, 4, 5),
+			hop(1, mi{Op: model.SemaphoreAcquire}, mo{}, 0, 3),
+			hop(2, mi{Op: model.SemaphoreTryAcquire}, mo{OK: true}, 1, 2),
+			hop(0, mi{Op: model.SemaphoreTryAcquire}, mo{OK: true}, 4, 5),
 		}, linearize.Illegal},
 		{"lazy/first wins", porc(model.Lazy()), []linearize.Operation{
 			hop(1, li{Value: 1}, lo{Value: 2}, 0, 3),

@@ -396,7 +396,71 @@ func invoke(v reflect.Value, index int, c call) (r ret) {
 	} else {
 		out = f.Call(c.args)
 	}
+	for i, v := range out {
+		out[i] = deepCopy(v, 8)
+	}
 	return ret{vals: out}
+}
+
+// deepCopy copies the slices, maps and pointed-to values reachable from v
+// through exported fields, down to depth levels, so that a result that
+// shares memory with the type (a slice of its internals) does not change
+// after the call returned: the history and the reference's memo would
+// then compare values the calls never returned.
+func deepCopy(v reflect.Value, depth int) reflect.Value {
+	if depth == 0 || !v.IsValid() {
+		return v
+	}
+	switch v.Kind() {
+	case reflect.Slice:
+		if v.IsNil() {
+			return v
+		}
+		c := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+		for i := range v.Len() {
+			c.Index(i).Set(deepCopy(v.Index(i), depth-1))
+		}
+		return c
+	case reflect.Map:
+		if v.IsNil() {
+			return v
+		}
+		c := reflect.MakeMapWithSize(v.Type(), v.Len())
+		for it := v.MapRange(); it.Next(); {
+			c.SetMapIndex(it.Key(), deepCopy(it.Value(), depth-1))
+		}
+		return c
+	case reflect.Pointer:
+		if v.IsNil() {
+			return v
+		}
+		c := reflect.New(v.Type().Elem())
+		c.Elem().Set(deepCopy(v.Elem(), depth-1))
+		return c
+	case reflect.Array, reflect.Struct:
+		c := reflect.New(v.Type()).Elem()
+		c.Set(v)
+		if v.Kind() == reflect.Array {
+			for i := range v.Len() {
+				c.Index(i).Set(deepCopy(v.Index(i), depth-1))
+			}
+			return c
+		}
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				c.Field(i).Set(deepCopy(v.Field(i), depth-1))
+			}
+		}
+		return c
+	case reflect.Interface:
+		if v.IsNil() {
+			return v
+		}
+		c := reflect.New(v.Type()).Elem()
+		c.Set(deepCopy(v.Elem(), depth-1))
+		return c
+	}
+	return v
 }
 
 // equalRet compares two outputs of the same method: errors by message,

@@ -3,6 +3,7 @@ package stress
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -187,5 +188,35 @@ func TestReferenceCompares(t *testing.T) {
 				t.Errorf("%s: %v (%v), want %v", c.name, res.Verdict, err, c.want)
 			}
 		}
+	}
+}
+
+// cells hands out its internals, as types do.
+type cells struct{ c []int }
+
+func (c *cells) Snapshot() []int { return c.c }
+func (c *cells) Inc(i uint8)     { c.c[int(i)%len(c.c)]++ }
+
+// TestResultsAreCopied checks that a result sharing memory with the type
+// keeps the value it had when the call returned.
+func TestResultsAreCopied(t *testing.T) {
+	ms, err := newMethodSet(reflect.TypeFor[*cells](), reflect.TypeFor[*cells](), methodOpts{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var snap, inc *method
+	for _, m := range ms.methods {
+		if m.name == "Snapshot" {
+			snap = m
+		} else {
+			inc = m
+		}
+	}
+	v := reflect.ValueOf(&cells{c: []int{0, 0}})
+	first := invoke(v, snap.impl, call{m: snap})
+	invoke(v, inc.impl, call{m: inc, args: []reflect.Value{reflect.ValueOf(uint8(0))}})
+	second := invoke(v, snap.impl, call{m: snap})
+	if got := fmt.Sprint(first.vals[0], second.vals[0]); got != "[0 0] [1 0]" {
+		t.Errorf("snapshots %s, want [0 0] [1 0]", got)
 	}
 }

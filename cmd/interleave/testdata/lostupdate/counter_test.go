@@ -18,7 +18,7 @@ func TestStressCounter(t *testing.T) {
 			}),
 			rapid.Just(model.CounterInput{Op: model.CounterGet}),
 		),
-		Run: func(c *Counter, in model.CounterInput) model.CounterOutput {
+		Run: func(c *Counter, _ int, in model.CounterInput) model.CounterOutput {
 			if in.Op == model.CounterAdd {
 				return model.CounterOutput{Value: c.Add(in.Delta)}
 			}

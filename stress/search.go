@@ -237,6 +237,9 @@ func (r *runner[T, I, O]) run() *Failure {
 		var probe *found[I]
 		probed = true
 		instrumented, probe = r.instrumented()
+		if r.err != nil {
+			return nil
+		}
 		if probe != nil {
 			return r.report(r.minimizeProbe(probe), "found by the first, probing execution, under controlled scheduling")
 		}
@@ -345,7 +348,17 @@ func serial() (restore func()) {
 // other than calls and returns. If that execution fails, the failure is
 // returned: it may have left a goroutine behind that no search can
 // reclaim.
-func (r *runner[T, I, O]) instrumented() (bool, *found[I]) {
+func (r *runner[T, I, O]) instrumented() (ok bool, f *found[I]) {
+	defer func() {
+		// The spec's generator, not the type, panicked: rapid.Custom
+		// that draws nothing, say. The search would say so less plainly.
+		if p := recover(); p != nil {
+			if r.err == nil {
+				r.err = fmt.Errorf("stress: the spec's Ops generator panicked while drawing the probe's operations: %v", p)
+			}
+			ok, f = false, nil
+		}
+	}()
 	sc := r.probeScenario()
 	r.at = journalRecord{Mode: Controlled, Bounds: bounds{Threads: r.cfg.threads, Ops: r.cfg.ops}}
 	r.record("probe")

@@ -413,6 +413,18 @@ func TestGeneratorPanic(t *testing.T) {
 	}
 }
 
+// TestGeneratorDrawsNothing: a rapid.Custom generator that draws nothing
+// panics in rapid; in Auto mode the probe meets it first, and the error
+// says it is the spec's generator, not a panic of the type under test.
+func TestGeneratorDrawsNothing(t *testing.T) {
+	spec := counterSpec(false)
+	spec.Ops = rapid.Custom(func(*rapid.T) model.CounterInput { return model.CounterInput{Op: model.CounterGet} })
+	res, err := stress.Run(t, spec, stress.WithSeed(1), artifacts(t))
+	if err == nil || !strings.Contains(err.Error(), "Ops generator panicked") || res.Failure != nil {
+		t.Fatalf("error %v, failure %v; want an error saying the spec's Ops generator panicked", err, res.Failure)
+	}
+}
+
 // short turns -short on for the rest of the test, as `go test -short`
 // would.
 func short(t *testing.T) {

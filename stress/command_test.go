@@ -39,8 +39,8 @@ func TestGoTestArgs(t *testing.T) {
 }
 
 // TestHangBudget: a hang's minimization adds at most a fifth of the
-// execution timeout to its report at the default settings (1.2 s after
-// 10 s): the candidates that may hang, each under its short watchdog, plus
+// execution timeout to its report at the default settings (0.6 s after
+// 5 s): the candidates that may hang, each under its short watchdog, plus
 // the scheduler's bounded wait for the other threads to unwind (at most as
 // long again). Candidates that do not hang end in microseconds.
 func TestHangBudget(t *testing.T) {

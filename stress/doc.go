@@ -124,7 +124,7 @@
 //     scenario in stress mode.
 //   - -stress.seed=0 (STRESS_SEED, [WithSeed]): 0 picks a seed at random
 //     and reports it.
-//   - -stress.timeout=10s (STRESS_TIMEOUT, [WithTimeout]): how long one
+//   - -stress.timeout=5s (STRESS_TIMEOUT, [WithTimeout]): how long one
 //     execution may run before it is reported as a hang.
 //   - -stress.shrinktime=30s (STRESS_SHRINKTIME, [WithShrinkTime]): the
 //     most time spent minimizing a failure.

@@ -186,8 +186,8 @@ func schedule(o outcome) []int {
 // Budgets for minimizing a hang. A hang costs a watchdog period to see
 // and leaves goroutines behind that nothing can reclaim, so each smaller
 // candidate runs under a short watchdog, hangProbe, and at most
-// hangCandidates of them may hang: with the default 10 s timeout, a
-// candidate gets 100 ms and the report comes at most about 1.2 s after the
+// hangCandidates of them may hang: with the default 5 s timeout, a
+// candidate gets 50 ms and the report comes at most about 0.6 s after the
 // hang was seen (see TestHangBudget). A candidate that would have ended
 // after hangProbe counts as hanging; the report says so.
 const (

@@ -116,7 +116,7 @@ func WithSeed(s uint64) Option { return optionFunc(func(c *config) { c.seed = s 
 func WithArtifacts(dir string) Option { return optionFunc(func(c *config) { c.artifacts = dir }) }
 
 // WithTimeout sets how long one execution may run before it is reported as
-// a hang; the default is 10s (-stress.timeout).
+// a hang; the default is 5s (-stress.timeout).
 func WithTimeout(d time.Duration) Option { return optionFunc(func(c *config) { c.timeout = d }) }
 
 // WithReplay replays the failure saved in a replay file instead of
@@ -170,7 +170,7 @@ func defaults() config {
 		post:      1,
 		runs:      200,
 		artifacts: filepath.Join(os.TempDir(), "interleave"),
-		timeout:   10 * time.Second,
+		timeout:   5 * time.Second,
 		shrink:    30 * time.Second,
 
 		subprocess: true,

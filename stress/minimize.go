@@ -81,12 +81,7 @@ func smaller(sel selection) []selection {
 		return c
 	}
 	var out []selection
-	live := 0
-	for _, t := range sel.Threads {
-		if len(t) > 0 {
-			live++
-		}
-	}
+	live := sel.liveThreads()
 	for t := range sel.Threads {
 		if len(sel.Threads[t]) > 1 && live > 1 {
 			c := clone()
@@ -296,17 +291,23 @@ func (r *runner[T, I, O]) shrink(f *found[I]) {
 	}
 }
 
-// halves returns the selections that keep one thread only, or drop the
-// second half of a thread or of Finally: big steps first, so that a
-// costly failure (a hang) shrinks in few tries.
-func halves(sel selection) []selection {
-	var out []selection
+// liveThreads counts the threads that keep an operation.
+func (sel selection) liveThreads() int {
 	live := 0
 	for _, t := range sel.Threads {
 		if len(t) > 0 {
 			live++
 		}
 	}
+	return live
+}
+
+// halves returns the selections that keep one thread only, or drop the
+// second half of a thread or of Finally: big steps first, so that a
+// costly failure (a hang) shrinks in few tries.
+func halves(sel selection) []selection {
+	var out []selection
+	live := sel.liveThreads()
 	for t := range sel.Threads {
 		if live > 1 && len(sel.Threads[t]) > 0 {
 			c := selection{Init: sel.Init, Post: sel.Post, Finally: sel.Finally, Threads: make([][]int, len(sel.Threads))}

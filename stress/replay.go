@@ -18,6 +18,9 @@ import (
 // search ran, and rapid's draws for the failing case, which together
 // determine the scenario and, in controlled mode, the schedule.
 type replayFile struct {
+	// Version is the file's format, replayVersion when written; a file of
+	// another format is refused, never half read.
+	Version  int    `json:"version"`
 	Test     string `json:"test"`
 	Mode     string `json:"mode"`
 	Strategy string `json:"strategy"`
@@ -41,7 +44,12 @@ type replayFile struct {
 	Hex string `json:"draws"`
 }
 
+// replayVersion is the format of the replay files this package writes.
+// Raise it whenever a field changes meaning or a new one matters.
+const replayVersion = 1
+
 func writeReplay(path string, rf replayFile) error {
+	rf.Version = replayVersion
 	hex := make([]string, len(rf.Draws))
 	for i, d := range rf.Draws {
 		hex[i] = "0x" + strconv.FormatUint(d, 16)
@@ -62,6 +70,9 @@ func readReplay(path string) (replayFile, error) {
 	}
 	if err := json.Unmarshal(data, &rf); err != nil {
 		return rf, fmt.Errorf("stress: replay file %s: %w", path, err)
+	}
+	if rf.Version != replayVersion {
+		return rf, fmt.Errorf("stress: replay file %s is of format %d, and this version of interleave reads format %d: run the test again to get a new one", path, rf.Version, replayVersion)
 	}
 	for _, h := range strings.Fields(rf.Hex) {
 		d, err := strconv.ParseUint(h, 0, 64)

@@ -67,13 +67,33 @@ type callResult struct {
 	Skip string `json:"skip,omitempty"`
 	// WholeOps is the Failure's unexported wholeOps.
 	WholeOps bool `json:"wholeOps,omitempty"`
+	// Is names the exported error Err wraps, so that errors.Is still
+	// matches it in the parent.
+	Is string `json:"is,omitempty"`
 }
+
+// sentinels are the errors a caller may match, by name.
+var sentinels = map[string]error{"ErrNothingRan": ErrNothingRan, "ErrNotInstrumented": ErrNotInstrumented, "ErrDiverged": ErrDiverged}
+
+// childError is an error that came from a child process.
+type childError struct {
+	msg string
+	is  error
+}
+
+func (e *childError) Error() string { return e.msg }
+func (e *childError) Unwrap() error { return e.is }
 
 // newCallResult keeps what a call of Run returned.
 func newCallResult(res Summary, err error) callResult {
 	c := callResult{Result: res}
 	if err != nil {
 		c.Err = err.Error()
+		for name, s := range sentinels {
+			if errors.Is(err, s) {
+				c.Is = name
+			}
+		}
 	}
 	if res.Failure != nil {
 		c.WholeOps = res.Failure.wholeOps
@@ -86,7 +106,7 @@ func (c callResult) get() (Summary, error) {
 		c.Result.Failure.wholeOps = c.WholeOps
 	}
 	if c.Err != "" {
-		return c.Result, errors.New(c.Err)
+		return c.Result, &childError{msg: c.Err, is: sentinels[c.Is]}
 	}
 	return c.Result, nil
 }

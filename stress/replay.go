@@ -179,14 +179,14 @@ func (r *runner[T, I, O]) replayProbe(rf replayFile, path string) (*Failure, err
 	return r.report(r.last, "replayed from "+path), nil
 }
 
-// errDiverged is the error of a controlled replay that did not reproduce
+// ErrDiverged is the error of a controlled replay that did not reproduce
 // its failure.
-var errDiverged = errors.New("stress: the replay did not reproduce the failure")
+var ErrDiverged = errors.New("stress: the replay did not reproduce the failure")
 
 // diverged returns the error of a controlled replay that showed no
 // failure. A controlled replay is exact: the same scenario and schedule
 // give the same execution, so a replay that passes means the code or the
 // spec changed, or the type does something the scheduler cannot see.
 func (r *runner[T, I, O]) diverged(path string, rf replayFile) error {
-	return fmt.Errorf("%w: %s was a %s under controlled scheduling, which replays exactly, and this time it passed. Either the code under test or the spec changed since the file was written (if you fixed the bug, delete the file), or the type does something the scheduler does not see (a plain goroutine, channel, sync primitive, time or randomness)", errDiverged, path, rf.Kind)
+	return fmt.Errorf("%w: %s was a %s under controlled scheduling, which replays exactly, and this time it passed. Either the code under test or the spec changed since the file was written (if you fixed the bug, delete the file), or the type does something the scheduler does not see (a plain goroutine, channel, sync primitive, time or randomness)", ErrDiverged, path, rf.Kind)
 }

@@ -1,6 +1,7 @@
 package stress_test
 
 import (
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -60,7 +61,7 @@ func TestReplayFiles(t *testing.T) {
 func TestControlledNeedsInstrumentation(t *testing.T) {
 	spec := blockerSpec(func(*blocker, int, model.CounterInput) model.CounterOutput { return model.CounterOutput{} }, nil)
 	_, err := stress.Run(t, spec, stress.WithMode(stress.Controlled), stress.WithChecks(5), artifacts(t))
-	if err == nil || !strings.Contains(err.Error(), "saw no operation of package sched") {
+	if !errors.Is(err, stress.ErrNotInstrumented) {
 		t.Fatalf("error %v, want one saying nothing was instrumented", err)
 	}
 }

@@ -97,7 +97,7 @@ func Run[T, I, O any](t testing.TB, spec Spec[T, I, O], opts ...Option) (Summary
 			err = r.err
 		}
 		if err == nil && f == nil && r.total == 0 && !t.Skipped() {
-			err = errNothingRan
+			err = ErrNothingRan
 		}
 		return Summary{Failure: f, Executions: r.total, Scenarios: r.scenarios, Elapsed: time.Since(r.began), Seed: r.cfg.seed}, err
 	})
@@ -105,12 +105,20 @@ func Run[T, I, O any](t testing.TB, spec Spec[T, I, O], opts ...Option) (Summary
 	return res, err
 }
 
+// Errors of Run that callers may match with errors.Is.
+var (
+	// ErrNothingRan: no execution ran (a generator that rejects every
+	// draw, say), so nothing was tested. Never a pass.
+	ErrNothingRan = errors.New("stress: no execution ran, so nothing was tested")
+	// ErrNotInstrumented: controlled mode saw no operation of package
+	// sched, so every schedule was the same.
+	ErrNotInstrumented = errors.New("stress: controlled mode saw no operation of package sched: the type does not use its primitives, so every schedule is the same and nothing was tested; use stress mode, or build the type on sched.Int64, sched.Pointer, sched.Mutex, ...")
+)
+
 var (
 	errFakeTimeControlled = errors.New("stress: controlled mode cannot run a FakeTime spec (the scheduler and synctest's clock do not mix); use stress mode, or give the type an explicit clock")
 	errNoThreads          = errors.New("stress: the scenario has no threads")
-	errNotInstrumented    = errors.New("stress: controlled mode saw no operation of package sched: the type does not use its primitives, so every schedule is the same and nothing was tested; use stress mode, or build the type on sched.Int64, sched.Pointer, sched.Mutex, ...")
 	errParallelControlled = errors.New("stress: controlled mode cannot run in a parallel test: the scheduler and GOMAXPROCS are process-wide, and other tests' goroutines would use the instrumented values; drop t.Parallel, or use WithMode(stress.Stress)")
-	errNothingRan         = errors.New("stress: no execution ran, so nothing was tested")
 	errNeedT              = errors.New("stress: a FakeTime spec, or a replay, needs a *testing.T (testing/synctest and subtests do)")
 )
 
@@ -329,7 +337,7 @@ func (r *runner[T, I, O]) searchControlled(b bounds) *found[I] {
 		r.shrink(f)
 	}
 	if f == nil && !r.sawEvents && r.err == nil {
-		r.err = errNotInstrumented
+		r.err = ErrNotInstrumented
 	}
 	return f
 }
@@ -444,7 +452,7 @@ func (r *runner[T, I, O]) search(mode Mode, b bounds) *found[I] {
 			// that rejects every draw, a panic in the spec's Ops
 			// generator, or in this package.
 			if strings.Contains(log, "valid tests from") {
-				r.err = fmt.Errorf("%w: the spec's Ops generator rejected every draw (a Filter that nothing passes?); rapid said:\n%s", errNothingRan, strings.TrimSpace(log))
+				r.err = fmt.Errorf("%w: the spec's Ops generator rejected every draw (a Filter that nothing passes?); rapid said:\n%s", ErrNothingRan, strings.TrimSpace(log))
 			} else {
 				r.err = fmt.Errorf("stress: the spec's Ops generator panicked (or a scenario failed outside the checks); rapid said:\n%s", strings.TrimSpace(log))
 			}

@@ -2,6 +2,7 @@ package stress
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/anishathalye/porcupine"
 	"pgregory.net/rapid"
@@ -106,7 +107,7 @@ func (s *Spec[T, I, O]) validate() (porcupine.Model, error) {
 	}
 	m, err := s.Model.Porcupine()
 	if err != nil {
-		return porcupine.Model{}, errors.New("stress: Spec.Model: " + err.Error())
+		return porcupine.Model{}, fmt.Errorf("stress: Spec.Model: %w", err)
 	}
 	return m, nil
 }

@@ -1,6 +1,7 @@
 package stress_test
 
 import (
+	"errors"
 	"flag"
 	"math/rand/v2"
 	"regexp"
@@ -454,13 +455,19 @@ func TestShortMeansFewer(t *testing.T) {
 }
 
 // TestNothingRanIsAnError: a spec whose generator rejects every draw runs
-// nothing; that must be an error saying so, not a pass.
+// nothing; that must be an error saying so, not a pass, and one that
+// errors.Is matches with ErrNothingRan, also when the search ran in a
+// child process (stress mode).
 func TestNothingRanIsAnError(t *testing.T) {
-	spec := counterSpec(false)
-	spec.Ops = rapid.Just(model.CounterInput{Op: model.CounterGet}).Filter(func(model.CounterInput) bool { return false })
-	_, err := stress.Run(t, spec, stress.WithMode(stress.Controlled), stress.WithChecks(5), stress.WithSeed(1), artifacts(t))
-	if err == nil || !strings.Contains(err.Error(), "no execution ran") || !strings.Contains(err.Error(), "rejected every draw") {
-		t.Fatalf("error %v, want one saying no execution ran because the generator rejected every draw", err)
+	for _, mode := range []stress.Mode{stress.Controlled, stress.Stress} {
+		t.Run(mode.String(), func(t *testing.T) {
+			spec := counterSpec(false)
+			spec.Ops = rapid.Just(model.CounterInput{Op: model.CounterGet}).Filter(func(model.CounterInput) bool { return false })
+			_, err := stress.Run(t, spec, stress.WithMode(mode), stress.WithChecks(5), stress.WithSeed(1), artifacts(t))
+			if !errors.Is(err, stress.ErrNothingRan) || !strings.Contains(err.Error(), "rejected every draw") {
+				t.Fatalf("error %v, want ErrNothingRan saying the generator rejected every draw", err)
+			}
+		})
 	}
 }
 

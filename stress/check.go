@@ -60,7 +60,7 @@ func (r *runner[T, I, O]) verdict(x *exec[T, I, O]) (o outcome) {
 	if p := x.panicked.Load(); p != nil {
 		return outcome{kind: Panic, culprit: culpritOf(p.thread), history: h, detail: fmt.Sprintf("panic in %s: %v\n\n%s", laneName(p.thread), p.value, p.stack)}
 	}
-	res, err := linearize.Check(r.pm, h, linearize.Options{Timeout: r.checkTimeout})
+	res, err := linearize.Check(r.pm, h, linearize.Options{Timeout: r.cfg.checkTime})
 	if p := r.modelPanic.Swap(nil); p != nil {
 		return outcome{kind: Panic, culprit: culpritModel, history: h, detail: fmt.Sprintf("the spec's model panicked: %v\n\n%s", p.value, p.stack)}
 	}
@@ -71,7 +71,7 @@ func (r *runner[T, I, O]) verdict(x *exec[T, I, O]) (o outcome) {
 	case linearize.Illegal:
 		return outcome{kind: Violation, history: h}
 	case linearize.Unknown:
-		return outcome{kind: Undecided, history: h, detail: fmt.Sprintf("porcupine gave up after %v; a smaller scenario (-stress.threads, -stress.ops) checks faster", r.checkTimeout)}
+		return outcome{kind: Undecided, history: h, detail: fmt.Sprintf("porcupine gave up after %v; a smaller scenario (-stress.threads, -stress.ops) checks faster", r.cfg.checkTime)}
 	}
 	if r.spec.Check != nil {
 		if err := r.spec.Check(typed[I, O](h)); err != nil {

@@ -126,6 +126,12 @@
 //     and reports it.
 //   - -stress.timeout=5s (STRESS_TIMEOUT, [WithTimeout]): how long one
 //     execution may run before it is reported as a hang.
+//   - -stress.checktime=10s (STRESS_CHECKTIME, [WithCheckTime]): the most
+//     time the linearizability checker spends on one history; a history
+//     it cannot decide is an [Undecided] failure.
+//   - -stress.maxsteps=100000 (STRESS_MAXSTEPS, [WithMaxSteps]): the most
+//     scheduling points of one controlled execution; more is a
+//     [StepLimit] failure.
 //   - -stress.shrinktime=30s (STRESS_SHRINKTIME, [WithShrinkTime]): the
 //     most time spent minimizing a failure.
 //   - -stress.artifacts (STRESS_ARTIFACTS, [WithArtifacts]): where

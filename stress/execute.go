@@ -303,7 +303,7 @@ func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, si
 			x.call(0, in)
 		}
 	}})
-	e := sched.Run(sched.Config{Strategy: strategy, Watchdog: r.cfg.timeout, Sites: sites}, phases...)
+	e := sched.Run(sched.Config{Strategy: strategy, Watchdog: r.cfg.timeout, MaxSteps: r.cfg.maxSteps, Sites: sites}, phases...)
 	if r.spec.Cleanup != nil && e.Outcome != sched.Hang {
 		x.guard(laneCleanup, func() { r.spec.Cleanup(x.v) })
 	}
@@ -324,7 +324,7 @@ func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, si
 		}
 		o = outcome{} // void: the error says why
 	case sched.StepLimit:
-		o = outcome{kind: StepLimit, detail: fmt.Sprintf("no end after %d scheduling points: a livelock, or a loop that waits for a thread the schedule never runs\n%s", e.Steps, describeWaiters(e, len(sc.Threads)))}
+		o = outcome{kind: StepLimit, detail: fmt.Sprintf("no end within %d scheduling points (-stress.maxsteps): a livelock, or a loop that waits for a thread the schedule never runs\n%s", r.cfg.maxSteps, describeWaiters(e, len(sc.Threads)))}
 	default:
 		o = r.verdict(x)
 		if o.kind == 0 {
@@ -366,6 +366,8 @@ func describeWaiters(e *sched.Execution, n int) string {
 		switch {
 		case w.Blocked != 0:
 			fmt.Fprintf(&b, "waits for mutex m%d", w.Blocked)
+		case w.Running && e.Outcome == sched.StepLimit:
+			b.WriteString("running when the bound was reached")
 		case w.Running:
 			b.WriteString("running, stuck outside the scheduler's sight")
 		default:

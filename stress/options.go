@@ -119,6 +119,17 @@ func WithArtifacts(dir string) Option { return optionFunc(func(c *config) { c.ar
 // a hang; the default is 5s (-stress.timeout).
 func WithTimeout(d time.Duration) Option { return optionFunc(func(c *config) { c.timeout = d }) }
 
+// WithCheckTime bounds the time the linearizability checker may spend on
+// one history; the default is 10s (-stress.checktime). A history it cannot
+// decide in time is an [Undecided] failure, never a pass.
+func WithCheckTime(d time.Duration) Option { return optionFunc(func(c *config) { c.checkTime = d }) }
+
+// WithMaxSteps bounds the scheduling points of one controlled execution;
+// the default is 100000 (-stress.maxsteps). An execution that does not end
+// within it is a [StepLimit] failure: a livelock, or a loop that waits for
+// a thread the schedule never runs.
+func WithMaxSteps(n int) Option { return optionFunc(func(c *config) { c.maxSteps = n }) }
+
 // WithReplay replays the failure saved in a replay file instead of
 // searching; the default, "", searches (-stress.replay). Failure reports
 // print the command that does this.
@@ -151,6 +162,8 @@ type config struct {
 	seed      uint64
 	artifacts string
 	timeout   time.Duration
+	checkTime time.Duration
+	maxSteps  int
 	shrink    time.Duration
 	replay    string
 	verbose   bool
@@ -171,6 +184,8 @@ func defaults() config {
 		runs:      200,
 		artifacts: filepath.Join(os.TempDir(), "interleave"),
 		timeout:   5 * time.Second,
+		checkTime: 10 * time.Second,
+		maxSteps:  100000,
 		shrink:    30 * time.Second,
 
 		subprocess: true,
@@ -221,6 +236,8 @@ var knobs = []knob{
 	}},
 	{"artifacts", "`directory` for reports, visualizations and replay files", stringKnob(func(c *config) *string { return &c.artifacts })},
 	{"timeout", "how long one execution may run before it is reported as a hang", durKnob(func(c *config) *time.Duration { return &c.timeout })},
+	{"checktime", "most time the linearizability checker spends on one history", durKnob(func(c *config) *time.Duration { return &c.checkTime })},
+	{"maxsteps", "most scheduling points of one controlled execution", intKnob(func(c *config) *int { return &c.maxSteps })},
 	{"shrinktime", "most time spent minimizing a failure", durKnob(func(c *config) *time.Duration { return &c.shrink })},
 	{"replay", "replay `file` to run instead of searching (printed in failure reports)", stringKnob(func(c *config) *string { return &c.replay })},
 	{"subprocess", "search in a child process that may crash (stress and auto modes)", func(fs *flag.FlagSet, name, usage string, c *config) {
@@ -351,6 +368,10 @@ func (c config) validate() error {
 		return fmt.Errorf("stress: PCT depth must be at least 1, got %d", c.depth)
 	case c.timeout <= 0:
 		return fmt.Errorf("stress: timeout must be positive, got %v", c.timeout)
+	case c.checkTime <= 0:
+		return fmt.Errorf("stress: checktime must be positive, got %v", c.checkTime)
+	case c.maxSteps < 1:
+		return fmt.Errorf("stress: maxsteps must be at least 1, got %d", c.maxSteps)
 	case c.duration < 0:
 		return fmt.Errorf("stress: duration must not be negative, got %v", c.duration)
 	case c.artifacts == "":

@@ -14,7 +14,7 @@ var wantDefaults = map[string]string{
 	"mode": "auto", "strategy": "pct", "depth": "3", "checks": "",
 	"duration": "0s", "threads": "3", "ops": "4", "init": "2", "post": "1",
 	"runs": "200", "seed": "0", "artifacts": defaults().artifacts,
-	"timeout": "5s", "shrinktime": "30s", "replay": "", "subprocess": "true", "v": "false",
+	"timeout": "5s", "checktime": "10s", "maxsteps": "100000", "shrinktime": "30s", "replay": "", "subprocess": "true", "v": "false",
 }
 
 // TestFlagDefaults checks that every knob is a typed flag of the command

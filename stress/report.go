@@ -189,7 +189,7 @@ func (r *runner[T, I, O]) report(f *found[I], note string) *Failure {
 	}
 	stem := r.artifactStem()
 	if f.o.kind == Violation {
-		res, err := linearize.Check(r.pm, f.o.history, linearize.Options{Timeout: r.checkTimeout, VisualizeDir: r.cfg.artifacts, Name: filepath.Base(stem)})
+		res, err := linearize.Check(r.pm, f.o.history, linearize.Options{Timeout: r.cfg.checkTime, VisualizeDir: r.cfg.artifacts, Name: filepath.Base(stem)})
 		if err != nil {
 			out.Note = joinNotes(out.Note, err.Error())
 		}
@@ -529,8 +529,18 @@ func formatEvents(events []sched.Event, threads int) string {
 		g.cols = append(g.cols, name)
 	}
 	names := varNames(events)
+	// A run of one thread repeating the same step (a spin loop) shows as
+	// its first row and one row saying how often it repeats.
+	same, last := 0, gridRow{col: -1}
+	flush := func(step int) {
+		if same > 0 {
+			g.add(step, last.col, fmt.Sprintf("(the same %d more %s, to step %d)", same, plural(same, "time", "times"), step))
+		}
+		same = 0
+	}
 	for i, e := range events {
 		if e.Switch && i > 0 {
+			flush(i)
 			if e.Preempt {
 				g.add(0, -1, "context switch")
 			} else {
@@ -543,8 +553,16 @@ func formatEvents(events []sched.Event, threads int) string {
 				text += "  " + shortSite(site)
 			}
 		}
-		g.add(i+1, ids[e.Thread], text)
+		row := gridRow{step: i + 1, col: ids[e.Thread], text: text}
+		if row.col == last.col && row.text == last.text && !(e.Switch && i > 0) {
+			same++
+			continue
+		}
+		flush(i)
+		g.add(row.step, row.col, row.text)
+		last = row
 	}
+	flush(len(events))
 	return g.String()
 }
 

@@ -149,27 +149,25 @@ func newRunner[T, I, O any](t testing.TB, spec Spec[T, I, O], opts []Option) (*r
 		cfg.seed = new(maphash.Hash).Sum64() | 1
 	}
 	*r = runner[T, I, O]{
-		t:            t,
-		spec:         spec,
-		model:        spec.Model,
-		pm:           pm,
-		cfg:          cfg,
-		checkTimeout: 10 * time.Second,
-		start:        time.Now(),
-		began:        time.Now(),
+		t:     t,
+		spec:  spec,
+		model: spec.Model,
+		pm:    pm,
+		cfg:   cfg,
+		start: time.Now(),
+		began: time.Now(),
 	}
 	return r, nil
 }
 
 // runner is one call of Run.
 type runner[T, I, O any] struct {
-	t            testing.TB
-	spec         Spec[T, I, O]
-	model        model.Sequential[I, O]
-	pm           porcupine.Model
-	cfg          config
-	checkTimeout time.Duration
-	start        time.Time
+	t     testing.TB
+	spec  Spec[T, I, O]
+	model model.Sequential[I, O]
+	pm    porcupine.Model
+	cfg   config
+	start time.Time
 
 	executions int // since the current search began
 	total      int // in all

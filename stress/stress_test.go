@@ -511,3 +511,76 @@ func TestStressShrinksPlainCode(t *testing.T) {
 		})
 	}
 }
+
+// TestUndecided: a history the checker cannot decide within
+// WithCheckTime is an Undecided failure, never a pass. The model's Apply
+// is slow, so that even the smallest history outlasts the budget; rapid
+// and minimization keep the kind.
+func TestUndecided(t *testing.T) {
+	spec := counterSpec(false)
+	slow := model.Counter()
+	apply := slow.Apply
+	slow.Apply = func(s int64, in model.CounterInput) (int64, model.CounterOutput) {
+		time.Sleep(5 * time.Millisecond)
+		return apply(s, in)
+	}
+	spec.Model = slow
+	res, err := stress.Run(t, spec, stress.WithMode(stress.Controlled), stress.WithCheckTime(time.Microsecond),
+		stress.WithSeed(1), stress.WithChecks(3), stress.WithThreads(2), stress.WithOps(2), stress.WithShrinkTime(time.Second), artifacts(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := res.Failure; f == nil || f.Kind != stress.Undecided || !strings.Contains(f.Report(), "gave up after 1µs") {
+		t.Fatalf("got %v, want an undecided history", f)
+	}
+	// With the default budget the same spec passes: the kind came from
+	// the budget, not from the history.
+	res, err = stress.Run(t, spec, stress.WithMode(stress.Controlled), stress.WithSeed(1), stress.WithChecks(3), stress.WithThreads(2), stress.WithOps(2), artifacts(t))
+	if err != nil || res.Failure != nil {
+		t.Fatalf("with the default check time: %v, %v", res.Failure, err)
+	}
+}
+
+// spinner's Wait spins until Set has run: a livelock when no thread
+// calls Set.
+type spinner struct{ flag sched.Int64 }
+
+func (s *spinner) run(_ int, in model.CounterInput) model.CounterOutput {
+	if in.Op == model.CounterAdd {
+		s.flag.Store(1)
+		return model.CounterOutput{Value: 1}
+	}
+	for s.flag.Load() == 0 {
+	}
+	return model.CounterOutput{}
+}
+
+// TestStepLimit: a controlled execution that spins past WithMaxSteps is a
+// StepLimit failure, reported, minimized to the spinning operation alone
+// and replayable; a scenario in which the flag is set first passes.
+func TestStepLimit(t *testing.T) {
+	spec := stress.Spec[*spinner, model.CounterInput, model.CounterOutput]{
+		New: func() *spinner { return new(spinner) },
+		Ops: rapid.Just(model.CounterInput{Op: model.CounterGet}),
+		Run: (*spinner).run,
+		Model: model.Model[int, model.CounterInput, model.CounterOutput]{
+			Init:  func() int { return 0 },
+			Apply: func(s int, in model.CounterInput) (int, model.CounterOutput) { return s, model.CounterOutput{} },
+		},
+	}
+	res, err := stress.Run(t, spec, stress.WithMode(stress.Controlled), stress.WithMaxSteps(500), stress.WithSeed(1), stress.WithChecks(5), artifacts(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := res.Failure
+	if f == nil || f.Kind != stress.StepLimit || f.Ops != 1 || !strings.Contains(f.Detail, "within 500 scheduling points") || !strings.Contains(f.Table, "more times, to step") {
+		t.Fatalf("got %v, want a step limit with one operation", f)
+	}
+	if testing.Verbose() {
+		t.Log(f.Report())
+	}
+	again, err := stress.Run(t, spec, stress.WithMode(stress.Controlled), stress.WithMaxSteps(500), stress.WithReplay(f.ReplayFile), artifacts(t))
+	if err != nil || again.Failure == nil || again.Failure.Kind != stress.StepLimit {
+		t.Fatalf("replay: %v, %v", again.Failure, err)
+	}
+}

@@ -13,10 +13,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/interleave-go/interleave/internal/job"
 	"github.com/interleave-go/interleave/subjects/specs"
 )
 
-const specsPkg = "github.com/interleave-go/interleave/subjects/specs"
+const jobPkg = "github.com/interleave-go/interleave/internal/job"
 
 // checkNames reports subjects or variants that the catalog does not have.
 func checkNames(subjects, variants []string) error {
@@ -69,7 +70,7 @@ func shardSeed(o options) uint64 { return o.seed + uint64(o.shard)<<32 }
 
 // runAll builds the job binary and runs every task in a child process,
 // reporting progress on w.
-func runAll(ctx context.Context, o options, w io.Writer) ([]specs.JobResult, error) {
+func runAll(ctx context.Context, o options, w io.Writer) ([]job.Result, error) {
 	todo := tasks(o)
 	if len(todo) == 0 {
 		return nil, fmt.Errorf("no variant matches -subjects and -variants in mode %s", strings.Join(o.modes, ", "))
@@ -93,27 +94,27 @@ func runAll(ctx context.Context, o options, w io.Writer) ([]specs.JobResult, err
 	if o.race {
 		args = append(args, "-race")
 	}
-	build := exec.CommandContext(ctx, "go", append(args, specsPkg)...)
+	build := exec.CommandContext(ctx, "go", append(args, jobPkg)...)
 	build.Stdout, build.Stderr = w, w
 	if err := build.Run(); err != nil {
-		return nil, fmt.Errorf("building %s: %w", specsPkg, err)
+		return nil, fmt.Errorf("building %s: %w", jobPkg, err)
 	}
-	dir, err := exec.CommandContext(ctx, "go", "list", "-f", "{{.Dir}}", specsPkg).Output()
+	dir, err := exec.CommandContext(ctx, "go", "list", "-f", "{{.Dir}}", jobPkg).Output()
 	if err != nil {
-		return nil, fmt.Errorf("locating %s: %w", specsPkg, err)
+		return nil, fmt.Errorf("locating %s: %w", jobPkg, err)
 	}
 
-	var rows []specs.JobResult
+	var rows []job.Result
 	start := time.Now()
 	for i, t := range todo {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 		fmt.Fprintf(w, "[%2d/%d] %-8s %-16s %-10s ", i+1, len(todo), t.entry.Subject, t.entry.Variant, t.mode)
-		job := specs.Job{Entries: []string{t.entry.Name()}, Mode: t.mode, Checks: o.checks, Duration: o.duration, Seed: shardSeed(o), Artifacts: artifacts}
-		res, err := runChild(ctx, bin, strings.TrimSpace(string(dir)), job)
+		jb := job.Job{Entries: []string{t.entry.Name()}, Mode: t.mode, Checks: o.checks, Duration: o.duration, Seed: shardSeed(o), Artifacts: artifacts}
+		res, err := runChild(ctx, bin, strings.TrimSpace(string(dir)), jb)
 		if err != nil {
-			res = specs.JobResult{Subject: t.entry.Subject, Variant: t.entry.Variant, Mode: t.mode, Bug: t.entry.Bug, Verdict: "error: " + err.Error(), Seed: job.Seed}
+			res = job.Result{Subject: t.entry.Subject, Variant: t.entry.Variant, Mode: t.mode, Bug: t.entry.Bug, Verdict: "error: " + err.Error(), Seed: jb.Seed}
 		}
 		res.Expected = expected(t.entry, o)
 		if o.expectPass {
@@ -134,7 +135,7 @@ func expected(e specs.Entry, o options) string {
 }
 
 // describe says what a result showed, for progress lines.
-func describe(r specs.JobResult) string {
+func describe(r job.Result) string {
 	switch {
 	case r.Verdict == "pass":
 		return fmt.Sprintf("pass (%d executions)", r.Executions)
@@ -145,7 +146,7 @@ func describe(r specs.JobResult) string {
 }
 
 // size describes a minimal counterexample.
-func size(r specs.JobResult) string {
+func size(r job.Result) string {
 	s := count(r.Threads, "thread") + ", " + count(r.Ops, "op")
 	if r.ShownMode == "controlled" {
 		s += ", " + count(r.Switches, "switch")
@@ -164,35 +165,35 @@ func count(n int, what string) string {
 }
 
 // runChild runs one job in a child process and reads its result line.
-func runChild(ctx context.Context, bin, dir string, job specs.Job) (specs.JobResult, error) {
-	data, err := json.Marshal(job)
+func runChild(ctx context.Context, bin, dir string, jb job.Job) (job.Result, error) {
+	data, err := json.Marshal(jb)
 	if err != nil {
-		return specs.JobResult{}, err
+		return job.Result{}, err
 	}
-	timeout := 10*time.Minute + 2*job.Duration
+	timeout := 10*time.Minute + 2*jb.Duration
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	cmd := exec.CommandContext(cctx, bin, "-test.run=^TestJob$", "-test.v", "-test.count=1", "-test.timeout="+timeout.String())
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), specs.JobEnv+"="+string(data))
+	cmd.Env = append(os.Environ(), job.Env+"="+string(data))
 	out, err := cmd.StdoutPipe()
 	if err != nil {
-		return specs.JobResult{}, err
+		return job.Result{}, err
 	}
 	var tail strings.Builder
 	cmd.Stderr = &tail
 	if err := cmd.Start(); err != nil {
-		return specs.JobResult{}, err
+		return job.Result{}, err
 	}
-	var res *specs.JobResult
+	var res *job.Result
 	sc := bufio.NewScanner(out)
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
 	for sc.Scan() {
 		line := sc.Text()
-		if rest, ok := strings.CutPrefix(line, specs.ResultPrefix); ok {
-			var r specs.JobResult
+		if rest, ok := strings.CutPrefix(line, job.ResultPrefix); ok {
+			var r job.Result
 			if err := json.Unmarshal([]byte(rest), &r); err != nil {
-				return specs.JobResult{}, fmt.Errorf("reading the child's result: %w", err)
+				return job.Result{}, fmt.Errorf("reading the child's result: %w", err)
 			}
 			res = &r
 		} else if tail.Len() < 1<<16 {
@@ -201,7 +202,7 @@ func runChild(ctx context.Context, bin, dir string, job specs.Job) (specs.JobRes
 	}
 	werr := cmd.Wait()
 	if res == nil {
-		return specs.JobResult{}, fmt.Errorf("the child gave no result (%v):\n%s", werr, lastLines(tail.String(), 30))
+		return job.Result{}, fmt.Errorf("the child gave no result (%v):\n%s", werr, lastLines(tail.String(), 30))
 	}
 	return *res, nil
 }

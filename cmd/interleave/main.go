@@ -13,7 +13,7 @@
 // and every mutant was caught with the expected kind of failure.
 //
 // Each variant runs in a child process: the test binary of package
-// subjects/specs, built once, running its TestJob. Fake-time subjects need
+// internal/job, built once, running its TestJob. Fake-time subjects need
 // a *testing.T (testing/synctest bubbles hang off one), which only a test
 // binary has, and a child per variant keeps one variant's leaked
 // goroutines away from the next one's leak check.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/interleave-go/interleave/internal/job"
 	"os"
 	"path/filepath"
 	"strings"
@@ -83,7 +84,7 @@ func TestRun(t *testing.T) {
 	}
 	var summary struct {
 		OK      bool
-		Results []specs.JobResult
+		Results []job.Result
 	}
 	data, err := os.ReadFile(filepath.Join(out, "summary.json"))
 	if err != nil {
@@ -106,7 +107,7 @@ func TestRun(t *testing.T) {
 // TestSubMillisecondTimes: a failure found in under a millisecond shows
 // its time, not 0s.
 func TestSubMillisecondTimes(t *testing.T) {
-	row := cells(specs.JobResult{Verdict: "panic", FirstExecutions: 1, FirstSeconds: 0.000347})
+	row := cells(job.Result{Verdict: "panic", FirstExecutions: 1, FirstSeconds: 0.000347})
 	if got := row[7]; got != "347µs" {
 		t.Fatalf("time to failure %q, want 347µs", got)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/interleave-go/interleave/internal/job"
 	"html/template"
 	"io"
 	"os"
@@ -10,21 +11,19 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
-
-	"github.com/interleave-go/interleave/subjects/specs"
 )
 
 // writeReport prints the table (or JSON, or Markdown) on stdout and writes
 // the HTML report and summary.json to o.out.
-func writeReport(o options, rows []specs.JobResult, stdout, stderr io.Writer) error {
+func writeReport(o options, rows []job.Result, stdout, stderr io.Writer) error {
 	if err := os.MkdirAll(o.out, 0o755); err != nil {
 		return err
 	}
 	summary := struct {
-		Seed    uint64            `json:"seed"`
-		Shard   string            `json:"shard"`
-		OK      bool              `json:"ok"`
-		Results []specs.JobResult `json:"results"`
+		Seed    uint64       `json:"seed"`
+		Shard   string       `json:"shard"`
+		OK      bool         `json:"ok"`
+		Results []job.Result `json:"results"`
 	}{Seed: shardSeed(o), Shard: fmt.Sprintf("%d/%d", o.shard, o.shards), OK: true, Results: rows}
 	for _, r := range rows {
 		summary.OK = summary.OK && r.OK
@@ -68,7 +67,7 @@ func writeReport(o options, rows []specs.JobResult, stdout, stderr io.Writer) er
 // For a failure, executions and time are those it took to find it.
 var header = []string{"subject", "variant", "mode", "expected", "verdict", "", "executions", "time to failure", "minimal counterexample"}
 
-func cells(r specs.JobResult) []string {
+func cells(r job.Result) []string {
 	mark := "ok"
 	if !r.OK {
 		mark = "UNEXPECTED"
@@ -103,7 +102,7 @@ func short(v string) string {
 	return v
 }
 
-func writeTable(w io.Writer, rows []specs.JobResult) {
+func writeTable(w io.Writer, rows []job.Result) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, strings.ToUpper(strings.Join(header, "\t")))
 	for _, r := range rows {
@@ -112,7 +111,7 @@ func writeTable(w io.Writer, rows []specs.JobResult) {
 	tw.Flush()
 }
 
-func writeMarkdown(w io.Writer, rows []specs.JobResult) {
+func writeMarkdown(w io.Writer, rows []job.Result) {
 	fmt.Fprintf(w, "| %s |\n|%s\n", strings.Join(header, " | "), strings.Repeat("---|", len(header)))
 	for _, r := range rows {
 		c := cells(r)
@@ -125,7 +124,7 @@ func writeMarkdown(w io.Writer, rows []specs.JobResult) {
 
 // page is one failure's page of the HTML report.
 type page struct {
-	Row   specs.JobResult
+	Row   job.Result
 	File  string // the page's file name
 	Vis   string // the visualization's file name in the report, if any
 	Cells []string
@@ -163,7 +162,7 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 
 // writeHTML writes index.html and a page per failure, copying each
 // visualization next to them, and returns the index's path.
-func writeHTML(o options, rows []specs.JobResult) (string, error) {
+func writeHTML(o options, rows []job.Result) (string, error) {
 	var pages []page
 	for _, r := range rows {
 		p := page{Row: r, Cells: cells(r)}

@@ -1,4 +1,10 @@
-package specs
+// Package job is the plumbing between cmd/interleave and the test binary
+// that runs its jobs: cmd/interleave builds this package's test binary
+// once and hands each TestJob a Job through the environment, and TestJob
+// prints a Result per entry and mode. A job needs a *testing.T, because
+// fake-time subjects run in testing/synctest bubbles, and only a test
+// binary has one.
+package job
 
 import (
 	"encoding/json"
@@ -8,15 +14,16 @@ import (
 	"time"
 
 	"github.com/interleave-go/interleave/stress"
+	"github.com/interleave-go/interleave/subjects/specs"
 )
 
-// JobEnv is the environment variable through which cmd/interleave hands a
+// Env is the environment variable through which cmd/interleave hands a
 // Job to TestJob, the test that runs it: a job needs a *testing.T, because
 // fake-time subjects run in testing/synctest bubbles, and only a test
 // binary has one.
-const JobEnv = "INTERLEAVE_JOB"
+const Env = "INTERLEAVE_JOB"
 
-// ResultPrefix starts each line on which TestJob prints a JobResult.
+// ResultPrefix starts each line on which TestJob prints a Result.
 const ResultPrefix = "INTERLEAVE-RESULT "
 
 // Job says what TestJob runs: which entries ("subject/variant"), in which
@@ -30,8 +37,8 @@ type Job struct {
 	Artifacts string        `json:"artifacts,omitempty"`
 }
 
-// JobResult is what one entry did in one mode.
-type JobResult struct {
+// Result is what one entry did in one mode.
+type Result struct {
 	Subject  string `json:"subject"`
 	Variant  string `json:"variant"`
 	Mode     string `json:"mode"`
@@ -61,14 +68,14 @@ type JobResult struct {
 	Command         string  `json:"command,omitempty"`
 }
 
-// ReadJob reads the job in JobEnv; ok is false when there is none.
-func ReadJob() (job Job, ok bool, err error) {
-	s := os.Getenv(JobEnv)
+// Read reads the job in Env; ok is false when there is none.
+func Read() (job Job, ok bool, err error) {
+	s := os.Getenv(Env)
 	if s == "" {
 		return Job{}, false, nil
 	}
 	if err := json.Unmarshal([]byte(s), &job); err != nil {
-		return Job{}, true, fmt.Errorf("specs: %s: %w", JobEnv, err)
+		return Job{}, true, fmt.Errorf("job: %s: %w", Env, err)
 	}
 	return job, true, nil
 }
@@ -84,10 +91,10 @@ func ParseMode(s string) (stress.Mode, error) {
 	return 0, fmt.Errorf("mode %q: want stress or controlled", s)
 }
 
-// RunJob runs entry e in mode under job's budget and says how it went.
-func RunJob(t *testing.T, e Entry, mode stress.Mode, job Job) JobResult {
+// Run runs entry e in mode under job's budget and says how it went.
+func Run(t *testing.T, e specs.Entry, mode stress.Mode, job Job) Result {
 	t.Helper()
-	res := JobResult{Subject: e.Subject, Variant: e.Variant, Mode: mode.String(), Bug: e.Bug, Expected: e.Expected(), Seed: job.Seed}
+	res := Result{Subject: e.Subject, Variant: e.Variant, Mode: mode.String(), Bug: e.Bug, Expected: e.Expected(), Seed: job.Seed}
 	var opts []stress.Option
 	if mode == stress.Stress {
 		opts = append(opts, e.Stress...)

@@ -1,4 +1,4 @@
-package specs_test
+package job_test
 
 import (
 	"encoding/json"
@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/interleave-go/interleave/internal/job"
 	"github.com/interleave-go/interleave/stress"
 	"github.com/interleave-go/interleave/subjects/specs"
 )
@@ -19,7 +20,7 @@ import (
 // (-stress.replay=...); otherwise it is skipped, the subjects' own tests
 // covering the same ground.
 func TestJob(t *testing.T) {
-	job, ok, err := specs.ReadJob()
+	jb, ok, err := job.Read()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,18 +29,18 @@ func TestJob(t *testing.T) {
 			t.Skip("run by cmd/interleave")
 		}
 		// Replaying: every entry and mode is there to be selected by -run.
-		job = specs.Job{Mode: "both"}
+		jb = job.Job{Mode: "both"}
 	}
-	modes := []string{job.Mode}
-	if job.Mode == "both" {
+	modes := []string{jb.Mode}
+	if jb.Mode == "both" {
 		modes = []string{"controlled", "stress"}
 	}
 	for _, e := range specs.Catalog() {
-		if len(job.Entries) > 0 && !slices.Contains(job.Entries, e.Name()) {
+		if len(jb.Entries) > 0 && !slices.Contains(jb.Entries, e.Name()) {
 			continue
 		}
 		for _, m := range modes {
-			mode, err := specs.ParseMode(m)
+			mode, err := job.ParseMode(m)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -47,20 +48,23 @@ func TestJob(t *testing.T) {
 				continue
 			}
 			t.Run(e.Name()+"/"+m, func(t *testing.T) {
-				res := specs.RunJob(t, e, mode, job)
+				res := job.Run(t, e, mode, jb)
 				if !ok {
-					// Replaying for a person: show the report.
+					// Replaying for a person: a failure fails the test
+					// with its report, as stress.Test would.
 					if strings.HasPrefix(res.Verdict, "error") {
 						t.Fatal(res.Verdict)
 					}
-					t.Logf("%s: %s\n%s", e.Name(), res.Verdict, res.Report)
+					if res.Verdict != "pass" {
+						t.Fatalf("%s: %s (expected: %s)\n%s", e.Name(), res.Verdict, res.Expected, res.Report)
+					}
 					return
 				}
 				line, err := json.Marshal(res)
 				if err != nil {
 					t.Fatal(err)
 				}
-				fmt.Println(specs.ResultPrefix + string(line))
+				fmt.Println(job.ResultPrefix + string(line))
 			})
 		}
 	}

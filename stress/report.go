@@ -275,6 +275,10 @@ func safeName(s string) string {
 // command writes the replay file and returns the command that replays f.
 func (r *runner[T, I, O]) command(f *found[I], stem string, out *Failure) string {
 	goTest := "go test " + goTestArgs()
+	if c := os.Getenv(testCommandEnv); c != "" {
+		// Run by interleave test: the replay must be instrumented too.
+		goTest = c + " " + goTestArgs()
+	}
 	run := runPattern(r.t.Name())
 	if r.fuzzing {
 		return fmt.Sprintf("%s -run '%s' (with the input file the fuzzer saved in testdata/fuzz; go test prints its name)", goTest, run)
@@ -298,6 +302,10 @@ func (r *runner[T, I, O]) command(f *found[I], stem string, out *Failure) string
 	}
 	return fmt.Sprintf("%s -run '%s' -v -stress.seed=%d", goTest, run, r.cfg.seed)
 }
+
+// testCommandEnv, set by interleave test, is the command that replaces
+// "go test" in replay commands.
+const testCommandEnv = "INTERLEAVE_TEST_COMMAND"
 
 // runPattern returns a -run pattern that selects exactly the test name.
 func runPattern(name string) string {

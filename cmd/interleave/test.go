@@ -162,6 +162,7 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 	}
 	cmd := exec.Command("go", append(goArgs, rest...)...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, stdout, stderr
+	cmd.Env = append(os.Environ(), replayEnv+"="+a.replayCommand())
 	if err := cmd.Run(); err != nil {
 		var exit *exec.ExitError
 		if errors.As(err, &exit) {
@@ -171,6 +172,23 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	return 0
+}
+
+// replayEnv tells package stress how to begin the replay commands it
+// prints, so that a replay runs the instrumented build again.
+const replayEnv = "INTERLEAVE_TEST_COMMAND"
+
+// replayCommand is the command that runs go test the way this one does,
+// from any directory of a module that requires interleave.
+func (a testArgs) replayCommand() string {
+	cmd := "go run github.com/interleave-go/interleave/cmd/interleave test"
+	if len(a.rewrite) > 0 {
+		cmd += " -interleave.rewrite=" + strings.Join(a.rewrite, ",")
+	}
+	if a.partial {
+		cmd += " -interleave.partial"
+	}
+	return cmd
 }
 
 // printNotes lists the operations left outside the scheduler, with paths

@@ -72,6 +72,7 @@ func TestInterleaveTest(t *testing.T) {
 		"controlled mode, batch",
 		"interleaving (controlled",
 		"(seed 1, controlled mode)",
+		"replay:        go run github.com/interleave-go/interleave/cmd/interleave test github.com/interleave-go/interleave/cmd/interleave/testdata/lostupdate -run",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("interleave test output lacks %q:\n%s", want, &out)

@@ -14,25 +14,25 @@ import (
 // Verdict is the outcome of a linearizability check.
 type Verdict uint8
 
-// The verdicts.
+// The verdicts. (porcupine calls them Unknown, Ok and Illegal.)
 const (
-	// Unknown: the checker ran out of time. Never a pass.
-	Unknown Verdict = iota
-	// Ok: some order of the operations, consistent with real time, is a
-	// legal sequential run of the model.
-	Ok
-	// Illegal: no such order exists.
-	Illegal
+	// Undecided: the checker ran out of time. Never a pass.
+	Undecided Verdict = iota
+	// Linearizable: some order of the operations, consistent with real
+	// time, is a legal sequential run of the model.
+	Linearizable
+	// NotLinearizable: no such order exists.
+	NotLinearizable
 )
 
 func (v Verdict) String() string {
 	switch v {
-	case Ok:
-		return "ok"
-	case Illegal:
-		return "illegal"
+	case Linearizable:
+		return "linearizable"
+	case NotLinearizable:
+		return "not linearizable"
 	}
-	return "unknown"
+	return "undecided"
 }
 
 // DefaultTimeout is the budget Check uses when Options.Timeout is zero.
@@ -42,21 +42,21 @@ const DefaultTimeout = 10 * time.Second
 type Options struct {
 	// Timeout bounds the time porcupine may spend; zero or negative means
 	// DefaultTimeout. There is no unlimited setting. The visualization of
-	// an Illegal history is computed again with the same budget.
+	// a history that is not linearizable is computed again with the same budget.
 	Timeout time.Duration
 	// VisualizeDir, if set, is where Check writes porcupine's HTML
-	// visualization of an Illegal history.
+	// visualization of a history that is not linearizable.
 	VisualizeDir string
 	// Name is the stem of the visualization's file name.
 	Name string
 }
 
-// Result is what Check found.
-type Result struct {
+// Decision is what Check found.
+type Decision struct {
 	Verdict Verdict
 	// Elapsed is the time the check took.
 	Elapsed time.Duration
-	// Visualization is the path of the HTML file written for an Illegal
+	// Visualization is the path of the HTML file written for an NotLinearizable
 	// history, or empty.
 	Visualization string
 }
@@ -64,10 +64,10 @@ type Result struct {
 // Check checks history against model.
 //
 // The error is about Check's own work (a bad argument, a visualization
-// that could not be written); the verdict is in the Result either way.
-func Check(model porcupine.Model, history []Operation, opts Options) (Result, error) {
+// that could not be written); the verdict is in the Decision either way.
+func Check(model porcupine.Model, history []Operation, opts Options) (Decision, error) {
 	if model.Step == nil && model.StepContext == nil {
-		return Result{}, errors.New("linearize: model has no Step function")
+		return Decision{}, errors.New("linearize: model has no Step function")
 	}
 	timeout := opts.Timeout
 	if timeout <= 0 {
@@ -75,9 +75,9 @@ func Check(model porcupine.Model, history []Operation, opts Options) (Result, er
 	}
 	ops := toPorcupine(history)
 	start := time.Now()
-	res := Result{Verdict: verdict(porcupine.CheckOperationsTimeout(model, ops, timeout))}
+	res := Decision{Verdict: verdict(porcupine.CheckOperationsTimeout(model, ops, timeout))}
 	res.Elapsed = time.Since(start)
-	if res.Verdict != Illegal || opts.VisualizeDir == "" {
+	if res.Verdict != NotLinearizable || opts.VisualizeDir == "" {
 		return res, nil
 	}
 	// Checking again, verbosely, costs about as much as the first check and
@@ -91,11 +91,11 @@ func Check(model porcupine.Model, history []Operation, opts Options) (Result, er
 func verdict(r porcupine.CheckResult) Verdict {
 	switch r {
 	case porcupine.Ok:
-		return Ok
+		return Linearizable
 	case porcupine.Illegal:
-		return Illegal
+		return NotLinearizable
 	}
-	return Unknown
+	return Undecided
 }
 
 // toPorcupine converts a history, giving each pending operation a return

@@ -49,50 +49,50 @@ func TestCheckVerdict(t *testing.T) {
 		history []linearize.Operation
 		want    linearize.Verdict
 	}{
-		{"empty", nil, linearize.Ok},
+		{"empty", nil, linearize.Linearizable},
 		{"sequential", []linearize.Operation{
 			op(0, 1, 2, add(1), value(1)),
 			op(0, 3, 4, add(2), value(3)),
 			op(1, 5, 6, get, value(3)),
-		}, linearize.Ok},
+		}, linearize.Linearizable},
 		{"lost update", []linearize.Operation{
 			op(0, 1, 4, add(1), value(1)),
 			op(1, 2, 3, add(1), value(1)),
-		}, linearize.Illegal},
+		}, linearize.NotLinearizable},
 		{"stale read", []linearize.Operation{
 			op(0, 1, 2, add(1), value(1)),
 			op(1, 3, 4, get, value(0)),
-		}, linearize.Illegal},
+		}, linearize.NotLinearizable},
 		{"overlapping, one order", []linearize.Operation{
 			op(0, 1, 4, add(1), value(2)),
 			op(1, 2, 3, add(1), value(1)),
-		}, linearize.Ok},
+		}, linearize.Linearizable},
 		// A pending operation returns after everything else: the Get,
 		// called after it, may see it.
 		{"pending add seen by a later get", []linearize.Operation{
 			pending(0, 1, add(5)),
 			op(1, 2, 3, get, value(5)),
-		}, linearize.Ok},
+		}, linearize.Linearizable},
 		{"pending add not seen yet", []linearize.Operation{
 			pending(0, 1, add(5)),
 			op(1, 2, 3, get, value(0)),
 			op(1, 4, 5, get, value(5)),
-		}, linearize.Ok},
+		}, linearize.Linearizable},
 		{"pending add seen, then not", []linearize.Operation{
 			pending(0, 1, add(5)),
 			op(1, 2, 3, get, value(5)),
 			op(1, 4, 5, get, value(0)),
-		}, linearize.Illegal},
+		}, linearize.NotLinearizable},
 		{"pending add called after the get", []linearize.Operation{
 			op(1, 1, 2, get, value(5)),
 			pending(0, 3, add(5)),
-		}, linearize.Illegal},
+		}, linearize.NotLinearizable},
 		{"two pending adds", []linearize.Operation{
 			pending(0, 1, add(5)),
 			pending(1, 2, add(7)),
 			op(2, 3, 4, get, value(7)),
 			op(2, 5, 6, get, value(12)),
-		}, linearize.Ok},
+		}, linearize.Linearizable},
 	}
 	pm := counterModel(t)
 	for _, tt := range tests {
@@ -111,7 +111,7 @@ func TestCheckVerdict(t *testing.T) {
 	}
 }
 
-// expensiveStack is an Ok stack history that porcupine can only find after
+// expensiveStack is a linearizable stack history that porcupine can only find after
 // trying almost every order of n concurrent pushes: the pops, one after the
 // other and after every push, return 1, 2, ..., n, so the pushes must have
 // run in the order n, ..., 1, the last order porcupine's search tries. For
@@ -136,7 +136,7 @@ func TestCheckUnknown(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Sanity check of the construction, on a size that finishes at once.
-	if res, err := linearize.Check(pm, expensiveStack(4), linearize.Options{}); err != nil || res.Verdict != linearize.Ok {
+	if res, err := linearize.Check(pm, expensiveStack(4), linearize.Options{}); err != nil || res.Verdict != linearize.Linearizable {
 		t.Fatalf("Check(expensiveStack(4)) = %v, %v; want ok", res.Verdict, err)
 	}
 
@@ -145,10 +145,10 @@ func TestCheckUnknown(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Check: %v", err)
 	}
-	if res.Verdict == linearize.Ok {
+	if res.Verdict == linearize.Linearizable {
 		t.Fatal("Verdict = ok: a check cut short passed")
 	}
-	if res.Verdict != linearize.Unknown {
+	if res.Verdict != linearize.Undecided {
 		t.Fatalf("Verdict = %v, want unknown", res.Verdict)
 	}
 	if res.Visualization != "" {
@@ -184,7 +184,7 @@ func TestCheckVisualize(t *testing.T) {
 				t.Fatalf("Check: %v", err)
 			}
 			if tt.wantStem == "" {
-				if res.Verdict != linearize.Ok || res.Visualization != "" {
+				if res.Verdict != linearize.Linearizable || res.Visualization != "" {
 					t.Errorf("Check = %v, visualization %q; want ok and none", res.Verdict, res.Visualization)
 				}
 				if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
@@ -192,7 +192,7 @@ func TestCheckVisualize(t *testing.T) {
 				}
 				return
 			}
-			if res.Verdict != linearize.Illegal {
+			if res.Verdict != linearize.NotLinearizable {
 				t.Fatalf("Verdict = %v, want illegal", res.Verdict)
 			}
 			path := res.Visualization
@@ -244,7 +244,7 @@ func TestCheckVisualizeError(t *testing.T) {
 	if err == nil || !strings.HasPrefix(err.Error(), "linearize: visualization: ") || !errors.As(err, &pathErr) {
 		t.Errorf("Check with VisualizeDir under a file: error %v, want a wrapped *fs.PathError", err)
 	}
-	if res.Verdict != linearize.Illegal {
+	if res.Verdict != linearize.NotLinearizable {
 		t.Errorf("Verdict = %v with the error, want illegal", res.Verdict)
 	}
 }
@@ -255,7 +255,7 @@ func TestCheckModelWithoutStep(t *testing.T) {
 	if err == nil || !strings.HasPrefix(err.Error(), "linearize: ") {
 		t.Errorf("Check with a model without Step: error %v, want linearize: ...", err)
 	}
-	if res.Verdict == linearize.Ok {
+	if res.Verdict == linearize.Linearizable {
 		t.Error("Verdict = ok for a model without Step")
 	}
 }
@@ -291,7 +291,7 @@ func TestCheckRecorded(t *testing.T) {
 		t.Fatalf("last operation %+v, want thread %d pending", last, threads)
 	}
 	res, err := linearize.Check(counterModel(t), h, linearize.Options{})
-	if err != nil || res.Verdict != linearize.Ok {
+	if err != nil || res.Verdict != linearize.Linearizable {
 		t.Errorf("Check = %v, %v; want ok", res.Verdict, err)
 	}
 }
@@ -311,10 +311,10 @@ func TestVerdictString(t *testing.T) {
 		v    linearize.Verdict
 		want string
 	}{
-		{linearize.Unknown, "unknown"},
-		{linearize.Ok, "ok"},
-		{linearize.Illegal, "illegal"},
-		{linearize.Verdict(9), "unknown"},
+		{linearize.Undecided, "undecided"},
+		{linearize.Linearizable, "linearizable"},
+		{linearize.NotLinearizable, "not linearizable"},
+		{linearize.Verdict(9), "undecided"},
 	}
 	for _, tt := range tests {
 		if got := tt.v.String(); got != tt.want {
@@ -322,7 +322,7 @@ func TestVerdictString(t *testing.T) {
 		}
 	}
 	var zero linearize.Verdict
-	if zero != linearize.Unknown {
+	if zero != linearize.Undecided {
 		t.Errorf("zero Verdict is %v, want unknown", zero)
 	}
 }

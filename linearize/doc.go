@@ -14,12 +14,13 @@
 //
 // # Checking
 //
-// [Check] runs porcupine with a time budget and returns [Ok], [Illegal] or
-// [Unknown]. Unknown means the budget ran out: it is never a pass. An
-// operation that never returned is given a return stamp after everything
-// else and a nil output, which models built with package model read as
-// "took effect, result unknown". On Illegal, Check can write porcupine's
-// HTML visualization and return its path.
+// [Check] runs porcupine with a time budget and returns a [Decision] whose
+// [Verdict] is [Linearizable], [NotLinearizable] or [Undecided] (porcupine's
+// Ok, Illegal and Unknown). Undecided means the budget ran out: it is never
+// a pass. An operation that never returned is given a return stamp after
+// everything else and a nil output, which models built with package model
+// read as "took effect, result unknown". On NotLinearizable, Check can
+// write porcupine's HTML visualization and return its path.
 //
 // This package returns results; it does not import testing.
 package linearize

@@ -46,8 +46,8 @@ func ExampleCheck() {
 	res, err = linearize.Check(pm, rec.History(), linearize.Options{})
 	fmt.Println("lost update:", res.Verdict, err)
 	// Output:
-	// atomic counter: ok <nil>
-	// lost update: illegal <nil>
+	// atomic counter: linearizable <nil>
+	// lost update: not linearizable <nil>
 }
 
 // This example reads the history while an operation has not returned: it
@@ -76,5 +76,5 @@ func ExampleRecorder_History() {
 	// Output:
 	// thread 0: Add(5) -> <nil> [1, 0] pending=true
 	// thread 1: Get() -> 5 [2, 3] pending=false
-	// ok <nil>
+	// linearizable <nil>
 }

@@ -126,7 +126,7 @@ func kvHistory(m kvMap, threads, ops int, keys []string, seed uint64) []lineariz
 // TestKVDecidesLongHistories checks histories of 8 threads x 50
 // operations over 4 keys, from correct maps: each is decided (Ok) within
 // linearize's default budget, because it is checked key by key. A
-// corrupted copy of the same history is Illegal: the check is not a
+// corrupted copy of the same history is not linearizable: the check is not a
 // rubber stamp.
 func TestKVDecidesLongHistories(t *testing.T) {
 	pm, err := model.KV().Porcupine()
@@ -144,7 +144,7 @@ func TestKVDecidesLongHistories(t *testing.T) {
 		for seed := range uint64(3) {
 			h := kvHistory(c.m(), 8, 50, keys, seed)
 			res, err := linearize.Check(pm, h, linearize.Options{})
-			if err != nil || res.Verdict != linearize.Ok {
+			if err != nil || res.Verdict != linearize.Linearizable {
 				t.Fatalf("%s, seed %d: %v (%v) after %v, want ok", c.name, seed, res.Verdict, err, res.Elapsed)
 			}
 			// A load that returns a value no one ever stored.
@@ -155,7 +155,7 @@ func TestKVDecidesLongHistories(t *testing.T) {
 				}
 			}
 			res, err = linearize.Check(pm, h, linearize.Options{})
-			if err != nil || res.Verdict != linearize.Illegal {
+			if err != nil || res.Verdict != linearize.NotLinearizable {
 				t.Fatalf("%s, seed %d, corrupted: %v (%v), want illegal", c.name, seed, res.Verdict, err)
 			}
 		}

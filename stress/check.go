@@ -68,9 +68,9 @@ func (r *runner[T, I, O]) verdict(x *exec[T, I, O]) (o outcome) {
 		return outcome{kind: Undecided, history: h, detail: err.Error()}
 	}
 	switch res.Verdict {
-	case linearize.Illegal:
+	case linearize.NotLinearizable:
 		return outcome{kind: Violation, history: h}
-	case linearize.Unknown:
+	case linearize.Undecided:
 		return outcome{kind: Undecided, history: h, detail: fmt.Sprintf("porcupine gave up after %v; a smaller scenario (-stress.threads, -stress.ops) checks faster", r.cfg.checkTime)}
 	}
 	if r.spec.Check != nil {

@@ -179,10 +179,10 @@ func BenchmarkCheckReference(b *testing.B) {
 		}
 		for _, bad := range []bool{false, true} {
 			h := scriptHistory(ms, tc.newR, tc.ops, bad)
-			want := linearize.Ok
+			want := linearize.Linearizable
 			verdict := "ok"
 			if bad {
-				want, verdict = linearize.Illegal, "illegal"
+				want, verdict = linearize.NotLinearizable, "illegal"
 			}
 			for _, c := range []struct {
 				name string

@@ -161,25 +161,25 @@ func TestReferenceCompares(t *testing.T) {
 		want linearize.Verdict
 	}{
 		// Get overlaps Put: it may see 5 or nothing.
-		{"overlap new", []linearize.Operation{op(1, put, val(), 0, 3), op(2, get, val(5, true), 1, 2)}, linearize.Ok},
-		{"overlap old", []linearize.Operation{op(1, put, val(), 0, 3), op(2, get, val(0, false), 1, 2)}, linearize.Ok},
+		{"overlap new", []linearize.Operation{op(1, put, val(), 0, 3), op(2, get, val(5, true), 1, 2)}, linearize.Linearizable},
+		{"overlap old", []linearize.Operation{op(1, put, val(), 0, 3), op(2, get, val(0, false), 1, 2)}, linearize.Linearizable},
 		// After Put returned, Get must see 5.
-		{"stale", []linearize.Operation{op(1, put, val(), 0, 1), op(2, get, val(0, false), 2, 3)}, linearize.Illegal},
-		{"error", []linearize.Operation{op(1, check, val(errors.New("too big")), 0, 1)}, linearize.Ok},
-		{"error text", []linearize.Operation{op(1, check, val(errors.New("other")), 0, 1)}, linearize.Illegal},
-		{"no error", []linearize.Operation{op(1, check, val(nil), 0, 1)}, linearize.Illegal},
-		{"panic", []linearize.Operation{op(1, mk("Boom"), ret{panicked: true, panicVal: `"boom"`}, 0, 1)}, linearize.Ok},
-		{"no panic", []linearize.Operation{op(1, mk("Boom"), ret{}, 0, 1)}, linearize.Illegal},
+		{"stale", []linearize.Operation{op(1, put, val(), 0, 1), op(2, get, val(0, false), 2, 3)}, linearize.NotLinearizable},
+		{"error", []linearize.Operation{op(1, check, val(errors.New("too big")), 0, 1)}, linearize.Linearizable},
+		{"error text", []linearize.Operation{op(1, check, val(errors.New("other")), 0, 1)}, linearize.NotLinearizable},
+		{"no error", []linearize.Operation{op(1, check, val(nil), 0, 1)}, linearize.NotLinearizable},
+		{"panic", []linearize.Operation{op(1, mk("Boom"), ret{panicked: true, panicVal: `"boom"`}, 0, 1)}, linearize.Linearizable},
+		{"no panic", []linearize.Operation{op(1, mk("Boom"), ret{}, 0, 1)}, linearize.NotLinearizable},
 		// A pending Put may have taken effect.
-		{"pending", []linearize.Operation{{Thread: 1, Input: put, Call: 0, Pending: true}, op(2, get, val(5, true), 1, 2)}, linearize.Ok},
+		{"pending", []linearize.Operation{{Thread: 1, Input: put, Call: 0, Pending: true}, op(2, get, val(5, true), 1, 2)}, linearize.Linearizable},
 		// Three Puts and Gets in every order: the checker must come back
 		// to earlier states, from replay or from clones.
 		{"orders", []linearize.Operation{
 			op(1, mk("Put", "a", 1), val(), 0, 10), op(2, mk("Put", "a", 2), val(), 0, 10), op(3, mk("Put", "a", 3), val(), 0, 10),
-			op(1, get, val(3, true), 11, 12), op(2, get, val(3, true), 11, 12)}, linearize.Ok},
+			op(1, get, val(3, true), 11, 12), op(2, get, val(3, true), 11, 12)}, linearize.Linearizable},
 		{"orders, stale", []linearize.Operation{
 			op(1, mk("Put", "a", 1), val(), 0, 10), op(2, mk("Put", "a", 2), val(), 0, 10), op(3, mk("Put", "a", 3), val(), 0, 10),
-			op(1, get, val(3, true), 11, 12), op(2, get, val(2, true), 13, 14)}, linearize.Illegal},
+			op(1, get, val(3, true), 11, 12), op(2, get, val(2, true), 13, 14)}, linearize.NotLinearizable},
 	}
 	for _, pm := range []porcupine.Model{plain, cloning} {
 		for _, c := range cases {

@@ -185,12 +185,12 @@ func TestCompareCatches(t *testing.T) {
 // counter passes the same search.
 func TestCompareControlled(t *testing.T) {
 	opts := []stress.Option{stress.WithSeed(7), stress.WithShrinkTime(5 * time.Second)}
-	res, err := stress.CompareRun(t, func() *subject.LostUpdate { return new(subject.LostUpdate) }, func() *subject.Counter { return new(subject.Counter) }, opts...)
+	res, err := stress.CompareRun(t, func() *subject.LostUpdate { return new(subject.LostUpdate) }, func() *subject.CAS { return new(subject.CAS) }, opts...)
 	f := expectViolation(t, res, err, "u.Add(1)")
 	if f.Mode != stress.Controlled || f.Preemptions != 1 || f.ReplayFile == "" {
 		t.Errorf("shown in %v mode with %d preemptions, replay file %q; want controlled, 1, a file", f.Mode, f.Preemptions, f.ReplayFile)
 	}
-	stress.Compare(t, func() *subject.Counter { return new(subject.Counter) }, func() *subject.Counter { return new(subject.Counter) }, opts...)
+	stress.Compare(t, func() *subject.CAS { return new(subject.CAS) }, func() *subject.CAS { return new(subject.CAS) }, opts...)
 }
 
 // PanicQueue is MutexQueue whose Dequeue indexes an empty slice. A bug,

@@ -17,7 +17,7 @@ type Interface interface {
 	Value() int64
 }
 
-// Counter is a counter updated with a compare-and-swap loop: Add reads
+// CAS is a counter updated with a compare-and-swap loop: Add reads
 // the value, computes the new one and installs it only if nobody changed
 // it meanwhile, retrying otherwise. Unlike the article's version it does
 // not sleep between retries: a failed CAS means another Add succeeded, so
@@ -25,12 +25,12 @@ type Interface interface {
 //
 // The zero value is a counter at zero. It is safe for concurrent use and
 // must not be copied after first use.
-type Counter struct {
+type CAS struct {
 	v sched.Int64
 }
 
 // Add adds delta and returns the new value.
-func (c *Counter) Add(delta int64) int64 {
+func (c *CAS) Add(delta int64) int64 {
 	for {
 		cur := c.v.Load()
 		if c.v.CompareAndSwap(cur, cur+delta) {
@@ -40,7 +40,7 @@ func (c *Counter) Add(delta int64) int64 {
 }
 
 // Value returns the current value.
-func (c *Counter) Value() int64 { return c.v.Load() }
+func (c *CAS) Value() int64 { return c.v.Load() }
 
 // LostUpdate is a MUTANT: Add loads the value and stores the sum with two
 // separate atomic operations, so an Add that runs between them is
@@ -72,6 +72,6 @@ func (v Variant) Mutant() bool { return v.Bug != "" }
 
 // Variants lists the counter implementations.
 var Variants = []Variant{
-	{Name: "CAS", New: func() Interface { return new(Counter) }},
+	{Name: "CAS", New: func() Interface { return new(CAS) }},
 	{Name: "LostUpdate", Bug: "load and store are separate: a concurrent Add is lost", New: func() Interface { return new(LostUpdate) }},
 }

@@ -26,7 +26,7 @@ type Interface interface {
 	Do(ctx context.Context, work func(context.Context) error) error
 }
 
-// Client admits requests through a token bucket of golang.org/x/time/rate:
+// Rate admits requests through a token bucket of golang.org/x/time/rate:
 // at most burst at once, refilled at perSecond. It adds no lock of its
 // own: rate.Limiter is safe for concurrent use (the article's claim that
 // it is not, and the mutex it adds because of that, is the bug in
@@ -34,28 +34,28 @@ type Interface interface {
 // work concurrently.
 //
 // Make one with NewClient. It is safe for concurrent use.
-type Client struct {
+type Rate struct {
 	lim *rate.Limiter
 }
 
-// NewClient returns a client allowing perSecond requests per second on
+// NewRate returns a client allowing perSecond requests per second on
 // average and burst at once.
-func NewClient(perSecond float64, burst int) *Client {
-	return &Client{lim: rate.NewLimiter(rate.Limit(perSecond), burst)}
+func NewRate(perSecond float64, burst int) *Rate {
+	return &Rate{lim: rate.NewLimiter(rate.Limit(perSecond), burst)}
 }
 
 // AllowN reports whether n requests may go at time t.
-func (c *Client) AllowN(t time.Time, n int) bool { return c.lim.AllowN(t, n) }
+func (c *Rate) AllowN(t time.Time, n int) bool { return c.lim.AllowN(t, n) }
 
 // Do waits for a token, then runs work.
-func (c *Client) Do(ctx context.Context, work func(context.Context) error) error {
+func (c *Rate) Do(ctx context.Context, work func(context.Context) error) error {
 	if err := c.lim.Wait(ctx); err != nil {
 		return err
 	}
 	return work(ctx)
 }
 
-// ArticleClient is a MUTANT, the article's client: it holds a mutex
+// MutexAcrossWait is a MUTANT, the article's client: it holds a mutex
 // across Wait and the work, believing rate.Limiter needs one. Nothing is
 // unsafe, but requests now run one at a time: however many tokens the
 // bucket holds, throughput falls to one request per work period. That is
@@ -65,25 +65,25 @@ func (c *Client) Do(ctx context.Context, work func(context.Context) error) error
 // The article's mutex is a sync.Mutex; this one is a sched.Mutex, which
 // behaves the same but lets testing/synctest's clock run while goroutines
 // wait for it (a goroutine waiting for a sync.Mutex stalls the bubble).
-type ArticleClient struct {
+type MutexAcrossWait struct {
 	lim *rate.Limiter
 	mu  sched.Mutex
 }
 
-// NewArticleClient returns the article's client.
-func NewArticleClient(perSecond float64, burst int) *ArticleClient {
-	return &ArticleClient{lim: rate.NewLimiter(rate.Limit(perSecond), burst)}
+// NewMutexAcrossWait returns the article's client.
+func NewMutexAcrossWait(perSecond float64, burst int) *MutexAcrossWait {
+	return &MutexAcrossWait{lim: rate.NewLimiter(rate.Limit(perSecond), burst)}
 }
 
 // AllowN reports whether n requests may go at time t.
-func (c *ArticleClient) AllowN(t time.Time, n int) bool {
+func (c *MutexAcrossWait) AllowN(t time.Time, n int) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.lim.AllowN(t, n)
 }
 
 // Do waits for a token and runs work, both under the client's mutex.
-func (c *ArticleClient) Do(ctx context.Context, work func(context.Context) error) error {
+func (c *MutexAcrossWait) Do(ctx context.Context, work func(context.Context) error) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if err := c.lim.Wait(ctx); err != nil {
@@ -92,14 +92,14 @@ func (c *ArticleClient) Do(ctx context.Context, work func(context.Context) error
 	return work(ctx)
 }
 
-// Bucket is a MUTANT: a hand-rolled token bucket whose AllowN refills
+// CheckThenAct is a MUTANT: a hand-rolled token bucket whose AllowN refills
 // and then checks and takes tokens in separate atomic steps. Two requests
 // that check at the same moment both see the last token and both take it:
 // the bucket admits more than its burst. Each step is atomic; the
 // check-then-act is not.
 //
 // Tokens are counted in thousandths. Make one with NewBucket.
-type Bucket struct {
+type CheckThenAct struct {
 	perSecond int64
 	burst     int64
 	tokens    sched.Int64 // thousandths of a token
@@ -107,17 +107,17 @@ type Bucket struct {
 	started   sched.Int64 // 1 once last is set
 }
 
-// NewBucket returns a hand-rolled bucket allowing perSecond requests per
+// NewCheckThenAct returns a hand-rolled bucket allowing perSecond requests per
 // second and burst at once, starting full.
-func NewBucket(perSecond, burst int) *Bucket {
-	b := &Bucket{perSecond: int64(perSecond), burst: int64(burst)}
+func NewCheckThenAct(perSecond, burst int) *CheckThenAct {
+	b := &CheckThenAct{perSecond: int64(perSecond), burst: int64(burst)}
 	b.tokens.Store(int64(burst) * 1000)
 	return b
 }
 
 // AllowN reports whether n requests may go at time t, and takes their
 // tokens if so, or believes it does.
-func (b *Bucket) AllowN(t time.Time, n int) bool {
+func (b *CheckThenAct) AllowN(t time.Time, n int) bool {
 	b.refill(t)
 	need := int64(n) * 1000
 	if n <= int(b.burst) && b.tokens.Load() >= need {
@@ -127,7 +127,7 @@ func (b *Bucket) AllowN(t time.Time, n int) bool {
 	return false
 }
 
-func (b *Bucket) refill(t time.Time) {
+func (b *CheckThenAct) refill(t time.Time) {
 	now := t.UnixNano()
 	if b.started.Swap(1) == 0 {
 		b.last.Store(now)
@@ -148,7 +148,7 @@ func (b *Bucket) refill(t time.Time) {
 
 // Do polls AllowN until it admits the request, sleeping for the time one
 // token takes to come back, then runs work.
-func (b *Bucket) Do(ctx context.Context, work func(context.Context) error) error {
+func (b *CheckThenAct) Do(ctx context.Context, work func(context.Context) error) error {
 	for !b.AllowN(time.Now(), 1) {
 		select {
 		case <-ctx.Done():
@@ -174,7 +174,7 @@ func (v Variant) Mutant() bool { return v.Bug != "" }
 
 // Variants lists the limiter implementations.
 var Variants = []Variant{
-	{Name: "Rate", New: func(r, b int) Interface { return NewClient(float64(r), b) }},
-	{Name: "MutexAcrossWait", Bug: "a mutex held across Wait and the work: one request at a time", New: func(r, b int) Interface { return NewArticleClient(float64(r), b) }},
-	{Name: "CheckThenAct", Bug: "hand-rolled bucket checks and takes tokens in separate steps: over-admits", New: func(r, b int) Interface { return NewBucket(r, b) }},
+	{Name: "Rate", New: func(r, b int) Interface { return NewRate(float64(r), b) }},
+	{Name: "MutexAcrossWait", Bug: "a mutex held across Wait and the work: one request at a time", New: func(r, b int) Interface { return NewMutexAcrossWait(float64(r), b) }},
+	{Name: "CheckThenAct", Bug: "hand-rolled bucket checks and takes tokens in separate steps: over-admits", New: func(r, b int) Interface { return NewCheckThenAct(r, b) }},
 }

@@ -16,17 +16,17 @@ import (
 // Task is a unit of work. It should return ctx's error if ctx ends first.
 type Task func(ctx context.Context) error
 
-// Result is what became of an accepted task. Err is nil when the task
+// Completion is what became of an accepted task. Err is nil when the task
 // succeeded, the task's own error when it failed, and the context's error
 // when the context ended before or while it ran.
-type Result struct {
+type Completion struct {
 	ID  int
 	Err error
 }
 
 // Cancelled reports whether the task did not run to its end because the
 // pool's context ended.
-func (r Result) Cancelled() bool {
+func (r Completion) Cancelled() bool {
 	return errors.Is(r.Err, context.Canceled) || errors.Is(r.Err, context.DeadlineExceeded)
 }
 
@@ -38,7 +38,7 @@ type Interface interface {
 	Submit(id int, task Task) bool
 	// Close stops accepting tasks, waits for the workers to finish and
 	// returns one Result per accepted task. Call it once.
-	Close() []Result
+	Close() []Completion
 }
 
 type bug uint8
@@ -64,7 +64,7 @@ type Pool struct {
 	workers sync.WaitGroup
 	pending sync.WaitGroup // accepted tasks not yet reported
 	rmu     sync.Mutex
-	results []Result
+	results []Completion
 }
 
 type job struct {
@@ -72,9 +72,9 @@ type job struct {
 	task Task
 }
 
-// New starts a pool of workers running tasks under ctx, with room for
+// NewExactlyOnce starts a pool of workers running tasks under ctx, with room for
 // queue tasks waiting.
-func New(ctx context.Context, workers, queue int) *Pool {
+func NewExactlyOnce(ctx context.Context, workers, queue int) *Pool {
 	return start(ctx, workers, queue, correct)
 }
 
@@ -86,10 +86,10 @@ func NewDropOnCancel(ctx context.Context, workers, queue int) *Pool {
 	return start(ctx, workers, queue, dropOnCancel)
 }
 
-// NewLeaky is a MUTANT: Close waits for every accepted task to be
+// NewLeakyWorkers is a MUTANT: Close waits for every accepted task to be
 // reported but never tells the workers to stop, so unless the context is
 // cancelled they wait on the queue forever: every pool leaks its workers.
-func NewLeaky(ctx context.Context, workers, queue int) *Pool {
+func NewLeakyWorkers(ctx context.Context, workers, queue int) *Pool {
 	return start(ctx, workers, queue, leakWorkers)
 }
 
@@ -148,7 +148,7 @@ func (p *Pool) run(j job) {
 
 func (p *Pool) report(id int, err error) {
 	p.rmu.Lock()
-	p.results = append(p.results, Result{ID: id, Err: err})
+	p.results = append(p.results, Completion{ID: id, Err: err})
 	p.rmu.Unlock()
 	p.pending.Done()
 }
@@ -173,7 +173,7 @@ func (p *Pool) Submit(id int, task Task) bool {
 
 // Close stops accepting tasks, waits for the workers and returns a Result
 // for every accepted task, in the order they ended.
-func (p *Pool) Close() []Result {
+func (p *Pool) Close() []Completion {
 	p.mu.Lock()
 	p.closed = true
 	if p.bug != leakWorkers {
@@ -187,7 +187,7 @@ func (p *Pool) Close() []Result {
 	}
 	p.rmu.Lock()
 	defer p.rmu.Unlock()
-	return append([]Result(nil), p.results...)
+	return append([]Completion(nil), p.results...)
 }
 
 // Variant is one implementation, correct or a mutant.
@@ -203,7 +203,7 @@ func (v Variant) Mutant() bool { return v.Bug != "" }
 
 // Variants lists the pool implementations.
 var Variants = []Variant{
-	{Name: "ExactlyOnce", New: func(ctx context.Context, w, q int) Interface { return New(ctx, w, q) }},
+	{Name: "ExactlyOnce", New: func(ctx context.Context, w, q int) Interface { return NewExactlyOnce(ctx, w, q) }},
 	{Name: "DropOnCancel", Bug: "a worker drops the task in hand, and the queue, when the context ends", New: func(ctx context.Context, w, q int) Interface { return NewDropOnCancel(ctx, w, q) }},
-	{Name: "LeakyWorkers", Bug: "Close never stops the workers: they leak", New: func(ctx context.Context, w, q int) Interface { return NewLeaky(ctx, w, q) }},
+	{Name: "LeakyWorkers", Bug: "Close never stops the workers: they leak", New: func(ctx context.Context, w, q int) Interface { return NewLeakyWorkers(ctx, w, q) }},
 }

@@ -18,7 +18,7 @@ type Interface interface {
 	Len() int
 }
 
-// node is an element of Stack. It never changes once it is published, so
+// node is an element of a stack. It never changes once it is published, so
 // a reader that loaded it sees a consistent value, successor and size.
 type node struct {
 	value int
@@ -26,7 +26,7 @@ type node struct {
 	size  int // elements from this node down, itself included
 }
 
-// Stack is a Treiber stack: Push and Pop swap the head with a
+// Treiber is a Treiber stack: Push and Pop swap the head with a
 // compare-and-swap and retry when another goroutine got there first. Each
 // node records the size of the stack it tops, so Len is a single atomic
 // load and is linearizable, unlike a separate counter. Popped nodes are
@@ -35,12 +35,12 @@ type node struct {
 //
 // The zero value is an empty stack. It is safe for concurrent use and must
 // not be copied after first use.
-type Stack struct {
+type Treiber struct {
 	head sched.Pointer[node]
 }
 
 // Push puts v on top.
-func (s *Stack) Push(v int) {
+func (s *Treiber) Push(v int) {
 	n := &node{value: v}
 	for {
 		old := s.head.Load()
@@ -52,7 +52,7 @@ func (s *Stack) Push(v int) {
 }
 
 // Pop takes the top value; ok is false if the stack is empty.
-func (s *Stack) Pop() (int, bool) {
+func (s *Treiber) Pop() (int, bool) {
 	for {
 		old := s.head.Load()
 		if old == nil {
@@ -65,7 +65,7 @@ func (s *Stack) Pop() (int, bool) {
 }
 
 // Len returns the number of values.
-func (s *Stack) Len() int { return size(s.head.Load()) }
+func (s *Treiber) Len() int { return size(s.head.Load()) }
 
 func size(n *node) int {
 	if n == nil {
@@ -156,7 +156,7 @@ func (v Variant) Mutant() bool { return v.Bug != "" }
 // Variants lists the stack implementations. New returns each one's zero
 // value (or constructor result for the arena stacks), as a user would.
 var Variants = []Variant{
-	{Name: "Treiber", New: func() Interface { return new(Stack) }},
+	{Name: "Treiber", New: func() Interface { return new(Treiber) }},
 	{Name: "SeparateLen", Bug: "length counter updated apart from the head: Len is not linearizable", New: func() Interface { return new(SeparateLen) }},
 	{Name: "PointerField", Bug: "head is a pointer to an atomic: the zero value panics", New: func() Interface { return new(PointerField) }},
 	{Name: "ABA", Bug: "recycled nodes and an untagged head: a stale compare-and-swap succeeds", Preemptive: true, New: func() Interface { return new(ABA) }},

@@ -3,6 +3,7 @@ package linearize
 import (
 	"errors"
 	"fmt"
+	"github.com/interleave-go/interleave/internal/fsname"
 	"math"
 	"os"
 	"path/filepath"
@@ -119,7 +120,7 @@ func writeVisualization(model porcupine.Model, info porcupine.LinearizationInfo,
 	if name == "" {
 		name = "history"
 	}
-	f, err := os.CreateTemp(dir, safeName(name)+"-*.html")
+	f, err := os.CreateTemp(dir, fsname.Safe(name)+"-*.html")
 	if err != nil {
 		return "", fmt.Errorf("linearize: visualization: %w", err)
 	}
@@ -136,18 +137,4 @@ func writeVisualization(model porcupine.Model, info porcupine.LinearizationInfo,
 		return f.Name(), nil
 	}
 	return path, nil
-}
-
-// safeName keeps letters, digits, dashes and underscores, so that a test
-// name makes a portable file name.
-func safeName(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		switch {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '-', c == '_':
-		default:
-			b[i] = '_'
-		}
-	}
-	return string(b)
 }

@@ -87,9 +87,9 @@ func readReplay(path string) (replayFile, error) {
 	return rf, nil
 }
 
-// replayFile runs the failing case of a replay file once (in stress mode,
+// replayFrom runs the failing case of a replay file once (in stress mode,
 // up to its number of runs) and reports what it shows.
-func (r *runner[T, I, O]) replayFile(path string) (*Failure, error) {
+func (r *runner[T, I, O]) replayFrom(path string) (*Failure, error) {
 	rf, err := readReplay(path)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package stress
 
 import (
 	"fmt"
+	"github.com/interleave-go/interleave/internal/fsname"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -222,7 +223,7 @@ func pruneArtifacts(dir, test, keep string) {
 	if err != nil {
 		return
 	}
-	prefix := safeName(test)
+	prefix := fsname.Safe(test)
 	byStamp := map[string][]string{}
 	var stamps []string
 	for _, e := range entries {
@@ -265,11 +266,7 @@ func (r *runner[T, I, O]) artifactStem() string {
 	if err != nil {
 		dir = r.cfg.artifacts
 	}
-	return filepath.Join(dir, fmt.Sprintf("%s-%s", safeName(r.t.Name()), time.Now().Format("20060102-150405.000000")))
-}
-
-func safeName(s string) string {
-	return regexp.MustCompile(`[^A-Za-z0-9_-]+`).ReplaceAllString(s, "_")
+	return filepath.Join(dir, fmt.Sprintf("%s-%s", fsname.Safe(r.t.Name()), time.Now().Format("20060102-150405.000000")))
 }
 
 // command writes the replay file and returns the command that replays f.

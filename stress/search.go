@@ -89,7 +89,7 @@ func Run[T, I, O any](t testing.TB, spec Spec[T, I, O], opts ...Option) (Summary
 		var f *Failure
 		var err error
 		if r.cfg.replay != "" {
-			f, err = r.replayFile(r.cfg.replay)
+			f, err = r.replayFrom(r.cfg.replay)
 		} else {
 			f = r.run()
 		}

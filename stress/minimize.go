@@ -182,13 +182,16 @@ func schedule(o outcome) []int {
 // and leaves goroutines behind that nothing can reclaim, so each smaller
 // candidate runs under a short watchdog, hangProbe, and at most
 // hangCandidates of them may hang: with the default 5 s timeout, a
-// candidate gets 50 ms and the report comes at most about 0.6 s after the
-// hang was seen (see TestHangBudget). A candidate that would have ended
-// after hangProbe counts as hanging; the report says so.
+// candidate gets 250 ms and the report comes at most about 2.5 s after the
+// hang was seen, within 10 s of the start (see TestHangBudget). A
+// candidate that would have ended after hangProbe counts as hanging; the
+// report says so. The probe is long enough that a scenario of a few
+// operations is not taken for a hang on a loaded machine (at 50 ms, one
+// that could not hang was shown as the minimal hang).
 const (
-	hangProbeDiv   = 100 // hangProbe is the execution timeout divided by this
-	hangProbeMin   = 20 * time.Millisecond
-	hangCandidates = 6
+	hangProbeDiv   = 20 // hangProbe is the execution timeout divided by this
+	hangProbeMin   = 100 * time.Millisecond
+	hangCandidates = 5
 )
 
 // hangProbe returns how long a smaller candidate of a hang may run.

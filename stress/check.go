@@ -35,9 +35,12 @@ const (
 	StepLimit
 	// DataRace: under -race, the race detector reported a data race.
 	DataRace
+	// TestFailed: a body run by Check called T.Error, T.Fatal or their
+	// kin, from any of its goroutines.
+	TestFailed
 )
 
-var kindNames = [...]string{"", "linearizability violation", "undecided history", "property violation", "panic", "deadlock", "hang", "goroutine leak", "step limit", "data race"}
+var kindNames = [...]string{"", "linearizability violation", "undecided history", "property violation", "panic", "deadlock", "hang", "goroutine leak", "step limit", "data race", "test failure"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
@@ -59,6 +62,11 @@ func (r *runner[T, I, O]) verdict(x *exec[T, I, O]) (o outcome) {
 	}()
 	if p := x.panicked.Load(); p != nil {
 		return outcome{kind: Panic, culprit: culpritOf(p.thread), history: h, detail: fmt.Sprintf("panic in %s: %v\n\n%s", laneName(p.thread), p.value, p.stack)}
+	}
+	if r.spec.body != nil {
+		if msg := r.spec.body(x.v); msg != "" {
+			return outcome{kind: TestFailed, history: h, detail: msg}
+		}
 	}
 	res, err := linearize.Check(r.pm, h, linearize.Options{Timeout: r.checkTimeout})
 	if p := r.modelPanic.Swap(nil); p != nil {

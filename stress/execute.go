@@ -361,13 +361,23 @@ func threadName(id, n int) string {
 
 func describeWaiters(e *sched.Execution, n int) string {
 	var b strings.Builder
+	started := startedBy(e.Events)
 	for _, w := range e.Waiters {
-		fmt.Fprintf(&b, "thread %s: ", threadName(w.Thread, n))
+		name := "thread " + threadName(w.Thread, n)
+		if _, ok := started[w.Thread]; ok {
+			name = fmt.Sprintf("goroutine g%d", w.Thread)
+		}
+		fmt.Fprintf(&b, "%s: ", name)
 		switch {
+		case w.Blocked != 0 && w.Last.Kind == sched.KindBlock && w.Last.Text != "":
+			fmt.Fprintf(&b, "blocked in %s", w.Last.Text)
 		case w.Blocked != 0:
 			fmt.Fprintf(&b, "waits for mutex m%d", w.Blocked)
 		case w.Running:
 			b.WriteString("running, stuck outside the scheduler's sight")
+		case e.Outcome == sched.Deadlock && w.Last.Kind == sched.KindBlock:
+			// A select or a nil channel blocks on no variable.
+			fmt.Fprintf(&b, "blocked in %s", w.Last.Text)
 		default:
 			b.WriteString("runnable")
 		}
@@ -379,6 +389,9 @@ func describeWaiters(e *sched.Execution, n int) string {
 			} else {
 				fmt.Fprintf(&b, " (last: %s)", w.Last.Action())
 			}
+		}
+		if g, ok := started[w.Thread]; ok && g.Site() != "" {
+			fmt.Fprintf(&b, ", started at %s", g.Site())
 		}
 		b.WriteString("\n")
 	}

@@ -70,15 +70,16 @@ type Failure struct {
 func (f *Failure) Error() string { return f.Report() }
 
 var kindExplanations = map[Kind]string{
-	Violation: "no order of these operations that respects when each was called and returned is a legal run of the sequential model",
-	Undecided: "the linearizability checker could not decide this history in time (never counted as a pass)",
-	Property:  "the execution broke the spec's property",
-	Panic:     "the type under test panicked",
-	Deadlock:  "goroutines remain and none of them can ever run again",
-	Hang:      "the execution did not end in time",
-	Leak:      "goroutines were still there after the execution ended",
-	StepLimit: "the execution did not end within the scheduler's step bound",
-	DataRace:  "the race detector saw two goroutines access the same memory, one of them writing, with nothing ordering the two",
+	Violation:  "no order of these operations that respects when each was called and returned is a legal run of the sequential model",
+	Undecided:  "the linearizability checker could not decide this history in time (never counted as a pass)",
+	Property:   "the execution broke the spec's property",
+	Panic:      "the type under test panicked",
+	Deadlock:   "goroutines remain and none of them can ever run again",
+	Hang:       "the execution did not end in time",
+	Leak:       "goroutines were still there after the execution ended",
+	StepLimit:  "the execution did not end within the scheduler's step bound",
+	DataRace:   "the race detector saw two goroutines access the same memory, one of them writing, with nothing ordering the two",
+	TestFailed: "the test body reported a failure (T.Error, T.Fatal, ...)",
 }
 
 // Report formats the failure: what failed, the minimal scenario, the
@@ -520,11 +521,15 @@ func formatEvents(events []sched.Event, threads int) string {
 	}
 	slices.Sort(order)
 	g := &grid{}
+	started := startedBy(events)
 	for i, id := range order {
 		ids[id] = i
 		name := threadName(id, threads)
 		if id >= 1 && id <= threads {
 			name = "thread " + name
+		}
+		if _, ok := started[id]; ok {
+			name = fmt.Sprintf("g%d", id)
 		}
 		g.cols = append(g.cols, name)
 	}
@@ -538,6 +543,12 @@ func formatEvents(events []sched.Event, threads int) string {
 			}
 		}
 		text := e.ActionNamed(names[e.Var])
+		if e.Kind == sched.KindGo {
+			var id int
+			if _, err := fmt.Sscanf(e.Text, "thread %d", &id); err == nil {
+				text = fmt.Sprintf("go g%d", id)
+			}
+		}
 		if e.Kind != sched.KindCall && e.Kind != sched.KindReturn {
 			if site := e.Site(); site != "" {
 				text += "  " + shortSite(site)
@@ -548,8 +559,31 @@ func formatEvents(events []sched.Event, threads int) string {
 	return g.String()
 }
 
+// startedBy maps each thread that a managed goroutine started (sched.Go)
+// to the event that started it: such threads are named g1, g2, ..., not
+// after the scenario's parts, whose numbers they may take.
+func startedBy(events []sched.Event) map[int]sched.Event {
+	m := map[int]sched.Event{}
+	for _, e := range events {
+		var id int
+		if e.Kind == sched.KindGo {
+			if _, err := fmt.Sscanf(e.Text, "thread %d", &id); err == nil {
+				m[id] = e
+			}
+		}
+	}
+	return m
+}
+
 // shortSite keeps the method and line: "pkg.(*T).Add:31" becomes "Add:31".
 func shortSite(site string) string {
+	if i := strings.Index(site, ".func"); i >= 0 {
+		// A closure: "pkg.TestX.func1.2:18" becomes "TestX.func1.2:18",
+		// since "2:18" would say nothing.
+		if j := strings.Index(site, "."); j < i {
+			return site[j+1:]
+		}
+	}
 	if i := strings.LastIndex(site, "."); i >= 0 {
 		return site[i+1:]
 	}

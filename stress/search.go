@@ -123,6 +123,10 @@ func newRunner[T, I, O any](t testing.TB, spec Spec[T, I, O], opts []Option) (*r
 	if err != nil {
 		return nil, err
 	}
+	if spec.body != nil {
+		// A body has no scenario to size: one thread runs it.
+		cfg.threads, cfg.ops, cfg.init, cfg.post = 1, 1, 0, 0
+	}
 	r := &runner[T, I, O]{}
 	// porcupine calls the model on goroutines of its own, where a panic
 	// would end the test binary: catch it there, fail the step, and
@@ -601,6 +605,8 @@ func failWith(rt *rapid.T, k Kind) {
 		failLeak(rt)
 	case DataRace:
 		failDataRace(rt)
+	case TestFailed:
+		failTestFailed(rt)
 	default:
 		failStepLimit(rt)
 	}
@@ -632,3 +638,6 @@ func failStepLimit(rt *rapid.T) { rt.Fatal(StepLimit.String()) }
 
 //go:noinline
 func failDataRace(rt *rapid.T) { rt.Fatal(DataRace.String()) }
+
+//go:noinline
+func failTestFailed(rt *rapid.T) { rt.Fatal(TestFailed.String()) }

@@ -24,9 +24,11 @@ import (
 // under controlled scheduling: schedules are searched (PCT by default),
 // and a failure is minimized to the fewest context switches and replays
 // exactly. On plain sync and channels it runs in stress mode: real
-// goroutines, the body repeated (-stress.checks times -stress.runs).
-// Auto mode, the default, picks controlled mode when the body uses
-// package sched, as for a Spec. There is no scenario to shrink: the
+// goroutines, the body repeated (-stress.checks times -stress.runs,
+// 40000 by default). Auto mode, the default, probes the body once under
+// the scheduler and picks controlled mode alone (5000 schedules by
+// default) if it uses package sched, stress mode otherwise; a failure of
+// the probe is reported at once. There is no scenario to shrink: the
 // minimal scenario is always "thread 1: body", and options that size
 // scenarios (WithThreads, WithOps, WithInit, WithPost and their flags)
 // are ignored. [WithFakeTime] runs each stress execution in a

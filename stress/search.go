@@ -251,6 +251,11 @@ func (r *runner[T, I, O]) run() *Failure {
 			if f := r.searchControlled(b); f != nil {
 				return r.report(f, "")
 			}
+			if r.spec.body != nil {
+				// A body on package sched: auto picks controlled mode
+				// alone, as Check says.
+				return nil
+			}
 		}
 	}
 	// Stress mode proper: rapid does not shrink a failure with real

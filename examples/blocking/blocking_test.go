@@ -128,6 +128,7 @@ func TestControlledBugsCaught(t *testing.T) {
 	for _, p := range controlled {
 		t.Run(p.name, func(t *testing.T) {
 			var execs []int
+			switches := map[int]int{}
 			for seed := range uint64(seeds()) {
 				res, err := stress.CheckRun(t, p.bug, stress.WithMode(stress.Controlled), stress.WithSeed(seed+1), stress.WithSubprocess(false))
 				if err != nil {
@@ -149,9 +150,10 @@ func TestControlledBugsCaught(t *testing.T) {
 					t.Log(f.Report())
 				}
 				execs = append(execs, f.Executions)
+				switches[f.Preemptions]++
 			}
 			slices.Sort(execs)
-			t.Logf("executions to the first failure over %d seeds: median %d, worst %d", len(execs), execs[len(execs)/2], execs[len(execs)-1])
+			t.Logf("executions to the first failure over %d seeds: median %d, worst %d; context switches of the minimal interleaving (count: seeds) %v", len(execs), execs[len(execs)/2], execs[len(execs)-1], switches)
 		})
 	}
 }

@@ -311,7 +311,7 @@ func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, si
 	var o outcome
 	switch e.Outcome {
 	case sched.Panicked:
-		o = outcome{kind: Panic, culprit: culpritType, detail: fmt.Sprintf("thread %s panicked: %v\n\n%s", threadName(e.PanicThread, len(sc.Threads)), e.Panic, e.PanicStack)}
+		o = outcome{kind: Panic, culprit: culpritType, detail: fmt.Sprintf("%s panicked: %v\n\n%s", threadLabel(e.PanicThread, len(sc.Threads), startedBy(e.Events)), e.Panic, e.PanicStack)}
 	case sched.Deadlock:
 		o = outcome{kind: Deadlock, detail: describeWaiters(e, len(sc.Threads))}
 	case sched.Hang:
@@ -363,11 +363,7 @@ func describeWaiters(e *sched.Execution, n int) string {
 	var b strings.Builder
 	started := startedBy(e.Events)
 	for _, w := range e.Waiters {
-		name := "thread " + threadName(w.Thread, n)
-		if _, ok := started[w.Thread]; ok {
-			name = fmt.Sprintf("goroutine g%d", w.Thread)
-		}
-		fmt.Fprintf(&b, "%s: ", name)
+		fmt.Fprintf(&b, "%s: ", threadLabel(w.Thread, n, started))
 		switch {
 		case w.Blocked != 0 && w.Last.Kind == sched.KindBlock && w.Last.Text != "":
 			fmt.Fprintf(&b, "blocked in %s", w.Last.Text)

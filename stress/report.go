@@ -575,6 +575,16 @@ func startedBy(events []sched.Event) map[int]sched.Event {
 	return m
 }
 
+// threadLabel names thread id of a scenario with n threads in a detail:
+// "thread 1", "thread init", or "goroutine g3" for one that sched.Go
+// started (see startedBy).
+func threadLabel(id, n int, started map[int]sched.Event) string {
+	if _, ok := started[id]; ok {
+		return fmt.Sprintf("goroutine g%d", id)
+	}
+	return "thread " + threadName(id, n)
+}
+
 // shortSite keeps the method and line: "pkg.(*T).Add:31" becomes "Add:31".
 func shortSite(site string) string {
 	if i := strings.Index(site, ".func"); i >= 0 {

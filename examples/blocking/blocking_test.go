@@ -2,6 +2,7 @@ package blocking_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -54,6 +55,86 @@ var controlled = []program{
 		kind: stress.TestFailed,
 		want: []string{"blocking_test.go:", "collected [1] of [1 2]"},
 	},
+	{
+		name: "RecursiveReadLock",
+		bug:  registryBody((*blocking.Registry).TotalRecursive), twin: registryBody((*blocking.Registry).Total),
+		kind: stress.Deadlock,
+		want: []string{"blocking.(*Registry).Get:", "blocking.(*Registry).Set:", "started at blocking_test."},
+	},
+	{
+		name: "SignalNotBroadcast",
+		bug:  gateWaitersBody((*blocking.Gate).OpenSignal), twin: gateWaitersBody((*blocking.Gate).Open),
+		kind: stress.Deadlock,
+		want: []string{"blocked in Wait", "(*Gate).Wait:", "started at blocking_test."},
+	},
+	{
+		name: "WorkerStopsEarly",
+		bug:  processBody(blocking.ProcessStopEarly), twin: processBody(blocking.Process),
+		kind: stress.Deadlock,
+		want: []string{"thread 1: blocked in Send", "blocking.ProcessStopEarly:"},
+	},
+	{
+		name: "DoubleClose",
+		bug:  stopperBody((*blocking.Stopper).StopCheckThenClose), twin: stopperBody((*blocking.Stopper).Stop),
+		kind: stress.Panic,
+		want: []string{"goroutine g", "panicked: close of closed channel", "(*Stopper).StopCheckThenClose"},
+	},
+}
+
+func registryBody(total func(*blocking.Registry, ...string) int) func(*stress.T) {
+	return func(t *stress.T) {
+		r := blocking.NewRegistry()
+		r.Set("a", 1)
+		var wg sched.WaitGroup
+		wg.Add(1)
+		sched.Go(func() { defer wg.Done(); r.Set("b", 2) })
+		if got := total(r, "a", "b"); got != 1 && got != 3 {
+			t.Errorf("total = %d, want 1 or 3", got)
+		}
+		wg.Wait()
+	}
+}
+
+func gateWaitersBody(open func(*blocking.Gate)) func(*stress.T) {
+	return func(t *stress.T) {
+		g := blocking.NewGate()
+		var wg sched.WaitGroup
+		for range 2 {
+			wg.Add(1)
+			sched.Go(func() { defer wg.Done(); g.Wait() })
+		}
+		open(g)
+		wg.Wait()
+	}
+}
+
+func processBody(process func([]int, func(int) error) error) func(*stress.T) {
+	return func(t *stress.T) {
+		err := process([]int{1, 2, 3}, func(j int) error {
+			if j == 2 {
+				return fmt.Errorf("job %d failed", j)
+			}
+			return nil
+		})
+		if err == nil || err.Error() != "job 2 failed" {
+			t.Errorf("process = %v, want job 2 failed", err)
+		}
+	}
+}
+
+func stopperBody(stop func(*blocking.Stopper)) func(*stress.T) {
+	return func(t *stress.T) {
+		s := blocking.NewStopper()
+		var wg sched.WaitGroup
+		for range 2 {
+			wg.Add(1)
+			sched.Go(func() { defer wg.Done(); stop(s) })
+		}
+		wg.Wait()
+		if _, ok := s.Done.Recv2(); ok {
+			t.Error("Done delivered a value; want it closed")
+		}
+	}
 }
 
 func fetchBody(fetch func(sched.Chan[struct{}], func() int) (int, bool)) func(*stress.T) {

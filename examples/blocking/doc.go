@@ -3,7 +3,7 @@
 // correct twin. Its tests check that stress.Check finds every bug and
 // passes every twin.
 //
-// The programs in controlled.go are built on package sched's primitives
+// The programs in controlled.go and more.go are built on package sched's primitives
 // (sched.Go, sched.Mutex, sched.MakeChan, sched.WaitGroup, sched.Cond,
 // sched.Select), so stress.Check runs them under controlled scheduling,
 // where each failure replays exactly; those in plain.go use sync, channels
@@ -17,6 +17,13 @@
 //   - [TransferInverted], [Transfer]: two locks taken in opposite orders.
 //   - [Gate.OpenUnlocked], [Gate.Open]: a missed Cond signal.
 //   - [CollectLossy], [Collect]: a select that drops a message.
+//   - [Registry.TotalRecursive], [Registry.Total]: a recursive read lock
+//     with a writer waiting.
+//   - [Gate.OpenSignal], [Gate.Open]: Cond.Signal where Broadcast was
+//     needed.
+//   - [ProcessStopEarly], [Process]: a worker that returns early and
+//     never drains its channel.
+//   - [Stopper.StopCheckThenClose], [Stopper.Stop]: a double close.
 //   - [FetchPlainLeaky], [FetchPlain]; [SumPlainAddInside], [SumPlain];
 //     [CollectPlainLossy], [CollectPlain]: three of them again on plain
 //     Go.

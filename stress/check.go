@@ -51,8 +51,12 @@ func (k Kind) String() string {
 
 // verdict checks a finished execution: a panic, then linearizability, then
 // the spec's own property.
-func (r *runner[T, I, O]) verdict(x *exec[T, I, O]) (o outcome) {
-	h := x.rec.History()
+func (r *runner[T, I, O]) verdict(x *exec[T, I, O]) outcome {
+	return r.verdictOf(x, x.rec.History())
+}
+
+// verdictOf is verdict on the history h of x.
+func (r *runner[T, I, O]) verdictOf(x *exec[T, I, O], h []linearize.Operation) (o outcome) {
 	defer func() {
 		// A model or a property that panics is a bug in the spec; say so
 		// rather than crash the test binary.
@@ -132,8 +136,10 @@ func typed[I, O any](h []linearize.Operation) []Operation[I, O] {
 	ops := make([]Operation[I, O], len(h))
 	for i, op := range h {
 		ops[i] = Operation[I, O]{Thread: op.Thread, Input: op.Input.(I), Pending: op.Pending, Call: op.Call, Return: op.Return}
-		if !op.Pending {
-			ops[i].Output = op.Output.(O)
+		if out, ok := op.Output.(O); ok && !op.Pending {
+			ops[i].Output = out
+		} else {
+			ops[i].Pending = true // or blocked: it never returned
 		}
 	}
 	return ops

@@ -313,7 +313,10 @@ func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, si
 	case sched.Panicked:
 		o = outcome{kind: Panic, culprit: culpritType, detail: fmt.Sprintf("%s panicked: %v\n\n%s", threadLabel(e.PanicThread, len(sc.Threads), startedBy(e.Events)), e.Panic, e.PanicStack)}
 	case sched.Deadlock:
-		o = outcome{kind: Deadlock, detail: describeWaiters(e, len(sc.Threads))}
+		var ok bool
+		if o, ok = r.blockedEnd(x); !ok {
+			o = outcome{kind: Deadlock, detail: describeWaiters(e, len(sc.Threads))}
+		}
 	case sched.Hang:
 		r.poisoned = true
 		o = outcome{kind: Hang, detail: describeWaiters(e, len(sc.Threads)) + "\nevery goroutine's stack:\n\n" + e.Stacks}

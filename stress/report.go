@@ -418,7 +418,9 @@ func (r *runner[T, I, O]) formatHistory(h []linearize.Operation, threads int) st
 		in := op.Input.(I)
 		res := "never returned"
 		span := fmt.Sprintf("[%d, -]", op.Call)
-		if !op.Pending {
+		if isBlocked(op) {
+			res = "blocked"
+		} else if !op.Pending {
 			res = r.model.DescribeOutput(in, op.Output.(O))
 			span = fmt.Sprintf("[%d, %d]", op.Call, op.Return)
 		}
@@ -612,7 +614,7 @@ func (r *runner[T, I, O]) formatStamps(h []linearize.Operation, threads int) str
 	for _, op := range h {
 		in := op.Input.(I)
 		evs = append(evs, ev{op.Call, op.Thread, r.model.DescribeInput(in)})
-		if !op.Pending {
+		if !op.Pending && !isBlocked(op) {
 			evs = append(evs, ev{op.Return, op.Thread, "→ " + r.model.DescribeOutput(in, op.Output.(O))})
 		}
 	}

@@ -81,6 +81,9 @@ func Run[T, I, O any](t testing.TB, spec Spec[T, I, O], opts ...Option) (Summary
 		}
 		r.parallel, r.cfg.mode = true, Stress
 	}
+	if r.mayBlock() && (r.cfg.mode == Stress || spec.FakeTime) {
+		return Summary{}, errBlockingStress
+	}
 	if _, ok := t.(*testing.T); !ok && (spec.FakeTime || r.cfg.replay != "") {
 		return Summary{}, errNeedT
 	}
@@ -111,6 +114,7 @@ var (
 	errNotInstrumented    = errors.New("stress: controlled mode saw no operation of package sched: the type does not use its primitives, so every schedule is the same and nothing was tested; use stress mode, or build the type on sched.Int64, sched.Pointer, sched.Mutex, ...")
 	errParallelControlled = errors.New("stress: controlled mode cannot run in a parallel test: the scheduler and GOMAXPROCS are process-wide, and other tests' goroutines would use the instrumented values; drop t.Parallel, or use WithMode(stress.Stress)")
 	errNothingRan         = errors.New("stress: no execution ran, so nothing was tested")
+	errBlockingStress     = errors.New("stress: the model says when operations block (Blocks), which only controlled mode can check: stress mode cannot tell an operation blocked for good from a slow one; build the type on package sched and use auto or controlled mode, or drop Blocks")
 	errNeedT              = errors.New("stress: a FakeTime spec, or a replay, needs a *testing.T (testing/synctest and subtests do)")
 )
 
@@ -251,11 +255,16 @@ func (r *runner[T, I, O]) run() *Failure {
 			if f := r.searchControlled(b); f != nil {
 				return r.report(f, "")
 			}
-			if r.spec.body != nil {
+			if r.spec.body != nil || r.mayBlock() {
 				// A body on package sched: auto picks controlled mode
-				// alone, as Check says.
+				// alone, as Check says. A model whose operations may
+				// block: stress mode cannot tell a blocked operation
+				// from a hang.
 				return nil
 			}
+		} else if r.mayBlock() {
+			r.err = errBlockingStress
+			return nil
 		}
 	}
 	// Stress mode proper: rapid does not shrink a failure with real

@@ -76,6 +76,15 @@
 // controlled scheduling, where the search is over schedules and a
 // failure replays exactly; any other runs in stress mode.
 //
+// # Operations that block
+//
+// A model with Blocks (model.Model) says when an operation waits: a
+// controlled execution that ends with every remaining operation waiting
+// is then checked, each waiting operation placed after every completed
+// one with the output model.Blocked, rather than reported as a
+// [Deadlock]. Stress mode cannot tell a blocked operation from a slow
+// one, so such a spec runs in controlled mode only.
+//
 // # Crashes
 //
 // Stress and auto modes search in a child process (the test binary, run

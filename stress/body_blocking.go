@@ -3,6 +3,7 @@ package stress
 import (
 	"github.com/interleave-go/interleave/linearize"
 	"github.com/interleave-go/interleave/model"
+	"github.com/interleave-go/interleave/sched"
 )
 
 // mayBlock reports whether the spec's model says when an operation
@@ -23,7 +24,7 @@ func (r *runner[T, I, O]) mayBlock() bool {
 // violation, and a Take waiting on an empty buffer is fine. ok is false
 // when no operation is in progress (only the type's own goroutines are
 // stuck): that stays a deadlock.
-func (r *runner[T, I, O]) blockedEnd(x *exec[T, I, O]) (o outcome, ok bool) {
+func (r *runner[T, I, O]) blockedEnd(x *exec[T, I, O], e *sched.Execution, threads int) (o outcome, ok bool) {
 	if !r.mayBlock() {
 		return outcome{}, false
 	}
@@ -44,8 +45,15 @@ func (r *runner[T, I, O]) blockedEnd(x *exec[T, I, O]) (o outcome, ok bool) {
 			h[i].Pending, h[i].Output, h[i].Call, h[i].Return = false, model.Blocked, last+1, last+2
 		}
 	}
-	return r.verdictOf(x, h), true
+	o = r.verdictOf(x, h)
+	if o.kind != 0 && o.detail == "" {
+		o.detail = blockedHeader + describeWaiters(e, threads)
+	}
+	return o, true
 }
+
+// blockedHeader starts the detail of a failure checked by blockedEnd.
+const blockedHeader = "the execution ended with these threads waiting:\n"
 
 // isBlocked reports whether a recorded operation was blocked at the end
 // of its execution (see blockedEnd).

@@ -314,7 +314,7 @@ func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, si
 		o = outcome{kind: Panic, culprit: culpritType, detail: fmt.Sprintf("%s panicked: %v\n\n%s", threadLabel(e.PanicThread, len(sc.Threads), startedBy(e.Events)), e.Panic, e.PanicStack)}
 	case sched.Deadlock:
 		var ok bool
-		if o, ok = r.blockedEnd(x); !ok {
+		if o, ok = r.blockedEnd(x, e, len(sc.Threads)); !ok {
 			o = outcome{kind: Deadlock, detail: describeWaiters(e, len(sc.Threads))}
 		}
 	case sched.Hang:

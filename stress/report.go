@@ -179,7 +179,7 @@ func (r *runner[T, I, O]) report(f *found[I], note string) *Failure {
 				out.Note = joinNotes(out.Note, fmt.Sprintf("WARNING: replaying this schedule did not reproduce the same events (they differ from step %d): the type under test does something the scheduler does not see (a plain goroutine, channel, sync primitive or time), so the interleaving above may be wrong", i+1))
 			} else {
 				events = again.events
-				if again.kind == f.o.kind && (again.kind == Deadlock || again.kind == StepLimit) {
+				if again.kind == f.o.kind && (again.kind == Deadlock || again.kind == StepLimit || strings.HasPrefix(again.detail, blockedHeader)) {
 					out.Detail = again.detail // with the sites of the last events
 				}
 			}

@@ -57,7 +57,7 @@ func TestBufferLostWakeupCaught(t *testing.T) {
 			t.Fatal(err)
 		}
 		f := res.Failure
-		if f == nil || f.Kind != stress.Violation || !strings.Contains(f.History, "Take() -> blocked") {
+		if f == nil || f.Kind != stress.Violation || !strings.Contains(f.History, "Take() -> blocked") || !strings.Contains(f.Detail, "waiting:\nthread ") {
 			t.Fatalf("seed %d: want a violation with a blocked Take, got %v", seed+1, f)
 		}
 		if seed == 0 {

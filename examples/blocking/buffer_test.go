@@ -1,6 +1,7 @@
 package blocking_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -51,8 +52,11 @@ func TestBufferCorrectPasses(t *testing.T) {
 // linearizability violation whose history shows the Take blocked.
 func TestBufferLostWakeupCaught(t *testing.T) {
 	skipControlledUnderRace(t)
+	var execs []int
 	for seed := range uint64(seeds()) {
-		res, err := stress.Run(t, bufferSpec(blocking.NewBufferLostWakeup), stress.WithSeed(seed+1), stress.WithSubprocess(false))
+		// The full budget, also under -short: the bug needs 3 threads
+		// and 4 operations of the right kinds.
+		res, err := stress.Run(t, bufferSpec(blocking.NewBufferLostWakeup), stress.WithSeed(seed+1), stress.WithChecks(5000), stress.WithSubprocess(false))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -63,7 +67,10 @@ func TestBufferLostWakeupCaught(t *testing.T) {
 		if seed == 0 {
 			t.Log(f.Report())
 		}
+		execs = append(execs, f.Executions)
 	}
+	slices.Sort(execs)
+	t.Logf("executions to the first failure over %d seeds: median %d, worst %d", len(execs), execs[len(execs)/2], execs[len(execs)-1])
 }
 
 // TestBufferStressModeRefused checks that stress mode, which cannot tell

@@ -54,7 +54,9 @@ type BoundedOutput struct {
 // BoundedQueue specifies a FIFO queue of ints that holds at most capacity
 // values and starts empty. Put and Take wait: a history where one returns
 // is legal only if it took effect when the queue had room (a value), and
-// one that never returned may have taken effect or not.
+// one that never returned may have taken effect or not. A Put blocked on a
+// full queue and a Take blocked on an empty one are legal ends of an
+// execution (Blocks).
 func BoundedQueue(capacity int) Model[[]int, BoundedInput, BoundedOutput] {
 	put := func(s []int, v int) []int { return append(slices.Clip(s), v) }
 	return Model[[]int, BoundedInput, BoundedOutput]{
@@ -87,6 +89,9 @@ func BoundedQueue(capacity int) Model[[]int, BoundedInput, BoundedOutput] {
 				return s[1:]
 			}
 			return s
+		},
+		Blocks: func(s []int, in BoundedInput) bool {
+			return in.Op == BoundedPut && len(s) >= capacity || in.Op == BoundedTake && len(s) == 0
 		},
 		EqualState: slices.Equal[[]int],
 		Hash:       hashInts,

@@ -56,7 +56,27 @@ type Model[S, I, O any] struct {
 
 	// FormatState describes a state for visualizations. Default: %v.
 	FormatState func(s S) string
+
+	// Blocks, if set, says that operation in waits in state s (a Take
+	// on an empty buffer) rather than returning. An execution that ends
+	// with every remaining operation blocked then ends normally: it is
+	// correct only if some linearization of the completed operations
+	// leads to a state in which Blocks holds for each blocked one. A
+	// checker gives a blocked operation the output [Blocked]; it leaves
+	// the state as it is.
+	Blocks func(s S, in I) bool
 }
+
+// Blocked is the output of an operation that was blocked when its
+// execution ended, for models with Blocks: the model accepts it in a
+// state where Blocks holds for the operation.
+var Blocked any = blocked{}
+
+type blocked struct{}
+
+// MayBlock reports whether m has Blocks: whether an execution whose
+// remaining operations all wait can end normally.
+func (m Model[S, I, O]) MayBlock() bool { return m.Blocks != nil }
 
 // Sequential is a [Model] with its state type hidden: what checkers, and
 // stress.Spec's Model field, need. Every Model[S, I, O] is a
@@ -136,6 +156,9 @@ func (m Model[S, I, O]) Porcupine() (porcupine.Model, error) {
 		Init: func() any { return m.Init() },
 		Step: func(state, input, output any) (bool, any) {
 			s, in := state.(S), input.(I)
+			if _, ok := output.(blocked); ok {
+				return m.Blocks != nil && m.Blocks(s, in), s
+			}
 			if output == nil {
 				return true, pending(s, in)
 			}
@@ -146,6 +169,9 @@ func (m Model[S, I, O]) Porcupine() (porcupine.Model, error) {
 			in := input.(I)
 			if output == nil {
 				return m.DescribeInput(in) + " -> (never returned)"
+			}
+			if _, ok := output.(blocked); ok {
+				return m.DescribeInput(in) + " -> (blocked)"
 			}
 			return m.DescribeInput(in) + " -> " + m.DescribeOutput(in, output.(O))
 		},

@@ -116,6 +116,23 @@ func TestShapes(t *testing.T) {
 			hop(1, bi{Op: model.BoundedTake}, nil, 0, 0),
 			hop(2, bi{Op: model.BoundedLen}, bo{}, 1, 2),
 		}, linearize.Linearizable},
+		// Operations blocked at the end of an execution (model.Blocked),
+		// placed after every completed one: legal only where Blocks holds.
+		{"bounded/take blocked on empty", porc(model.BoundedQueue(1)), []linearize.Operation{
+			hop(0, bi{Op: model.BoundedPut, Value: 1}, bo{}, 0, 1),
+			hop(1, bi{Op: model.BoundedTake}, bo{Value: 1, OK: true}, 2, 3),
+			hop(2, bi{Op: model.BoundedTake}, model.Blocked, 4, 5),
+		}, linearize.Linearizable},
+		{"bounded/take blocked with a value", porc(model.BoundedQueue(2)), []linearize.Operation{
+			hop(0, bi{Op: model.BoundedPut, Value: 1}, bo{}, 0, 1),
+			hop(0, bi{Op: model.BoundedPut, Value: 2}, bo{}, 2, 3),
+			hop(1, bi{Op: model.BoundedTake}, bo{Value: 1, OK: true}, 0, 4),
+			hop(2, bi{Op: model.BoundedTake}, model.Blocked, 5, 6),
+		}, linearize.NotLinearizable},
+		{"bounded/put blocked on full", porc(model.BoundedQueue(1)), []linearize.Operation{
+			hop(0, bi{Op: model.BoundedPut, Value: 1}, bo{}, 0, 1),
+			hop(1, bi{Op: model.BoundedPut, Value: 2}, model.Blocked, 2, 3),
+		}, linearize.Linearizable},
 		{"semaphore/two of two", porc(model.Semaphore(2)), []linearize.Operation{
 			hop(1, mi{Op: model.SemaphoreAcquire}, mo{}, 0, 3),
 			hop(2, mi{Op: model.SemaphoreTryAcquire}, mo{OK: true}, 1, 2),

@@ -35,9 +35,12 @@ const (
 	StepLimit
 	// DataRace: under -race, the race detector reported a data race.
 	DataRace
+	// TestFailed: a body run by Check called T.Error, T.Fatal or their
+	// kin, from any of its goroutines.
+	TestFailed
 )
 
-var kindNames = [...]string{"", "linearizability violation", "undecided history", "property violation", "panic", "deadlock", "hang", "goroutine leak", "step limit", "data race"}
+var kindNames = [...]string{"", "linearizability violation", "undecided history", "property violation", "panic", "deadlock", "hang", "goroutine leak", "step limit", "data race", "test failure"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
@@ -48,8 +51,12 @@ func (k Kind) String() string {
 
 // verdict checks a finished execution: a panic, then linearizability, then
 // the spec's own property.
-func (r *runner[T, I, O]) verdict(x *exec[T, I, O]) (o outcome) {
-	h := x.rec.History()
+func (r *runner[T, I, O]) verdict(x *exec[T, I, O]) outcome {
+	return r.verdictOf(x, x.rec.History())
+}
+
+// verdictOf is verdict on the history h of x.
+func (r *runner[T, I, O]) verdictOf(x *exec[T, I, O], h []linearize.Operation) (o outcome) {
 	defer func() {
 		// A model or a property that panics is a bug in the spec; say so
 		// rather than crash the test binary.
@@ -59,6 +66,11 @@ func (r *runner[T, I, O]) verdict(x *exec[T, I, O]) (o outcome) {
 	}()
 	if p := x.panicked.Load(); p != nil {
 		return outcome{kind: Panic, culprit: culpritOf(p.thread), history: h, detail: fmt.Sprintf("panic in %s: %v\n\n%s", laneName(p.thread), p.value, p.stack)}
+	}
+	if r.spec.body != nil {
+		if msg := r.spec.body(x.v); msg != "" {
+			return outcome{kind: TestFailed, history: h, detail: msg}
+		}
 	}
 	res, err := linearize.Check(r.pm, h, linearize.Options{Timeout: r.cfg.checkTime})
 	if p := r.modelPanic.Swap(nil); p != nil {
@@ -124,8 +136,10 @@ func typed[I, O any](h []linearize.Operation) []Operation[I, O] {
 	ops := make([]Operation[I, O], len(h))
 	for i, op := range h {
 		ops[i] = Operation[I, O]{Thread: op.Thread, Input: op.Input.(I), Pending: op.Pending, Call: op.Call, Return: op.Return}
-		if !op.Pending {
-			ops[i].Output = op.Output.(O)
+		if out, ok := op.Output.(O); ok && !op.Pending {
+			ops[i].Output = out
+		} else {
+			ops[i].Pending = true // or blocked: it never returned
 		}
 	}
 	return ops

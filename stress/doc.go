@@ -51,6 +51,8 @@
 //     the scheduler's step bound.
 //   - [DataRace], "data race": under -race, the race detector reported a
 //     race during an execution.
+//   - [TestFailed], "test failure": a body run by [Check] called
+//     [T.Error], [T.Fatal] or their kin, from any of its goroutines.
 //
 // Every kind is reported with one template: what failed, the minimal
 // scenario, the interleaving (a column per thread, a row per step, each
@@ -60,6 +62,28 @@
 // them; controlled failures are then minimized further by exhaustive
 // search, operation by operation, and replayed once to check that the run
 // is deterministic.
+//
+// # Test bodies
+//
+// [Check] and [CheckRun] take an ordinary test body instead of a Spec:
+// a function of a [T] that starts goroutines, uses channels and locks,
+// and says what it expects with t.Errorf. Each execution runs it once,
+// as the one operation of a one-thread scenario, so every check above
+// applies (a goroutine blocked forever is a [Deadlock] under controlled
+// scheduling or a [Leak] in stress mode, each reported with the line
+// where it waits and the line that started it), and a failed T.Error or
+// T.Fatal is a [TestFailed] failure. A body on package sched runs under
+// controlled scheduling, where the search is over schedules and a
+// failure replays exactly; any other runs in stress mode.
+//
+// # Operations that block
+//
+// A model with Blocks (model.Model) says when an operation waits: a
+// controlled execution that ends with every remaining operation waiting
+// is then checked, each waiting operation placed after every completed
+// one with the output model.Blocked, rather than reported as a
+// [Deadlock]. Stress mode cannot tell a blocked operation from a slow
+// one, so such a spec runs in controlled mode only.
 //
 // # Crashes
 //

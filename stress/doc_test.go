@@ -14,7 +14,7 @@ func TestDocListsKinds(t *testing.T) {
 		t.Fatal(err)
 	}
 	names := map[Kind]string{Violation: "Violation", Undecided: "Undecided", Property: "Property", Panic: "Panic",
-		Deadlock: "Deadlock", Hang: "Hang", Leak: "Leak", StepLimit: "StepLimit", DataRace: "DataRace"}
+		Deadlock: "Deadlock", Hang: "Hang", Leak: "Leak", StepLimit: "StepLimit", DataRace: "DataRace", TestFailed: "TestFailed"}
 	for k := Kind(1); int(k) < len(kindNames); k++ {
 		want := "//   - [" + names[k] + `], "` + k.String() + `": `
 		if names[k] == "" || !strings.Contains(string(doc), want) {

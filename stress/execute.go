@@ -311,9 +311,12 @@ func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, si
 	var o outcome
 	switch e.Outcome {
 	case sched.Panicked:
-		o = outcome{kind: Panic, culprit: culpritType, detail: fmt.Sprintf("thread %s panicked: %v\n\n%s", threadName(e.PanicThread, len(sc.Threads)), e.Panic, e.PanicStack)}
+		o = outcome{kind: Panic, culprit: culpritType, detail: fmt.Sprintf("%s panicked: %v\n\n%s", threadLabel(e.PanicThread, len(sc.Threads), startedBy(e.Events)), e.Panic, e.PanicStack)}
 	case sched.Deadlock:
-		o = outcome{kind: Deadlock, detail: describeWaiters(e, len(sc.Threads))}
+		var ok bool
+		if o, ok = r.blockedEnd(x, e, len(sc.Threads)); !ok {
+			o = outcome{kind: Deadlock, detail: describeWaiters(e, len(sc.Threads))}
+		}
 	case sched.Hang:
 		r.poisoned = true
 		o = outcome{kind: Hang, detail: describeWaiters(e, len(sc.Threads)) + "\nevery goroutine's stack:\n\n" + e.Stacks}
@@ -361,15 +364,21 @@ func threadName(id, n int) string {
 
 func describeWaiters(e *sched.Execution, n int) string {
 	var b strings.Builder
+	started := startedBy(e.Events)
 	for _, w := range e.Waiters {
-		fmt.Fprintf(&b, "thread %s: ", threadName(w.Thread, n))
+		fmt.Fprintf(&b, "%s: ", threadLabel(w.Thread, n, started))
 		switch {
+		case w.Blocked != 0 && w.Last.Kind == sched.KindBlock && w.Last.Text != "":
+			fmt.Fprintf(&b, "blocked in %s", w.Last.Text)
 		case w.Blocked != 0:
 			fmt.Fprintf(&b, "waits for mutex m%d", w.Blocked)
 		case w.Running && e.Outcome == sched.StepLimit:
 			b.WriteString("running when the bound was reached")
 		case w.Running:
 			b.WriteString("running, stuck outside the scheduler's sight")
+		case e.Outcome == sched.Deadlock && w.Last.Kind == sched.KindBlock:
+			// A select or a nil channel blocks on no variable.
+			fmt.Fprintf(&b, "blocked in %s", w.Last.Text)
 		default:
 			b.WriteString("runnable")
 		}
@@ -381,6 +390,9 @@ func describeWaiters(e *sched.Execution, n int) string {
 			} else {
 				fmt.Fprintf(&b, " (last: %s)", w.Last.Action())
 			}
+		}
+		if g, ok := started[w.Thread]; ok && g.Site() != "" {
+			fmt.Fprintf(&b, ", started at %s", g.Site())
 		}
 		b.WriteString("\n")
 	}

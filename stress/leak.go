@@ -98,10 +98,15 @@ func leftBehind(id string, base int, sites map[string]bool) (string, int) {
 		if known || spent >= leakWait {
 			var b strings.Builder
 			n := 0
+			starts := creators()
 			for _, g := range groups {
 				sites[g.stack] = true
 				n += g.n
-				fmt.Fprintf(&b, "%d %s stopped in:\n%s\n", g.n, plural(g.n, "goroutine", "goroutines"), g.stack)
+				fmt.Fprintf(&b, "%d %s stopped in:\n%s", g.n, plural(g.n, "goroutine", "goroutines"), g.stack)
+				if c := starts[entry(g.stack)]; c != "" {
+					fmt.Fprintf(&b, "started by %s", c)
+				}
+				b.WriteString("\n")
 			}
 			return strings.TrimSuffix(b.String(), "\n"), n
 		}
@@ -113,6 +118,42 @@ func leftBehind(id string, base int, sites map[string]bool) (string, int) {
 		spent += pause
 		pause *= 2
 	}
+}
+
+// entry returns the last frame of a group's stack, the function the
+// goroutines were started with: "pkg.f.func1\n\t/x/y.go:12\n".
+func entry(stack string) string {
+	lines := strings.SplitAfter(strings.TrimSuffix(stack, "\n"), "\n")
+	if len(lines) < 2 {
+		return ""
+	}
+	return lines[len(lines)-2] + lines[len(lines)-1] + "\n"
+}
+
+// creators maps the entry frame of every goroutine (as entry formats it)
+// to the function and line that started it, read from the "created by"
+// lines of runtime.Stack, which the goroutine profile leaves out.
+func creators() map[string]string {
+	buf := make([]byte, 1<<20)
+	all := string(buf[:runtime.Stack(buf, true)])
+	m := map[string]string{}
+	for _, g := range strings.Split(all, "\n\n") {
+		lines := strings.Split(strings.TrimSuffix(g, "\n"), "\n")
+		n := len(lines)
+		if n < 5 || !strings.HasPrefix(lines[n-2], "created by ") {
+			continue
+		}
+		// "pkg.f.func1(...)", "\t/x/y.go:12 +0x2c"
+		fn, at := lines[n-4], lines[n-3]
+		if i := strings.LastIndex(fn, "("); i > 0 && strings.HasSuffix(fn, ")") {
+			fn = fn[:i]
+		}
+		at, _, _ = strings.Cut(at, " +0x")
+		by, _, _ := strings.Cut(strings.TrimPrefix(lines[n-2], "created by "), " in goroutine")
+		where, _, _ := strings.Cut(lines[n-1], " +0x")
+		m[fn+"\n"+at+"\n"] = by + "\n" + where + "\n"
+	}
+	return m
 }
 
 // group is one stack of the goroutine profile and how many goroutines

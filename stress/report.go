@@ -71,15 +71,16 @@ type Failure struct {
 func (f *Failure) Error() string { return f.Report() }
 
 var kindExplanations = map[Kind]string{
-	Violation: "no order of these operations that respects when each was called and returned is a legal run of the sequential model",
-	Undecided: "the linearizability checker could not decide this history in time (never counted as a pass)",
-	Property:  "the execution broke the spec's property",
-	Panic:     "the type under test panicked",
-	Deadlock:  "goroutines remain and none of them can ever run again",
-	Hang:      "the execution did not end in time",
-	Leak:      "goroutines were still there after the execution ended",
-	StepLimit: "the execution did not end within the scheduler's step bound",
-	DataRace:  "the race detector saw two goroutines access the same memory, one of them writing, with nothing ordering the two",
+	Violation:  "no order of these operations that respects when each was called and returned is a legal run of the sequential model",
+	Undecided:  "the linearizability checker could not decide this history in time (never counted as a pass)",
+	Property:   "the execution broke the spec's property",
+	Panic:      "the type under test panicked",
+	Deadlock:   "goroutines remain and none of them can ever run again",
+	Hang:       "the execution did not end in time",
+	Leak:       "goroutines were still there after the execution ended",
+	StepLimit:  "the execution did not end within the scheduler's step bound",
+	DataRace:   "the race detector saw two goroutines access the same memory, one of them writing, with nothing ordering the two",
+	TestFailed: "the test body reported a failure (T.Error, T.Fatal, ...)",
 }
 
 // Report formats the failure: what failed, the minimal scenario, the
@@ -179,7 +180,7 @@ func (r *runner[T, I, O]) report(f *found[I], note string) *Failure {
 				out.Note = joinNotes(out.Note, fmt.Sprintf("WARNING: replaying this schedule did not reproduce the same events (they differ from step %d): the type under test does something the scheduler does not see (a plain goroutine, channel, sync primitive or time), so the interleaving above may be wrong", i+1))
 			} else {
 				events = again.events
-				if again.kind == f.o.kind && (again.kind == Deadlock || again.kind == StepLimit) {
+				if again.kind == f.o.kind && (again.kind == Deadlock || again.kind == StepLimit || strings.HasPrefix(again.detail, blockedHeader)) {
 					out.Detail = again.detail // with the sites of the last events
 				}
 			}
@@ -422,7 +423,9 @@ func (r *runner[T, I, O]) formatHistory(h []linearize.Operation, threads int) st
 		in := op.Input.(I)
 		res := "never returned"
 		span := fmt.Sprintf("[%d, -]", op.Call)
-		if !op.Pending {
+		if isBlocked(op) {
+			res = "blocked"
+		} else if !op.Pending {
 			res = r.model.DescribeOutput(in, op.Output.(O))
 			span = fmt.Sprintf("[%d, %d]", op.Call, op.Return)
 		}
@@ -525,11 +528,15 @@ func formatEvents(events []sched.Event, threads int) string {
 	}
 	slices.Sort(order)
 	g := &grid{}
+	started := startedBy(events)
 	for i, id := range order {
 		ids[id] = i
 		name := threadName(id, threads)
 		if id >= 1 && id <= threads {
 			name = "thread " + name
+		}
+		if _, ok := started[id]; ok {
+			name = fmt.Sprintf("g%d", id)
 		}
 		g.cols = append(g.cols, name)
 	}
@@ -553,6 +560,12 @@ func formatEvents(events []sched.Event, threads int) string {
 			}
 		}
 		text := e.ActionNamed(names[e.Var])
+		if e.Kind == sched.KindGo {
+			var id int
+			if _, err := fmt.Sscanf(e.Text, "thread %d", &id); err == nil {
+				text = fmt.Sprintf("go g%d", id)
+			}
+		}
 		if e.Kind != sched.KindCall && e.Kind != sched.KindReturn {
 			if site := e.Site(); site != "" {
 				text += "  " + shortSite(site)
@@ -571,8 +584,41 @@ func formatEvents(events []sched.Event, threads int) string {
 	return g.String()
 }
 
+// startedBy maps each thread that a managed goroutine started (sched.Go)
+// to the event that started it: such threads are named g1, g2, ..., not
+// after the scenario's parts, whose numbers they may take.
+func startedBy(events []sched.Event) map[int]sched.Event {
+	m := map[int]sched.Event{}
+	for _, e := range events {
+		var id int
+		if e.Kind == sched.KindGo {
+			if _, err := fmt.Sscanf(e.Text, "thread %d", &id); err == nil {
+				m[id] = e
+			}
+		}
+	}
+	return m
+}
+
+// threadLabel names thread id of a scenario with n threads in a detail:
+// "thread 1", "thread init", or "goroutine g3" for one that sched.Go
+// started (see startedBy).
+func threadLabel(id, n int, started map[int]sched.Event) string {
+	if _, ok := started[id]; ok {
+		return fmt.Sprintf("goroutine g%d", id)
+	}
+	return "thread " + threadName(id, n)
+}
+
 // shortSite keeps the method and line: "pkg.(*T).Add:31" becomes "Add:31".
 func shortSite(site string) string {
+	if i := strings.Index(site, ".func"); i >= 0 {
+		// A closure: "pkg.TestX.func1.2:18" becomes "TestX.func1.2:18",
+		// since "2:18" would say nothing.
+		if j := strings.Index(site, "."); j < i {
+			return site[j+1:]
+		}
+	}
 	if i := strings.LastIndex(site, "."); i >= 0 {
 		return site[i+1:]
 	}
@@ -591,7 +637,7 @@ func (r *runner[T, I, O]) formatStamps(h []linearize.Operation, threads int) str
 	for _, op := range h {
 		in := op.Input.(I)
 		evs = append(evs, ev{op.Call, op.Thread, r.model.DescribeInput(in)})
-		if !op.Pending {
+		if !op.Pending && !isBlocked(op) {
 			evs = append(evs, ev{op.Return, op.Thread, "→ " + r.model.DescribeOutput(in, op.Output.(O))})
 		}
 	}

@@ -81,6 +81,9 @@ func Run[T, I, O any](t testing.TB, spec Spec[T, I, O], opts ...Option) (Summary
 		}
 		r.parallel, r.cfg.mode = true, Stress
 	}
+	if r.mayBlock() && (r.cfg.mode == Stress || spec.FakeTime) {
+		return Summary{}, errBlockingStress
+	}
 	if _, ok := t.(*testing.T); !ok && (spec.FakeTime || r.cfg.replay != "") {
 		return Summary{}, errNeedT
 	}
@@ -119,6 +122,7 @@ var (
 	errFakeTimeControlled = errors.New("stress: controlled mode cannot run a FakeTime spec (the scheduler and synctest's clock do not mix); use stress mode, or give the type an explicit clock")
 	errNoThreads          = errors.New("stress: the scenario has no threads")
 	errParallelControlled = errors.New("stress: controlled mode cannot run in a parallel test: the scheduler and GOMAXPROCS are process-wide, and other tests' goroutines would use the instrumented values; drop t.Parallel, or use WithMode(stress.Stress)")
+	errBlockingStress     = errors.New("stress: the model says when operations block (Blocks), which only controlled mode can check: stress mode cannot tell an operation blocked for good from a slow one; build the type on package sched and use auto or controlled mode, or drop Blocks")
 	errNeedT              = errors.New("stress: a FakeTime spec, or a replay, needs a *testing.T (testing/synctest and subtests do)")
 )
 
@@ -130,6 +134,10 @@ func newRunner[T, I, O any](t testing.TB, spec Spec[T, I, O], opts []Option) (*r
 	pm, err := spec.validate()
 	if err != nil {
 		return nil, err
+	}
+	if spec.body != nil {
+		// A body has no scenario to size: one thread runs it.
+		cfg.threads, cfg.ops, cfg.init, cfg.post = 1, 1, 0, 0
 	}
 	r := &runner[T, I, O]{}
 	// porcupine calls the model on goroutines of its own, where a panic
@@ -253,6 +261,16 @@ func (r *runner[T, I, O]) run() *Failure {
 			if f := r.searchControlled(b); f != nil {
 				return r.report(f, "")
 			}
+			if r.spec.body != nil || r.mayBlock() {
+				// A body on package sched: auto picks controlled mode
+				// alone, as Check says. A model whose operations may
+				// block: stress mode cannot tell a blocked operation
+				// from a hang.
+				return nil
+			}
+		} else if r.mayBlock() {
+			r.err = errBlockingStress
+			return nil
 		}
 	}
 	// Stress mode proper: rapid does not shrink a failure with real
@@ -607,6 +625,8 @@ func failWith(rt *rapid.T, k Kind) {
 		failLeak(rt)
 	case DataRace:
 		failDataRace(rt)
+	case TestFailed:
+		failTestFailed(rt)
 	default:
 		failStepLimit(rt)
 	}
@@ -638,3 +658,6 @@ func failStepLimit(rt *rapid.T) { rt.Fatal(StepLimit.String()) }
 
 //go:noinline
 func failDataRace(rt *rapid.T) { rt.Fatal(DataRace.String()) }
+
+//go:noinline
+func failTestFailed(rt *rapid.T) { rt.Fatal(TestFailed.String()) }

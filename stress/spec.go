@@ -54,6 +54,11 @@ type Spec[T, I, O any] struct {
 	// moves only when every goroutine of the execution is blocked, so
 	// timeouts and rate limits are exact and nothing sleeps for real.
 	FakeTime bool
+
+	// body, set by Check, makes this the spec of a test body: one thread
+	// of one operation, and a TestFailed failure when it returns a
+	// message (what the body's T recorded).
+	body func(v T) string
 }
 
 // Operation is one operation of an execution's history, typed: the

@@ -1,10 +1,9 @@
 package sched
 
 import (
-	"fmt"
 	"runtime"
 	"runtime/debug"
-	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -71,6 +70,13 @@ type Config struct {
 	// execution), so searches leave it off and replay the execution they
 	// report with it on.
 	Sites bool
+	// ChoicesOnly records the decisions and counts of the run, not its
+	// events: Execution.Events is nil, while Choices, Fingerprint and Ops
+	// are what they would be otherwise. No value is formatted and no
+	// pointer named, so a scheduling point allocates nothing. Searches set
+	// it; since a replay is exact, running the schedule again without it
+	// rebuilds the events of the execution they report.
+	ChoicesOnly bool
 }
 
 // Choice is one scheduling decision: Pick among N runnable threads, listed
@@ -104,6 +110,16 @@ type Execution struct {
 	Preemptions, Steps int
 	// Threads is the number of managed goroutines, spawned ones included.
 	Threads int
+	// Fingerprint hashes the events in order: their threads, kinds,
+	// variables, results and the values atomic operations read and wrote
+	// (pointers by their order of first appearance), but not their text
+	// or sites. It is the same with and without Config.ChoicesOnly, so it
+	// tells whether a replay ran the same execution, and counts distinct
+	// interleavings.
+	Fingerprint uint64
+	// Ops counts the events other than calls and returns: the
+	// instrumented operations the run saw.
+	Ops int
 	// Panic, PanicThread and PanicStack describe a panic.
 	Panic       any
 	PanicThread int
@@ -167,6 +183,9 @@ type scheduler struct {
 	exited      chan struct{} // closed when every thread has returned
 	progress    atomic.Int64
 	waitSeq     uint64 // numbers the threads as they block
+	ids         []int  // choose's buffer of runnable threads
+	hash        uint64 // the Fingerprint so far
+	ops         int
 }
 
 // Run runs phases of managed goroutines under cfg and returns what
@@ -194,9 +213,14 @@ func Run(cfg Config, phases ...[]func()) *Execution {
 		phase:    -1,
 		vars:     map[unsafe.Pointer]int{},
 		ptrs:     map[unsafe.Pointer]int{},
-		events:   make([]Event, 0, 32),
 		done:     make(chan struct{}),
 		exited:   make(chan struct{}),
+		ids:      make([]int, 0, 8),
+		choices:  make([]Choice, 0, 64),
+		hash:     fnvOffset,
+	}
+	if !cfg.ChoicesOnly {
+		s.events = make([]Event, 0, 32)
 	}
 	if s.strategy == nil {
 		s.strategy = Replay(nil)
@@ -376,17 +400,9 @@ func (s *scheduler) endLocked(o Outcome) {
 	s.exec.Preemptions = s.preemptions
 	s.exec.Steps = s.steps
 	s.exec.Threads = len(s.threads)
+	s.exec.Fingerprint, s.exec.Ops = s.hash, s.ops
 	if o == Deadlock || o == Hang || o == StepLimit {
-		for _, t := range s.threads {
-			if t.state == finished {
-				continue
-			}
-			w := Waiter{Thread: t.id, Last: t.last, Running: t == s.cur && t.state == runnable}
-			if t.state == blocked {
-				w.Blocked = t.blockedV
-			}
-			s.exec.Waiters = append(s.exec.Waiters, w)
-		}
+		s.waitersLocked()
 	}
 	close(s.done)
 	s.aborted = true
@@ -403,11 +419,29 @@ func (s *scheduler) endLocked(o Outcome) {
 	}
 }
 
+// waitersLocked lists the unfinished threads in exec.Waiters. Called with
+// mu held.
+//
+//go:noinline
+func (s *scheduler) waitersLocked() {
+	for _, t := range s.threads {
+		if t.state == finished {
+			continue
+		}
+		w := Waiter{Thread: t.id, Last: t.last.formatted(s), Running: t == s.cur && t.state == runnable}
+		if t.state == blocked {
+			w.Blocked = t.blockedV
+		}
+		s.exec.Waiters = append(s.exec.Waiters, w)
+	}
+}
+
 // choose asks the strategy which runnable thread goes next. from is the
 // thread that just ran and could go on, or nil. It returns nil when no
 // thread can run. Called with mu held.
 func (s *scheduler) choose(from *thread) *thread {
-	var ids []int
+	// The buffer is reused: strategies must not keep Decision.Runnable.
+	ids := s.ids[:0]
 	continuing := from != nil && from.state == runnable
 	if continuing {
 		ids = append(ids, from.id)
@@ -417,16 +451,12 @@ func (s *scheduler) choose(from *thread) *thread {
 			ids = append(ids, t.id)
 		}
 	}
+	s.ids = ids
 	switch len(ids) {
 	case 0:
 		return nil
 	case 1:
 		return s.threads[ids[0]]
-	}
-	if continuing {
-		slices.Sort(ids[1:])
-	} else {
-		slices.Sort(ids)
 	}
 	pick := s.strategy.Choose(Decision{Step: len(s.choices), Runnable: ids, Continuing: continuing})
 	if pick < 0 || pick >= len(ids) {
@@ -524,9 +554,14 @@ func (s *scheduler) abandon(t *thread) *thread {
 	return nil
 }
 
-// record appends an event of thread t. Called by the thread holding the
-// processor.
-func (s *scheduler) record(t *thread, e Event) {
+// record appends an event of thread t, or in a run of choices only adds
+// it to the fingerprint. Called by the thread holding the processor.
+func (s *scheduler) record(t *thread, e Event) { s.recordAt(t, &e) }
+
+// recordAt is record by reference, which keeps the frames of the hot
+// paths small: every frame counts on the small stacks of the threads'
+// fresh goroutines, which grow by copying.
+func (s *scheduler) recordAt(t *thread, e *Event) {
 	if s.cfg.Sites && e.Kind != KindCall && e.Kind != KindReturn {
 		// Enough frames to get past this package's own (the primitive's
 		// method, unless inlined, and its slow path) to the caller.
@@ -536,11 +571,21 @@ func (s *scheduler) record(t *thread, e Event) {
 	e.Thread = t.id
 	e.Switch, e.Preempt = s.switched, s.preempted
 	s.switched, s.preempted = false, false
-	s.events = append(s.events, e)
-	t.last = e
+	s.hash = e.fingerprint(s.hash)
+	if e.Kind != KindCall && e.Kind != KindReturn {
+		s.ops++
+	}
+	if !s.cfg.ChoicesOnly {
+		s.events = append(s.events, *e)
+	}
+	t.last = *e
 	t.ran = true
 	s.mu.Unlock()
 }
+
+// tracing reports whether the run records its events, and so formats
+// their values.
+func (s *scheduler) tracing() bool { return !s.cfg.ChoicesOnly }
 
 // varID numbers an instrumented variable by first use. Called with mu held
 // or by the thread holding the processor.
@@ -565,6 +610,15 @@ func (s *scheduler) ptrName(p unsafe.Pointer) string {
 	if p == nil {
 		return "nil"
 	}
+	return "p" + strconv.Itoa(s.ptrID(p))
+}
+
+// ptrID numbers a pointer value by first appearance: 0 for nil, then 1,
+// 2, ...
+func (s *scheduler) ptrID(p unsafe.Pointer) int {
+	if p == nil {
+		return 0
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	id, ok := s.ptrs[p]
@@ -572,5 +626,5 @@ func (s *scheduler) ptrName(p unsafe.Pointer) string {
 		id = len(s.ptrs) + 1
 		s.ptrs[p] = id
 	}
-	return fmt.Sprintf("p%d", id)
+	return id
 }

@@ -188,7 +188,15 @@ func (r *runner[T, I, O]) fuzzReport(f *found[I]) *Failure {
 		Note:        "found by fuzzing; the fuzzer minimizes the input",
 	}
 	if f.mode == Controlled {
-		out.Table = formatEvents(f.o.events, len(sc.Threads))
+		// The search recorded choices only: run them again for the
+		// events (replay is exact; no sites, which cost more).
+		events := f.o.events
+		if events == nil && !r.poisoned {
+			if again, same := r.rebuild(sc, f.o, false); same {
+				events = again.events
+			}
+		}
+		out.Table = formatEvents(events, len(sc.Threads))
 	} else {
 		out.Table = r.formatStamps(f.o.history, len(sc.Threads))
 	}

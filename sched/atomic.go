@@ -122,7 +122,7 @@ func slowOp[T any](addr unsafe.Pointer, k Kind, do func() (r, old, new T, ok boo
 		r, _, _, ok := do()
 		return r, ok
 	}
-	t := s.point()
+	t := s.pointAt(Access{Obj: uintptr(addr), Write: k != KindLoad})
 	r, old, new, ok := do()
 	if t != nil {
 		e := Event{Kind: k, Var: s.varOf(addr), OK: ok, vk: vals.kind}

@@ -152,6 +152,10 @@ type thread struct {
 	parked bool
 	last   Event
 	ran    bool
+	// next is the operation it does when it next runs (pending), for
+	// Decision.Pending.
+	next    Access
+	pending bool
 }
 
 type scheduler struct {
@@ -183,7 +187,9 @@ type scheduler struct {
 	exited      chan struct{} // closed when every thread has returned
 	progress    atomic.Int64
 	waitSeq     uint64 // numbers the threads as they block
-	ids         []int  // choose's buffer of runnable threads
+	ids         []int    // choose's buffer of runnable threads
+	pend        []Access // and of their pending operations
+	ran         []Access // the operations done since the last decision
 	hash        uint64 // the Fingerprint so far
 	ops         int
 }
@@ -216,6 +222,8 @@ func Run(cfg Config, phases ...[]func()) *Execution {
 		done:     make(chan struct{}),
 		exited:   make(chan struct{}),
 		ids:      make([]int, 0, 8),
+		pend:     make([]Access, 0, 8),
+		ran:      make([]Access, 0, maxRan),
 		choices:  make([]Choice, 0, 64),
 		hash:     fnvOffset,
 	}
@@ -356,6 +364,10 @@ func (s *scheduler) threadDone(t *thread, panicked any, stack string) {
 	defer s.mu.Unlock()
 	t.state = finished
 	s.live--
+	if t.pending {
+		s.noteDone(t.next)
+		t.pending = false
+	}
 	if panicked != nil && !s.aborted {
 		s.exec.Panic, s.exec.PanicThread, s.exec.PanicStack = panicked, t.id, stack
 		s.endLocked(Panicked)
@@ -458,7 +470,18 @@ func (s *scheduler) choose(from *thread) *thread {
 	case 1:
 		return s.threads[ids[0]]
 	}
-	pick := s.strategy.Choose(Decision{Step: len(s.choices), Runnable: ids, Continuing: continuing})
+	pend := s.pend[:0]
+	for _, id := range ids {
+		t := s.threads[id]
+		if t.pending {
+			pend = append(pend, t.next)
+		} else {
+			pend = append(pend, Access{Thread: id})
+		}
+	}
+	s.pend = pend
+	pick := s.strategy.Choose(Decision{Step: len(s.choices), Runnable: ids, Continuing: continuing, Pending: pend, Ran: s.ran})
+	s.ran = s.ran[:0]
 	if pick < 0 || pick >= len(ids) {
 		pick = 0
 	}
@@ -483,7 +506,11 @@ func (s *scheduler) handTo(t *thread) {
 // point is the scheduling point before an instrumented operation of the
 // current thread. It returns the thread, holding the processor, or nil
 // when the run is over and the operation should pass through unrecorded.
-func (s *scheduler) point() *thread {
+func (s *scheduler) point() *thread { return s.pointAt(Access{}) }
+
+// pointAt is point before an operation that makes access a (the zero
+// Access when not known), which strategies that weigh conflicts see.
+func (s *scheduler) pointAt(a Access) *thread {
 	s.progress.Add(1)
 	s.mu.Lock()
 	t := s.cur
@@ -491,6 +518,14 @@ func (s *scheduler) point() *thread {
 		s.unmanagedLocked()
 		s.mu.Unlock()
 		return nil
+	}
+	if t != nil {
+		// Its previous operation has been done; this one is pending.
+		if t.pending {
+			s.noteDone(t.next)
+		}
+		a.Thread = t.id
+		t.next, t.pending = a, true
 	}
 	if s.aborted {
 		s.mu.Unlock()
@@ -512,6 +547,20 @@ func (s *scheduler) point() *thread {
 	s.mu.Unlock()
 	return s.park(t)
 }
+
+// noteDone notes an operation done since the last decision, keeping the
+// last maxRan of them. Called with mu held.
+func (s *scheduler) noteDone(a Access) {
+	if len(s.ran) == maxRan {
+		copy(s.ran, s.ran[1:])
+		s.ran = s.ran[:maxRan-1]
+	}
+	s.ran = append(s.ran, a)
+}
+
+// maxRan bounds Decision.Ran: a strategy that weighs conflicts needs the
+// recent operations, not a long stretch of one thread's.
+const maxRan = 64
 
 // unmanagedLocked ends the run because a goroutine that is not the
 // running thread reached a scheduling point. Called with mu held.

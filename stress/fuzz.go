@@ -149,10 +149,7 @@ func fuzzWords(data []byte, pad int) []byte {
 // simplest values.
 func fuzzPadding(b bounds, strategy Strategy, depth int) int {
 	ops := b.Threads*b.Ops + b.Init + b.Post
-	picks := 8*ops + 16
-	if strategy == PCT {
-		picks = depth - 1 + b.Threads + 6
-	}
+	picks := tapeLen(strategy, depth, ops, b.Threads)
 	// A pick is an IntRange draw (a coin, a bit length and the bits);
 	// allow a generous 8 draws per operation and per repetition.
 	return 3*picks + 16*ops + 4*b.Threads + 64

@@ -45,12 +45,19 @@ const (
 	// PCT gives threads random priorities and demotes the running one at a
 	// few random points (depth set by WithDepth).
 	PCT
+	// POS is partial order sampling (sched.POS): random priorities for
+	// the pending operations, drawn again for those that conflict with
+	// an operation just done.
+	POS
+	// VariedPCT is PCT whose depth is drawn for each execution from 1 to
+	// the depth set by WithDepth (sched.VariedPCT).
+	VariedPCT
 )
 
-var strategyNames = []string{"random", "pct"}
+var strategyNames = []string{"random", "pct", "pos", "varied-pct"}
 
-// String returns the strategy's name as -stress.strategy takes it: random
-// or pct.
+// String returns the strategy's name as -stress.strategy takes it:
+// random, pct, pos or varied-pct.
 func (s Strategy) String() string { return strategyNames[s] }
 
 // Option changes how Test and Run work. Options given in code are
@@ -203,7 +210,7 @@ var knobs = []knob{
 	{"mode", "how executions run, a `mode`: auto, stress or controlled", func(fs *flag.FlagSet, name, usage string, c *config) {
 		fs.Var(&enumFlag[Mode]{&c.mode, modeNames}, name, usage)
 	}},
-	{"strategy", "controlled-mode `strategy`: random or pct", func(fs *flag.FlagSet, name, usage string, c *config) {
+	{"strategy", "controlled-mode `strategy`: random, pct, pos or varied-pct", func(fs *flag.FlagSet, name, usage string, c *config) {
 		fs.Var(&enumFlag[Strategy]{&c.strategy, strategyNames}, name, usage)
 	}},
 	{"depth", "PCT bug depth", intKnob(func(c *config) *int { return &c.depth })},

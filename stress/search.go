@@ -46,6 +46,10 @@ func Test[T, I, O any](t testing.TB, spec Spec[T, I, O], opts ...Option) {
 	if res.Failure != nil {
 		t.Fatal(res.Failure.Report())
 	}
+	if res.Coverage.Executions > 0 {
+		t.Logf("stress: no bug in %d executions of %d scenarios (%v, seed %d); %v", res.Executions, res.Scenarios, roundTime(res.Elapsed), res.Seed, res.Coverage)
+		return
+	}
 	t.Logf("stress: no bug in %d executions of %d scenarios (%v, seed %d)", res.Executions, res.Scenarios, roundTime(res.Elapsed), res.Seed)
 }
 
@@ -61,6 +65,8 @@ type Summary struct {
 	Executions, Scenarios int
 	Elapsed               time.Duration
 	Seed                  uint64
+	// Coverage says what the controlled search covered.
+	Coverage Coverage
 }
 
 // Run is Test that returns what it found instead of failing t. The error
@@ -99,7 +105,7 @@ func Run[T, I, O any](t testing.TB, spec Spec[T, I, O], opts ...Option) (Summary
 		if err == nil && f == nil && r.total == 0 && !t.Skipped() {
 			err = errNothingRan
 		}
-		return Summary{Failure: f, Executions: r.total, Scenarios: r.scenarios, Elapsed: time.Since(r.began), Seed: r.cfg.seed}, err
+		return Summary{Failure: f, Executions: r.total, Scenarios: r.scenarios, Elapsed: time.Since(r.began), Seed: r.cfg.seed, Coverage: r.cover.summary(r.cfg)}, err
 	})
 	leaveCall(t, index, res, err)
 	return res, err
@@ -170,6 +176,7 @@ type runner[T, I, O any] struct {
 	poisoned   bool // a hang left goroutines behind: stop searching
 	err        error
 	sawEvents  bool // a controlled execution saw an instrumented operation
+	cover      coverage
 	modelPanic atomic.Pointer[panicInfo]
 	keepFirst  bool            // do not let rapid shrink: stop at the first failure
 	parallel   bool            // other tests may run at the same time: stress mode only, exact leak checks
@@ -505,14 +512,40 @@ func (r *runner[T, I, O]) runScenario(rt *rapid.T, mode Mode, sc Scenario[I]) ou
 	o := r.controlledOnce(sc, r.strategy(r.drawTape(rt, sc), sc))
 	r.executions++
 	r.total++
+	r.cover.add(o)
 	return o
 }
 
 func (r *runner[T, I, O]) strategy(src sched.Source, sc Scenario[I]) sched.Strategy {
-	if r.cfg.strategy == PCT {
-		return sched.PCT(src, r.cfg.depth, 8*sc.Ops()+4)
+	switch r.cfg.strategy {
+	case PCT:
+		return sched.PCT(src, r.cfg.depth, pctSteps(sc.Ops()))
+	case VariedPCT:
+		return sched.VariedPCT(src, r.cfg.depth, pctSteps(sc.Ops()))
+	case POS:
+		return sched.POS(src)
 	}
 	return sched.RandomWalk(src)
+}
+
+// pctSteps is PCT's estimate of the decisions of an execution of ops
+// operations.
+func pctSteps(ops int) int { return 8*ops + 4 }
+
+// tapeLen is the number of random values a strategy reads for a scenario
+// of ops operations on threads threads: for a random walk or POS, about
+// eight scheduling decisions per operation; for PCT, its change points
+// and a priority per thread, with room for a few goroutines the type
+// starts (and the depth, for VariedPCT). Values nobody reads would cost
+// rapid a try each when it shrinks.
+func tapeLen(s Strategy, depth, ops, threads int) int {
+	switch s {
+	case PCT:
+		return depth - 1 + threads + 2 + 4
+	case VariedPCT:
+		return depth + threads + 2 + 4
+	}
+	return 8*ops + 16
 }
 
 // draw draws a scenario within b. It uses rapid's slice generators,
@@ -554,16 +587,9 @@ type tape struct {
 	next int
 }
 
-// drawTape draws the schedule for sc: for a random walk, enough values
-// for about eight scheduling decisions per operation; for PCT, its change
-// points and a priority per thread, with room for a few goroutines the
-// type starts. Values nobody reads would cost rapid a try each when it
-// shrinks.
+// drawTape draws the schedule for sc, tapeLen values.
 func (r *runner[T, I, O]) drawTape(rt *rapid.T, sc Scenario[I]) *tape {
-	n := 8*sc.Ops() + 16
-	if r.cfg.strategy == PCT {
-		n = r.cfg.depth - 1 + len(sc.Threads) + 2 + 4
-	}
+	n := tapeLen(r.cfg.strategy, r.cfg.depth, sc.Ops(), len(sc.Threads))
 	t := &tape{vals: make([]int, n)}
 	for i := range t.vals {
 		t.vals[i] = rapid.IntRange(0, 255).Draw(rt, "pick")

@@ -186,11 +186,11 @@ type scheduler struct {
 	done        chan struct{} // closed when the outcome is known
 	exited      chan struct{} // closed when every thread has returned
 	progress    atomic.Int64
-	waitSeq     uint64 // numbers the threads as they block
+	waitSeq     uint64   // numbers the threads as they block
 	ids         []int    // choose's buffer of runnable threads
 	pend        []Access // and of their pending operations
 	ran         []Access // the operations done since the last decision
-	hash        uint64 // the Fingerprint so far
+	hash        uint64   // the Fingerprint so far
 	ops         int
 }
 

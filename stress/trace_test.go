@@ -85,4 +85,3 @@ func TestRebuildSeesAnotherExecution(t *testing.T) {
 		t.Fatal("a rebuild of another execution was taken for the same")
 	}
 }
-

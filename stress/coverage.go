@@ -56,8 +56,9 @@ func (c *coverage) add(o outcome) {
 	}
 }
 
-// summary returns what c counted, for a search under cfg.
-func (c *coverage) summary(cfg config) Coverage {
+// summary returns what c counted, for a search under cfg (perOp is
+// LearnedPCT's measure).
+func (c *coverage) summary(cfg config, perOp float64) Coverage {
 	if c.executions == 0 {
 		return Coverage{}
 	}
@@ -66,20 +67,17 @@ func (c *coverage) summary(cfg config) Coverage {
 		Interleavings:  len(c.seen),
 		Preemptions:    float64(c.preemptions) / float64(c.executions),
 		MaxPreemptions: c.maxPreemptions,
-		Strategy:       strategyParams(cfg.strategy, cfg.depth),
+		Strategy:       strategyParams(cfg.strategy, cfg.depth, perOp),
 	}
 }
 
 // strategyParams names strategy s with its parameters.
-func strategyParams(s Strategy, depth int) string {
+func strategyParams(s Strategy, depth int, perOp float64) string {
 	switch s {
 	case PCT:
 		return fmt.Sprintf("pct (depth %d)", depth)
-	case VariedPCT:
-		if depth > 1 {
-			return fmt.Sprintf("varied-pct (depth 1 to %d)", depth)
-		}
-		return "varied-pct (depth 1)"
+	case LearnedPCT:
+		return fmt.Sprintf("learned-pct (depth %d, %.1f decisions per operation)", depth, perOp)
 	}
 	return s.String()
 }

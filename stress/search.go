@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"math"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -105,7 +106,7 @@ func Run[T, I, O any](t testing.TB, spec Spec[T, I, O], opts ...Option) (Summary
 		if err == nil && f == nil && r.total == 0 && !t.Skipped() {
 			err = errNothingRan
 		}
-		return Summary{Failure: f, Executions: r.total, Scenarios: r.scenarios, Elapsed: time.Since(r.began), Seed: r.cfg.seed, Coverage: r.cover.summary(r.cfg)}, err
+		return Summary{Failure: f, Executions: r.total, Scenarios: r.scenarios, Elapsed: time.Since(r.began), Seed: r.cfg.seed, Coverage: r.cover.summary(r.cfg, r.perOp)}, err
 	})
 	leaveCall(t, index, res, err)
 	return res, err
@@ -177,6 +178,7 @@ type runner[T, I, O any] struct {
 	err        error
 	sawEvents  bool // a controlled execution saw an instrumented operation
 	cover      coverage
+	perOp      float64 // LearnedPCT's decisions per operation (learnLength)
 	modelPanic atomic.Pointer[panicInfo]
 	keepFirst  bool            // do not let rapid shrink: stop at the first failure
 	parallel   bool            // other tests may run at the same time: stress mode only, exact leak checks
@@ -327,7 +329,11 @@ func (r *runner[T, I, O]) handOff(f *found[I]) *found[I] {
 // searchControlled searches in controlled mode and then minimizes the
 // failure further by exhaustive search.
 func (r *runner[T, I, O]) searchControlled(b bounds) *found[I] {
-	f := r.search(Controlled, b)
+	r.learnLength(b)
+	f := r.last
+	if f == nil && !r.poisoned {
+		f = r.search(Controlled, b)
+	}
 	if f != nil && !r.poisoned {
 		r.record("minimize")
 		defer serial()()
@@ -339,6 +345,54 @@ func (r *runner[T, I, O]) searchControlled(b bounds) *found[I] {
 		r.err = errNotInstrumented
 	}
 	return f
+}
+
+// learnLength measures, for LearnedPCT, how many scheduling decisions an
+// operation of a parallel thread takes, so that PCT's change points fall
+// within the executions: one execution of the instrumentation probe's
+// scenario under a random walk seeded with the seed, so that every search
+// with this seed draws the same schedules. A failure of that execution is
+// left to the search to find, with a schedule it can replay and shrink,
+// unless it hung: then no search can follow, and the hang is the
+// search's failure.
+func (r *runner[T, I, O]) learnLength(b bounds) {
+	if r.cfg.strategy != LearnedPCT || r.perOp > 0 {
+		return
+	}
+	r.perOp = defaultPerOp
+	defer func() {
+		// The spec's generator panicked: the search will say so.
+		_ = recover()
+	}()
+	sc := r.probeScenario()
+	defer serial()()
+	o := r.controlledOnce(sc, sched.RandomWalk(sched.NewSource(r.cfg.seed)))
+	r.executions++
+	r.total++
+	switch {
+	case r.poisoned && o.kind != 0 && r.err == nil:
+		r.note(sc, o, Controlled, b)
+	case (o.kind == 0 || o.kind == Violation || o.kind == Undecided || o.kind == Property || o.kind == Leak) && sc.Ops() > 0 && len(o.schedule) > 0:
+		// The execution ran to its end.
+		r.perOp = float64(len(o.schedule)) / float64(sc.Ops())
+	}
+}
+
+// defaultPerOp is PCT's estimate of the scheduling decisions per
+// operation, when not measured.
+const defaultPerOp = 8
+
+// pctLength returns PCT's estimate of the decisions of an execution of
+// sc.
+func (r *runner[T, I, O]) pctLength(sc Scenario[I]) int {
+	if r.cfg.strategy == LearnedPCT && r.perOp > 0 {
+		n := 0
+		for _, th := range sc.Threads {
+			n += len(th)
+		}
+		return int(math.Ceil(r.perOp*float64(n))) + 2
+	}
+	return pctSteps(sc.Ops())
 }
 
 // serial runs the process on one processor until the returned function is
@@ -520,8 +574,8 @@ func (r *runner[T, I, O]) strategy(src sched.Source, sc Scenario[I]) sched.Strat
 	switch r.cfg.strategy {
 	case PCT:
 		return sched.PCT(src, r.cfg.depth, pctSteps(sc.Ops()))
-	case VariedPCT:
-		return sched.VariedPCT(src, r.cfg.depth, pctSteps(sc.Ops()))
+	case LearnedPCT:
+		return sched.PCT(src, r.cfg.depth, r.pctLength(sc))
 	case POS:
 		return sched.POS(src)
 	}
@@ -536,14 +590,12 @@ func pctSteps(ops int) int { return 8*ops + 4 }
 // of ops operations on threads threads: for a random walk or POS, about
 // eight scheduling decisions per operation; for PCT, its change points
 // and a priority per thread, with room for a few goroutines the type
-// starts (and the depth, for VariedPCT). Values nobody reads would cost
+// starts. Values nobody reads would cost
 // rapid a try each when it shrinks.
 func tapeLen(s Strategy, depth, ops, threads int) int {
 	switch s {
-	case PCT:
+	case PCT, LearnedPCT:
 		return depth - 1 + threads + 2 + 4
-	case VariedPCT:
-		return depth + threads + 2 + 4
 	}
 	return 8*ops + 16
 }

@@ -20,7 +20,7 @@ func BenchmarkFirstFailure(b *testing.B) {
 		if !e.Mutant() || !e.Controlled {
 			continue
 		}
-		for _, strategy := range []stress.Strategy{stress.RandomWalk, stress.PCT, stress.POS, stress.VariedPCT} {
+		for _, strategy := range []stress.Strategy{stress.RandomWalk, stress.PCT, stress.POS, stress.LearnedPCT} {
 			b.Run(e.Subject+"/"+e.Variant+"/"+strategy.String(), func(b *testing.B) {
 				for range b.N {
 					var execs []int

@@ -73,14 +73,15 @@ func (x *Pointer[T]) slowCAS(old, new *T) bool {
 }
 
 func (x *Pointer[T]) slow(k Kind, a, b *T) (*T, bool) {
-	return slowCell(unsafe.Pointer(x), &x.v, k, a, b, valuer[*T]{kind: pointerValue, key: func(s *scheduler, p *T) uint64 { return uint64(s.ptrID(unsafe.Pointer(p))) }})
+	return slowCell(unsafe.Pointer(x), &x.v, k, a, b, valuer[*T]{kind: pointerValue, key: func(s *scheduler, p *T) uint64 { return uint64(s.ptrIDLocked(unsafe.Pointer(p))) }})
 }
 
 // valuer turns the values of an atomic type into an event's keys (see
 // Event.keys) and, when the run records its events, into text.
 type valuer[T any] struct {
 	kind valueKind
-	key  func(*scheduler, T) uint64
+	// key is called with the scheduler's lock held.
+	key func(*scheduler, T) uint64
 	// format, if set, formats a value; otherwise kind formats its key.
 	format func(*scheduler, T) string
 }
@@ -124,18 +125,26 @@ func slowOp[T any](addr unsafe.Pointer, k Kind, do func() (r, old, new T, ok boo
 	}
 	t := s.pointAt(Access{Obj: uintptr(addr), Write: k != KindLoad})
 	r, old, new, ok := do()
-	if t != nil {
-		e := Event{Kind: k, Var: s.varOf(addr), OK: ok, vk: vals.kind}
-		e.keys[0], e.keys[1] = vals.key(s, old), vals.key(s, new)
-		if s.tracing() {
-			if vals.format != nil {
-				e.Old, e.New = vals.format(s, old), vals.format(s, new)
-			} else {
-				e.Old, e.New = vals.kind.format(e.keys[0]), vals.kind.format(e.keys[1])
-			}
-		}
-		s.recordAt(t, &e)
+	if t == nil {
+		return r, ok
 	}
+	e := Event{Kind: k, OK: ok, vk: vals.kind}
+	s.mu.Lock()
+	e.Var = s.varID(addr)
+	e.keys[0], e.keys[1] = vals.key(s, old), vals.key(s, new)
+	if !s.tracing() {
+		// One lock for the whole event: nothing to format.
+		s.recordLocked(t, &e)
+		s.mu.Unlock()
+		return r, ok
+	}
+	s.mu.Unlock()
+	if vals.format != nil {
+		e.Old, e.New = vals.format(s, old), vals.format(s, new)
+	} else {
+		e.Old, e.New = vals.kind.format(e.keys[0]), vals.kind.format(e.keys[1])
+	}
+	s.recordAt(t, &e)
 	return r, ok
 }
 
@@ -366,7 +375,7 @@ func anyKey(s *scheduler, v any) uint64 {
 	}
 	switch r := reflect.ValueOf(v); r.Kind() {
 	case reflect.Pointer, reflect.UnsafePointer, reflect.Map, reflect.Chan, reflect.Func, reflect.Slice:
-		return uint64(s.ptrID(r.UnsafePointer()))
+		return uint64(s.ptrIDLocked(r.UnsafePointer()))
 	case reflect.Bool:
 		if r.Bool() {
 			return 1
@@ -486,7 +495,7 @@ func casPointerAt(addr *unsafe.Pointer, old, new unsafe.Pointer) bool {
 
 // pointerAt is the slow path of the unsafe.Pointer function forms.
 func pointerAt(addr *unsafe.Pointer, k Kind, a, b unsafe.Pointer) (unsafe.Pointer, bool) {
-	return slowCell(unsafe.Pointer(addr), pointerCell{addr}, k, a, b, valuer[unsafe.Pointer]{kind: pointerValue, key: func(s *scheduler, p unsafe.Pointer) uint64 { return uint64(s.ptrID(p)) }})
+	return slowCell(unsafe.Pointer(addr), pointerCell{addr}, k, a, b, valuer[unsafe.Pointer]{kind: pointerValue, key: func(s *scheduler, p unsafe.Pointer) uint64 { return uint64(s.ptrIDLocked(p)) }})
 }
 
 // noCopy makes go vet's copylocks check flag copies.

@@ -617,6 +617,12 @@ func (s *scheduler) recordAt(t *thread, e *Event) {
 		runtime.Callers(3, e.pcs[:])
 	}
 	s.mu.Lock()
+	s.recordLocked(t, e)
+	s.mu.Unlock()
+}
+
+// recordLocked is recordAt with mu held, for an event without a site.
+func (s *scheduler) recordLocked(t *thread, e *Event) {
 	e.Thread = t.id
 	e.Switch, e.Preempt = s.switched, s.preempted
 	s.switched, s.preempted = false, false
@@ -629,7 +635,6 @@ func (s *scheduler) recordAt(t *thread, e *Event) {
 	}
 	t.last = *e
 	t.ran = true
-	s.mu.Unlock()
 }
 
 // tracing reports whether the run records its events, and so formats
@@ -670,6 +675,14 @@ func (s *scheduler) ptrID(p unsafe.Pointer) int {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.ptrIDLocked(p)
+}
+
+// ptrIDLocked is ptrID with mu held.
+func (s *scheduler) ptrIDLocked(p unsafe.Pointer) int {
+	if p == nil {
+		return 0
+	}
 	id, ok := s.ptrs[p]
 	if !ok {
 		id = len(s.ptrs) + 1

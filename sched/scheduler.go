@@ -194,6 +194,35 @@ type scheduler struct {
 	ops         int
 }
 
+// scratch holds the buffers of a run that no caller sees, for the next
+// run to reuse: runs are serialized by runMu.
+type scratch struct {
+	vars, ptrs map[unsafe.Pointer]int
+	ids        []int
+	pend, ran  []Access
+}
+
+var spare scratch
+
+// take returns the spare buffers, emptied, or new ones. Called with runMu
+// held.
+func (sp *scratch) take() (vars, ptrs map[unsafe.Pointer]int, ids []int, pend, ran []Access) {
+	if sp.vars == nil {
+		return map[unsafe.Pointer]int{}, map[unsafe.Pointer]int{}, make([]int, 0, 8), make([]Access, 0, 8), make([]Access, 0, 16)
+	}
+	clear(sp.vars)
+	clear(sp.ptrs)
+	vars, ptrs, ids, pend, ran = sp.vars, sp.ptrs, sp.ids[:0], sp.pend[:0], sp.ran[:0]
+	*sp = scratch{}
+	return vars, ptrs, ids, pend, ran
+}
+
+// keep makes the buffers of a finished run the spare ones. Called with
+// runMu held.
+func (sp *scratch) keep(vars, ptrs map[unsafe.Pointer]int, ids []int, pend, ran []Access) {
+	*sp = scratch{vars: vars, ptrs: ptrs, ids: ids, pend: pend, ran: ran}
+}
+
 // Run runs phases of managed goroutines under cfg and returns what
 // happened. The goroutines of phase k+1 start once every goroutine of phase
 // k (including ones it started with Go) has returned. Threads are numbered
@@ -217,16 +246,12 @@ func Run(cfg Config, phases ...[]func()) *Execution {
 		strategy: cfg.Strategy,
 		phases:   phases,
 		phase:    -1,
-		vars:     map[unsafe.Pointer]int{},
-		ptrs:     map[unsafe.Pointer]int{},
 		done:     make(chan struct{}),
 		exited:   make(chan struct{}),
-		ids:      make([]int, 0, 8),
-		pend:     make([]Access, 0, 8),
-		ran:      make([]Access, 0, maxRan),
-		choices:  make([]Choice, 0, 64),
+		choices:  make([]Choice, 0, 32),
 		hash:     fnvOffset,
 	}
+	s.vars, s.ptrs, s.ids, s.pend, s.ran = spare.take()
 	if !cfg.ChoicesOnly {
 		s.events = make([]Event, 0, 32)
 	}
@@ -241,6 +266,10 @@ func Run(cfg Config, phases ...[]func()) *Execution {
 	s.mu.Unlock()
 
 	s.watch()
+	if o := s.exec.Outcome; o != Hang && o != Unmanaged {
+		// No goroutine of the run is left to touch them.
+		spare.keep(s.vars, s.ptrs, s.ids, s.pend, s.ran)
+	}
 	return &s.exec
 }
 

@@ -128,23 +128,23 @@ func slowOp[T any](addr unsafe.Pointer, k Kind, do func() (r, old, new T, ok boo
 	if t == nil {
 		return r, ok
 	}
-	e := Event{Kind: k, OK: ok, vk: vals.kind}
 	s.mu.Lock()
-	e.Var = s.varID(addr)
-	e.keys[0], e.keys[1] = vals.key(s, old), vals.key(s, new)
+	v := s.varID(addr)
+	k0, k1 := vals.key(s, old), vals.key(s, new)
 	if !s.tracing() {
 		// One lock for the whole event: nothing to format.
-		s.recordLocked(t, &e)
+		s.opLocked(t, k, v, ok, vals.kind, k0, k1)
 		s.mu.Unlock()
 		return r, ok
 	}
 	s.mu.Unlock()
+	var o, n string
 	if vals.format != nil {
-		e.Old, e.New = vals.format(s, old), vals.format(s, new)
+		o, n = vals.format(s, old), vals.format(s, new)
 	} else {
-		e.Old, e.New = vals.kind.format(e.keys[0]), vals.kind.format(e.keys[1])
+		o, n = vals.kind.format(k0), vals.kind.format(k1)
 	}
-	s.recordAt(t, &e)
+	s.tracedOp(t, k, v, ok, vals.kind, k0, k1, o, n)
 	return r, ok
 }
 

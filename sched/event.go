@@ -122,7 +122,7 @@ func mix(h, v uint64) uint64 { return (h ^ v) * fnvPrime }
 
 // fingerprint adds e to the hash h: everything the determinism check
 // compares that does not depend on formatting or sites.
-func (e Event) fingerprint(h uint64) uint64 {
+func (e *Event) fingerprint(h uint64) uint64 {
 	ok := uint64(0)
 	if e.OK {
 		ok = 1

@@ -650,6 +650,32 @@ func (s *scheduler) recordAt(t *thread, e *Event) {
 	s.mu.Unlock()
 }
 
+// opLocked records an atomic operation in a run of choices only; the
+// event is built here, not in the slow path, whose frame is on every
+// thread's stack when the strategy runs. Called with mu held.
+//
+//go:noinline
+func (s *scheduler) opLocked(t *thread, k Kind, v int, ok bool, vk valueKind, k0, k1 uint64) {
+	e := Event{Kind: k, Var: v, OK: ok, vk: vk, keys: [2]uint64{k0, k1}}
+	s.recordLocked(t, &e)
+}
+
+// tracedOp records an atomic operation with its values formatted, and
+// its site if the run records sites.
+//
+//go:noinline
+func (s *scheduler) tracedOp(t *thread, k Kind, v int, ok bool, vk valueKind, k0, k1 uint64, old, new string) {
+	e := Event{Kind: k, Var: v, OK: ok, vk: vk, keys: [2]uint64{k0, k1}, Old: old, New: new}
+	if s.cfg.Sites {
+		// Past this function, the slow path that called it, to the
+		// primitive and its caller (see recordAt).
+		runtime.Callers(4, e.pcs[:])
+	}
+	s.mu.Lock()
+	s.recordLocked(t, &e)
+	s.mu.Unlock()
+}
+
 // recordLocked is recordAt with mu held, for an event without a site.
 func (s *scheduler) recordLocked(t *thread, e *Event) {
 	e.Thread = t.id

@@ -195,7 +195,10 @@ func (r *runner[T, I, O]) report(f *found[I], note string) *Failure {
 				}
 			} else {
 				events = again.events
-				if again.kind == f.o.kind && (again.kind == Deadlock || again.kind == StepLimit || again.kind == Hang) {
+				// The details the execution's events make (where each
+				// thread last was, who started a goroutine) are the
+				// rebuilt ones: the search kept no events.
+				if again.kind == f.o.kind && (f.o.events == nil || again.kind == Deadlock || again.kind == StepLimit) {
 					out.Detail = again.detail // with the sites of the last events
 				}
 			}

@@ -2,6 +2,7 @@ package sched
 
 import (
 	"fmt"
+	"math"
 	"reflect"
 	"strconv"
 	"sync/atomic"
@@ -72,7 +73,17 @@ func (x *Pointer[T]) slowCAS(old, new *T) bool {
 }
 
 func (x *Pointer[T]) slow(k Kind, a, b *T) (*T, bool) {
-	return slowCell(unsafe.Pointer(x), &x.v, k, a, b, func(s *scheduler, p *T) string { return s.ptrName(unsafe.Pointer(p)) })
+	return slowCell(unsafe.Pointer(x), &x.v, k, a, b, valuer[*T]{kind: pointerValue, key: func(s *scheduler, p *T) uint64 { return uint64(s.ptrIDLocked(unsafe.Pointer(p))) }})
+}
+
+// valuer turns the values of an atomic type into an event's keys (see
+// Event.keys) and, when the run records its events, into text.
+type valuer[T any] struct {
+	kind valueKind
+	// key is called with the scheduler's lock held.
+	key func(*scheduler, T) uint64
+	// format, if set, formats a value; otherwise kind formats its key.
+	format func(*scheduler, T) string
 }
 
 // integer is the set of types the integer primitives hold.
@@ -103,7 +114,7 @@ type word[T integer] interface {
 // values before and after. do performs the operation and returns its
 // result, the values before and after, and whether it took effect (a
 // CompareAndSwap's result).
-func slowOp[T any](addr unsafe.Pointer, k Kind, do func() (r, old, new T, ok bool), format func(*scheduler, T) string) (T, bool) {
+func slowOp[T any](addr unsafe.Pointer, k Kind, do func() (r, old, new T, ok bool), vals valuer[T]) (T, bool) {
 	s := active.Load()
 	if s == nil || s.perturb {
 		if s != nil {
@@ -112,11 +123,28 @@ func slowOp[T any](addr unsafe.Pointer, k Kind, do func() (r, old, new T, ok boo
 		r, _, _, ok := do()
 		return r, ok
 	}
-	t := s.point()
+	t := s.pointAt(Access{Obj: uintptr(addr), Write: k != KindLoad})
 	r, old, new, ok := do()
-	if t != nil {
-		s.record(t, Event{Kind: k, Var: s.varOf(addr), Old: format(s, old), New: format(s, new), OK: ok})
+	if t == nil {
+		return r, ok
 	}
+	s.mu.Lock()
+	v := s.varID(addr)
+	k0, k1 := vals.key(s, old), vals.key(s, new)
+	if !s.tracing() {
+		// One lock for the whole event: nothing to format.
+		s.opLocked(t, k, v, ok, vals.kind, k0, k1)
+		s.mu.Unlock()
+		return r, ok
+	}
+	s.mu.Unlock()
+	var o, n string
+	if vals.format != nil {
+		o, n = vals.format(s, old), vals.format(s, new)
+	} else {
+		o, n = vals.kind.format(k0), vals.kind.format(k1)
+	}
+	s.tracedOp(t, k, v, ok, vals.kind, k0, k1, o, n)
 	return r, ok
 }
 
@@ -124,7 +152,7 @@ func slowOp[T any](addr unsafe.Pointer, k Kind, do func() (r, old, new T, ok boo
 // atomic value at addr, through slowOp. a is the value stored, or the old
 // value of a CompareAndSwap and b its new one. A failed CompareAndSwap is
 // recorded with the value found as Old and the one expected as New.
-func slowCell[T comparable](addr unsafe.Pointer, c cell[T], k Kind, a, b T, format func(*scheduler, T) string) (T, bool) {
+func slowCell[T comparable](addr unsafe.Pointer, c cell[T], k Kind, a, b T, vals valuer[T]) (T, bool) {
 	return slowOp(addr, k, func() (r, old, new T, ok bool) {
 		switch k {
 		case KindLoad:
@@ -142,7 +170,7 @@ func slowCell[T comparable](addr unsafe.Pointer, c cell[T], k Kind, a, b T, form
 			return r, a, b, true
 		}
 		return r, c.Load(), a, false
-	}, format)
+	}, vals)
 }
 
 // slowWord performs operation k on an atomic integer through slowOp. For
@@ -152,7 +180,7 @@ func slowWord[T integer](p *T, k Kind, a, b T) T {
 	switch k {
 	case KindAdd, KindAnd, KindOr:
 	default:
-		r, ok := slowCell(addr, w, k, a, b, formatInt[T])
+		r, ok := slowCell(addr, w, k, a, b, intValuer[T]())
 		if k == KindCAS && ok {
 			return 1
 		}
@@ -169,8 +197,17 @@ func slowWord[T integer](p *T, k Kind, a, b T) T {
 		}
 		r = w.Or(a)
 		return r, r, r | a, true
-	}, formatInt[T])
+	}, intValuer[T]())
 	return r
+}
+
+// intValuer is the valuer of an integer type: the key is the value.
+func intValuer[T integer]() valuer[T] {
+	kind := unsignedValue
+	if var0 := T(0); ^var0 < 0 {
+		kind = signedValue
+	}
+	return valuer[T]{kind: kind, key: func(_ *scheduler, v T) uint64 { return uint64(v) }}
 }
 
 // formatInt formats an integer of any of the primitives' types.
@@ -245,7 +282,12 @@ func (x *Bool) slowSwap(v bool) bool {
 }
 
 func (x *Bool) slow(k Kind, a, b bool) (bool, bool) {
-	return slowCell(unsafe.Pointer(x), &x.v, k, a, b, func(_ *scheduler, v bool) string { return strconv.FormatBool(v) })
+	return slowCell(unsafe.Pointer(x), &x.v, k, a, b, valuer[bool]{kind: boolValue, key: func(_ *scheduler, v bool) uint64 {
+		if v {
+			return 1
+		}
+		return 0
+	}})
 }
 
 // Value provides an atomic load and store of a consistently typed value,
@@ -321,14 +363,49 @@ func (v *Value) slowCAS(old, new any) bool {
 }
 
 func (v *Value) slow(k Kind, a, b any) (any, bool) {
-	return slowCell(unsafe.Pointer(v), &v.v, k, a, b, formatAny)
+	return slowCell(unsafe.Pointer(v), &v.v, k, a, b, valuer[any]{key: anyKey, format: formatAny})
+}
+
+// anyKey is the key of a Value's value: a pointer or other reference by
+// first appearance, a number by its bits, a string by its hash, and other
+// values 0.
+func anyKey(s *scheduler, v any) uint64 {
+	if v == nil {
+		return 0
+	}
+	switch r := reflect.ValueOf(v); r.Kind() {
+	case reflect.Pointer, reflect.UnsafePointer, reflect.Map, reflect.Chan, reflect.Func, reflect.Slice:
+		return uint64(s.ptrIDLocked(r.UnsafePointer()))
+	case reflect.Bool:
+		if r.Bool() {
+			return 1
+		}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return uint64(r.Int())
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return r.Uint()
+	case reflect.Float32, reflect.Float64:
+		return math.Float64bits(r.Float())
+	case reflect.String:
+		h := uint64(fnvOffset)
+		for _, c := range []byte(r.String()) {
+			h = mix(h, uint64(c))
+		}
+		return h
+	}
+	return 0
 }
 
 // formatAny formats a value for an event so that an execution formats the
 // same way every time: basic values with %v, pointers and other
 // references by first appearance (p1, p2, ...) as for Pointer, and other
 // composite values, which may hold pointers, by their type alone.
+//
+// In a run that records choices only it returns "": nothing reads it.
 func formatAny(s *scheduler, v any) string {
+	if !s.tracing() {
+		return ""
+	}
 	if v == nil {
 		return "nil"
 	}
@@ -418,7 +495,7 @@ func casPointerAt(addr *unsafe.Pointer, old, new unsafe.Pointer) bool {
 
 // pointerAt is the slow path of the unsafe.Pointer function forms.
 func pointerAt(addr *unsafe.Pointer, k Kind, a, b unsafe.Pointer) (unsafe.Pointer, bool) {
-	return slowCell(unsafe.Pointer(addr), pointerCell{addr}, k, a, b, func(s *scheduler, p unsafe.Pointer) string { return s.ptrName(p) })
+	return slowCell(unsafe.Pointer(addr), pointerCell{addr}, k, a, b, valuer[unsafe.Pointer]{kind: pointerValue, key: func(s *scheduler, p unsafe.Pointer) uint64 { return uint64(s.ptrIDLocked(p)) }})
 }
 
 // noCopy makes go vet's copylocks check flag copies.

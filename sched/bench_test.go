@@ -1,6 +1,7 @@
 package sched_test
 
 import (
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -130,6 +131,28 @@ func compare(b *testing.B, ops []benchOp) {
 		b.Run("op="+op.name+"/impl=sched", func(b *testing.B) {
 			for b.Loop() {
 				op.inst()
+			}
+		})
+	}
+}
+
+// BenchmarkRunSteps measures controlled executions of two threads of n
+// atomic increments each, recording choices only, as searches run: the
+// allocations per execution must not grow with n (no allocation per
+// scheduling point), and ns/op over 2n is the cost of a point.
+func BenchmarkRunSteps(b *testing.B) {
+	for _, n := range []int{2, 64} {
+		b.Run(fmt.Sprintf("steps=%d", 2*n), func(b *testing.B) {
+			src := sched.NewSource(1)
+			b.ReportAllocs()
+			for b.Loop() {
+				var v sched.Int64
+				inc := func() {
+					for range n {
+						v.Add(1)
+					}
+				}
+				sched.Run(sched.Config{Strategy: sched.RandomWalk(src), ChoicesOnly: true}, []func(){inc, inc})
 			}
 		})
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"runtime"
+	"strconv"
 	"strings"
 )
 
@@ -67,6 +68,75 @@ type Event struct {
 
 	pcs      [6]uintptr
 	describe func() string
+	// keys are the values before and after as numbers (see valueKind),
+	// for the fingerprint, and to format the values of an event recorded
+	// without them (Config.ChoicesOnly).
+	keys [2]uint64
+	vk   valueKind
+}
+
+// valueKind says how an event's keys format as values.
+type valueKind uint8
+
+const (
+	noValue valueKind = iota
+	signedValue
+	unsignedValue
+	boolValue
+	pointerValue // numbered by first appearance, 0 for nil
+)
+
+func (k valueKind) format(v uint64) string {
+	switch k {
+	case signedValue:
+		return strconv.FormatInt(int64(v), 10)
+	case unsignedValue:
+		return strconv.FormatUint(v, 10)
+	case boolValue:
+		return strconv.FormatBool(v != 0)
+	case pointerValue:
+		if v == 0 {
+			return "nil"
+		}
+		return "p" + strconv.FormatUint(v, 10)
+	}
+	return ""
+}
+
+// formatted returns e with its values formatted, if it was recorded
+// without them.
+func (e Event) formatted(*scheduler) Event {
+	if e.vk != noValue && e.Old == "" && e.New == "" {
+		e.Old, e.New = e.vk.format(e.keys[0]), e.vk.format(e.keys[1])
+	}
+	return e
+}
+
+// FNV-1a, 64 bits, over words.
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+func mix(h, v uint64) uint64 { return (h ^ v) * fnvPrime }
+
+// fingerprint adds e to the hash h: everything the determinism check
+// compares that does not depend on formatting or sites.
+func (e *Event) fingerprint(h uint64) uint64 {
+	ok := uint64(0)
+	if e.OK {
+		ok = 1
+	}
+	h = mix(h, uint64(e.Thread)<<16|uint64(e.Kind)<<8|ok)
+	h = mix(h, uint64(e.Var))
+	h = mix(h, e.keys[0])
+	h = mix(h, e.keys[1])
+	if e.Kind != KindCall && e.Kind != KindReturn {
+		for i := 0; i < len(e.Text); i++ {
+			h = mix(h, uint64(e.Text[i]))
+		}
+	}
+	return h
 }
 
 // Describe returns the operation (KindCall) or its result (KindReturn),

@@ -1,10 +1,9 @@
 package sched
 
 import (
-	"fmt"
 	"runtime"
 	"runtime/debug"
-	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -71,6 +70,13 @@ type Config struct {
 	// execution), so searches leave it off and replay the execution they
 	// report with it on.
 	Sites bool
+	// ChoicesOnly records the decisions and counts of the run, not its
+	// events: Execution.Events is nil, while Choices, Fingerprint and Ops
+	// are what they would be otherwise. No value is formatted and no
+	// pointer named, so a scheduling point allocates nothing. Searches set
+	// it; since a replay is exact, running the schedule again without it
+	// rebuilds the events of the execution they report.
+	ChoicesOnly bool
 }
 
 // Choice is one scheduling decision: Pick among N runnable threads, listed
@@ -104,6 +110,16 @@ type Execution struct {
 	Preemptions, Steps int
 	// Threads is the number of managed goroutines, spawned ones included.
 	Threads int
+	// Fingerprint hashes the events in order: their threads, kinds,
+	// variables, results and the values atomic operations read and wrote
+	// (pointers by their order of first appearance), but not their text
+	// or sites. It is the same with and without Config.ChoicesOnly, so it
+	// tells whether a replay ran the same execution, and counts distinct
+	// interleavings.
+	Fingerprint uint64
+	// Ops counts the events other than calls and returns: the
+	// instrumented operations the run saw.
+	Ops int
 	// Panic, PanicThread and PanicStack describe a panic.
 	Panic       any
 	PanicThread int
@@ -136,6 +152,10 @@ type thread struct {
 	parked bool
 	last   Event
 	ran    bool
+	// next is the operation it does when it next runs (pending), for
+	// Decision.Pending.
+	next    Access
+	pending bool
 }
 
 type scheduler struct {
@@ -166,7 +186,41 @@ type scheduler struct {
 	done        chan struct{} // closed when the outcome is known
 	exited      chan struct{} // closed when every thread has returned
 	progress    atomic.Int64
-	waitSeq     uint64 // numbers the threads as they block
+	waitSeq     uint64   // numbers the threads as they block
+	ids         []int    // choose's buffer of runnable threads
+	pend        []Access // and of their pending operations
+	ran         []Access // the operations done since the last decision
+	hash        uint64   // the Fingerprint so far
+	ops         int
+}
+
+// scratch holds the buffers of a run that no caller sees, for the next
+// run to reuse: runs are serialized by runMu.
+type scratch struct {
+	vars, ptrs map[unsafe.Pointer]int
+	ids        []int
+	pend, ran  []Access
+}
+
+var spare scratch
+
+// take returns the spare buffers, emptied, or new ones. Called with runMu
+// held.
+func (sp *scratch) take() (vars, ptrs map[unsafe.Pointer]int, ids []int, pend, ran []Access) {
+	if sp.vars == nil {
+		return map[unsafe.Pointer]int{}, map[unsafe.Pointer]int{}, make([]int, 0, 8), make([]Access, 0, 8), make([]Access, 0, 16)
+	}
+	clear(sp.vars)
+	clear(sp.ptrs)
+	vars, ptrs, ids, pend, ran = sp.vars, sp.ptrs, sp.ids[:0], sp.pend[:0], sp.ran[:0]
+	*sp = scratch{}
+	return vars, ptrs, ids, pend, ran
+}
+
+// keep makes the buffers of a finished run the spare ones. Called with
+// runMu held.
+func (sp *scratch) keep(vars, ptrs map[unsafe.Pointer]int, ids []int, pend, ran []Access) {
+	*sp = scratch{vars: vars, ptrs: ptrs, ids: ids, pend: pend, ran: ran}
 }
 
 // Run runs phases of managed goroutines under cfg and returns what
@@ -192,11 +246,14 @@ func Run(cfg Config, phases ...[]func()) *Execution {
 		strategy: cfg.Strategy,
 		phases:   phases,
 		phase:    -1,
-		vars:     map[unsafe.Pointer]int{},
-		ptrs:     map[unsafe.Pointer]int{},
-		events:   make([]Event, 0, 32),
 		done:     make(chan struct{}),
 		exited:   make(chan struct{}),
+		choices:  make([]Choice, 0, 32),
+		hash:     fnvOffset,
+	}
+	s.vars, s.ptrs, s.ids, s.pend, s.ran = spare.take()
+	if !cfg.ChoicesOnly {
+		s.events = make([]Event, 0, 32)
 	}
 	if s.strategy == nil {
 		s.strategy = Replay(nil)
@@ -209,6 +266,10 @@ func Run(cfg Config, phases ...[]func()) *Execution {
 	s.mu.Unlock()
 
 	s.watch()
+	if o := s.exec.Outcome; o != Hang && o != Unmanaged {
+		// No goroutine of the run is left to touch them.
+		spare.keep(s.vars, s.ptrs, s.ids, s.pend, s.ran)
+	}
 	return &s.exec
 }
 
@@ -299,6 +360,7 @@ func (s *scheduler) spawn(fn func()) *thread {
 }
 
 func (s *scheduler) runThread(t *thread, fn func()) {
+	_ = growStack()
 	<-t.wake
 	s.mu.Lock()
 	t.parked = false
@@ -326,12 +388,38 @@ func (s *scheduler) runThread(t *thread, fn func()) {
 	returned = true
 }
 
+// growStack makes the calling goroutine's stack big enough for a
+// thread's usual depth while it is shallow. A goroutine starts with a
+// small stack that grows by copying, and the copy costs in proportion to
+// the frames it must adjust: at the top of a thread, a few; deep in the
+// scheduler under the type's operations, where a thread would otherwise
+// first outgrow it, many (a sixth of a controlled execution's time, by
+// profile).
+//
+//go:noinline
+func growStack() byte {
+	var frame [stackNeed]byte
+	frame[stackIndex&(stackNeed-1)] = 1
+	return frame[(stackIndex+1)&(stackNeed-1)]
+}
+
+// stackNeed is the frame growStack takes, about what a thread needs below
+// it. stackIndex, never written, keeps the frame from being optimized
+// away.
+const stackNeed = 3 << 10
+
+var stackIndex int
+
 // threadDone retires t and passes the processor on.
 func (s *scheduler) threadDone(t *thread, panicked any, stack string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t.state = finished
 	s.live--
+	if t.pending {
+		s.noteDone(t.next)
+		t.pending = false
+	}
 	if panicked != nil && !s.aborted {
 		s.exec.Panic, s.exec.PanicThread, s.exec.PanicStack = panicked, t.id, stack
 		s.endLocked(Panicked)
@@ -376,17 +464,9 @@ func (s *scheduler) endLocked(o Outcome) {
 	s.exec.Preemptions = s.preemptions
 	s.exec.Steps = s.steps
 	s.exec.Threads = len(s.threads)
+	s.exec.Fingerprint, s.exec.Ops = s.hash, s.ops
 	if o == Deadlock || o == Hang || o == StepLimit {
-		for _, t := range s.threads {
-			if t.state == finished {
-				continue
-			}
-			w := Waiter{Thread: t.id, Last: t.last, Running: t == s.cur && t.state == runnable}
-			if t.state == blocked {
-				w.Blocked = t.blockedV
-			}
-			s.exec.Waiters = append(s.exec.Waiters, w)
-		}
+		s.waitersLocked()
 	}
 	close(s.done)
 	s.aborted = true
@@ -403,11 +483,29 @@ func (s *scheduler) endLocked(o Outcome) {
 	}
 }
 
+// waitersLocked lists the unfinished threads in exec.Waiters. Called with
+// mu held.
+//
+//go:noinline
+func (s *scheduler) waitersLocked() {
+	for _, t := range s.threads {
+		if t.state == finished {
+			continue
+		}
+		w := Waiter{Thread: t.id, Last: t.last.formatted(s), Running: t == s.cur && t.state == runnable}
+		if t.state == blocked {
+			w.Blocked = t.blockedV
+		}
+		s.exec.Waiters = append(s.exec.Waiters, w)
+	}
+}
+
 // choose asks the strategy which runnable thread goes next. from is the
 // thread that just ran and could go on, or nil. It returns nil when no
 // thread can run. Called with mu held.
 func (s *scheduler) choose(from *thread) *thread {
-	var ids []int
+	// The buffer is reused: strategies must not keep Decision.Runnable.
+	ids := s.ids[:0]
 	continuing := from != nil && from.state == runnable
 	if continuing {
 		ids = append(ids, from.id)
@@ -417,18 +515,25 @@ func (s *scheduler) choose(from *thread) *thread {
 			ids = append(ids, t.id)
 		}
 	}
+	s.ids = ids
 	switch len(ids) {
 	case 0:
 		return nil
 	case 1:
 		return s.threads[ids[0]]
 	}
-	if continuing {
-		slices.Sort(ids[1:])
-	} else {
-		slices.Sort(ids)
+	pend := s.pend[:0]
+	for _, id := range ids {
+		t := s.threads[id]
+		if t.pending {
+			pend = append(pend, t.next)
+		} else {
+			pend = append(pend, Access{Thread: id})
+		}
 	}
-	pick := s.strategy.Choose(Decision{Step: len(s.choices), Runnable: ids, Continuing: continuing})
+	s.pend = pend
+	pick := s.strategy.Choose(Decision{Step: len(s.choices), Runnable: ids, Continuing: continuing, Pending: pend, Ran: s.ran})
+	s.ran = s.ran[:0]
 	if pick < 0 || pick >= len(ids) {
 		pick = 0
 	}
@@ -453,7 +558,11 @@ func (s *scheduler) handTo(t *thread) {
 // point is the scheduling point before an instrumented operation of the
 // current thread. It returns the thread, holding the processor, or nil
 // when the run is over and the operation should pass through unrecorded.
-func (s *scheduler) point() *thread {
+func (s *scheduler) point() *thread { return s.pointAt(Access{}) }
+
+// pointAt is point before an operation that makes access a (the zero
+// Access when not known), which strategies that weigh conflicts see.
+func (s *scheduler) pointAt(a Access) *thread {
 	s.progress.Add(1)
 	s.mu.Lock()
 	t := s.cur
@@ -461,6 +570,14 @@ func (s *scheduler) point() *thread {
 		s.unmanagedLocked()
 		s.mu.Unlock()
 		return nil
+	}
+	if t != nil {
+		// Its previous operation has been done; this one is pending.
+		if t.pending {
+			s.noteDone(t.next)
+		}
+		a.Thread = t.id
+		t.next, t.pending = a, true
 	}
 	if s.aborted {
 		s.mu.Unlock()
@@ -482,6 +599,20 @@ func (s *scheduler) point() *thread {
 	s.mu.Unlock()
 	return s.park(t)
 }
+
+// noteDone notes an operation done since the last decision, keeping the
+// last maxRan of them. Called with mu held.
+func (s *scheduler) noteDone(a Access) {
+	if len(s.ran) == maxRan {
+		copy(s.ran, s.ran[1:])
+		s.ran = s.ran[:maxRan-1]
+	}
+	s.ran = append(s.ran, a)
+}
+
+// maxRan bounds Decision.Ran: a strategy that weighs conflicts needs the
+// recent operations, not a long stretch of one thread's.
+const maxRan = 64
 
 // unmanagedLocked ends the run because a goroutine that is not the
 // running thread reached a scheduling point. Called with mu held.
@@ -524,23 +655,69 @@ func (s *scheduler) abandon(t *thread) *thread {
 	return nil
 }
 
-// record appends an event of thread t. Called by the thread holding the
-// processor.
-func (s *scheduler) record(t *thread, e Event) {
+// record appends an event of thread t, or in a run of choices only adds
+// it to the fingerprint. Called by the thread holding the processor.
+func (s *scheduler) record(t *thread, e Event) { s.recordAt(t, &e) }
+
+// recordAt is record by reference, which keeps the frames of the hot
+// paths small: every frame counts on the small stacks of the threads'
+// fresh goroutines, which grow by copying.
+func (s *scheduler) recordAt(t *thread, e *Event) {
 	if s.cfg.Sites && e.Kind != KindCall && e.Kind != KindReturn {
 		// Enough frames to get past this package's own (the primitive's
 		// method, unless inlined, and its slow path) to the caller.
 		runtime.Callers(3, e.pcs[:])
 	}
 	s.mu.Lock()
+	s.recordLocked(t, e)
+	s.mu.Unlock()
+}
+
+// opLocked records an atomic operation in a run of choices only; the
+// event is built here, not in the slow path, whose frame is on every
+// thread's stack when the strategy runs. Called with mu held.
+//
+//go:noinline
+func (s *scheduler) opLocked(t *thread, k Kind, v int, ok bool, vk valueKind, k0, k1 uint64) {
+	e := Event{Kind: k, Var: v, OK: ok, vk: vk, keys: [2]uint64{k0, k1}}
+	s.recordLocked(t, &e)
+}
+
+// tracedOp records an atomic operation with its values formatted, and
+// its site if the run records sites.
+//
+//go:noinline
+func (s *scheduler) tracedOp(t *thread, k Kind, v int, ok bool, vk valueKind, k0, k1 uint64, old, new string) {
+	e := Event{Kind: k, Var: v, OK: ok, vk: vk, keys: [2]uint64{k0, k1}, Old: old, New: new}
+	if s.cfg.Sites {
+		// Past this function, the slow path that called it, to the
+		// primitive and its caller (see recordAt).
+		runtime.Callers(4, e.pcs[:])
+	}
+	s.mu.Lock()
+	s.recordLocked(t, &e)
+	s.mu.Unlock()
+}
+
+// recordLocked is recordAt with mu held, for an event without a site.
+func (s *scheduler) recordLocked(t *thread, e *Event) {
 	e.Thread = t.id
 	e.Switch, e.Preempt = s.switched, s.preempted
 	s.switched, s.preempted = false, false
-	s.events = append(s.events, e)
-	t.last = e
+	s.hash = e.fingerprint(s.hash)
+	if e.Kind != KindCall && e.Kind != KindReturn {
+		s.ops++
+	}
+	if !s.cfg.ChoicesOnly {
+		s.events = append(s.events, *e)
+	}
+	t.last = *e
 	t.ran = true
-	s.mu.Unlock()
 }
+
+// tracing reports whether the run records its events, and so formats
+// their values.
+func (s *scheduler) tracing() bool { return !s.cfg.ChoicesOnly }
 
 // varID numbers an instrumented variable by first use. Called with mu held
 // or by the thread holding the processor.
@@ -565,12 +742,29 @@ func (s *scheduler) ptrName(p unsafe.Pointer) string {
 	if p == nil {
 		return "nil"
 	}
+	return "p" + strconv.Itoa(s.ptrID(p))
+}
+
+// ptrID numbers a pointer value by first appearance: 0 for nil, then 1,
+// 2, ...
+func (s *scheduler) ptrID(p unsafe.Pointer) int {
+	if p == nil {
+		return 0
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.ptrIDLocked(p)
+}
+
+// ptrIDLocked is ptrID with mu held.
+func (s *scheduler) ptrIDLocked(p unsafe.Pointer) int {
+	if p == nil {
+		return 0
+	}
 	id, ok := s.ptrs[p]
 	if !ok {
 		id = len(s.ptrs) + 1
 		s.ptrs[p] = id
 	}
-	return fmt.Sprintf("p%d", id)
+	return id
 }

@@ -17,6 +17,28 @@ type Decision struct {
 	// Cases is set when the decision is not among threads but among the
 	// ready cases of a Select: Runnable is then 0, 1, ... n-1.
 	Cases bool
+	// Pending holds, for each of Runnable, the operation the thread does
+	// when it runs (Obj 0 when not known: a thread yet to start, or an
+	// operation other than an atomic one's); Ran, the operations done
+	// since the previous decision, the most recent last. Both are reused
+	// after Choose returns: a Strategy must not keep them.
+	Pending, Ran []Access
+}
+
+// Access is an operation's access to an instrumented variable, as
+// strategies that weigh conflicts see it.
+type Access struct {
+	Thread int
+	// Obj identifies the variable (its address), or is 0 if not known.
+	Obj uintptr
+	// Write is set unless the operation only reads (a Load).
+	Write bool
+}
+
+// Conflicts reports whether a and b touch the same known variable and
+// one of them writes: their order can change what either sees.
+func (a Access) Conflicts(b Access) bool {
+	return a.Obj != 0 && a.Obj == b.Obj && (a.Write || b.Write)
 }
 
 // Strategy makes scheduling decisions for one execution. It is asked only
@@ -70,6 +92,15 @@ func PCT(src Source, depth, steps int) Strategy {
 	return p
 }
 
+// VariedPCT is PCT with the depth drawn for each execution, uniformly
+// from 1 to maxDepth, before the change points: a bug of depth d is found
+// with probability at least 1/(maxDepth * n * k^(d-1)), and the executions
+// of a smaller depth, which spend no priority change where none is
+// needed, find the shallow bugs sooner than PCT of a fixed, larger depth.
+func VariedPCT(src Source, maxDepth, steps int) Strategy {
+	return PCT(src, 1+src.Intn(max(maxDepth, 1)), steps)
+}
+
 type pct struct {
 	src    Source
 	depth  int
@@ -103,6 +134,57 @@ func (p *pct) Choose(d Decision) int {
 		}
 	}
 	return best
+}
+
+// POS returns the partial order sampling strategy of Yuan, Yang and Gu
+// (CAV 2018), which Fray (OOPSLA 2025) found the most effective on real
+// Java programs: every pending operation gets a random priority, the
+// runnable thread whose pending operation has the highest runs, and when
+// an operation is done, the priorities of the pending operations that
+// conflict with it are drawn again. Reordering conflicting operations is
+// what changes an execution, and drawing their priorities again gives each
+// order of a racing pair an even chance, where a random walk's chance of a
+// given order shrinks with the number of unrelated steps between them.
+// Operations the scheduler knows nothing of (Access.Obj 0) conflict with
+// nothing: they keep their priority until they run.
+func POS(src Source) Strategy { return &pos{src: src} }
+
+type pos struct {
+	src  Source
+	prio []int // by thread, of its pending operation; 0: none drawn
+}
+
+func (p *pos) Choose(d Decision) int {
+	if d.Cases {
+		return p.src.Intn(len(d.Runnable))
+	}
+	for _, a := range d.Ran {
+		p.forget(a.Thread) // done: its next operation is a new one
+		for i, b := range d.Pending {
+			if a.Thread != b.Thread && a.Conflicts(b) {
+				p.forget(d.Runnable[i])
+			}
+		}
+	}
+	best, bestPrio := 0, -1
+	for i, id := range d.Runnable {
+		for id >= len(p.prio) {
+			p.prio = append(p.prio, 0)
+		}
+		if p.prio[id] == 0 {
+			p.prio[id] = 1 + p.src.Intn(1<<20)
+		}
+		if p.prio[id] > bestPrio {
+			best, bestPrio = i, p.prio[id]
+		}
+	}
+	return best
+}
+
+func (p *pos) forget(thread int) {
+	if thread < len(p.prio) {
+		p.prio[thread] = 0
+	}
 }
 
 // Replay follows recorded picks, one per decision, and picks 0 after the

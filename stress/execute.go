@@ -2,6 +2,7 @@ package stress
 
 import (
 	"fmt"
+	"reflect"
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
@@ -28,8 +29,23 @@ type outcome struct {
 	choices     []int
 	schedule    []sched.Choice
 	preemptions int
+	fingerprint uint64 // sched.Execution.Fingerprint
 	diverged    string // set by the determinism check
 }
+
+// tracing is what a controlled execution records.
+type tracing uint8
+
+const (
+	// choicesOnly records the schedule and the events' fingerprint, not
+	// the events: searches run this way, and the execution reported is
+	// run again (replay is exact) to get its events.
+	choicesOnly tracing = iota
+	// traced records the events.
+	traced
+	// withSites records the events and where each happened.
+	withSites
+)
 
 // exec is one execution in progress.
 type exec[T, I, O any] struct {
@@ -37,6 +53,9 @@ type exec[T, I, O any] struct {
 	v        T
 	rec      *linearize.Recorder
 	panicked atomic.Pointer[panicInfo]
+	// quiet leaves calls and returns undescribed: a controlled run of
+	// choices only, which keeps no event.
+	quiet bool
 }
 
 type panicInfo struct {
@@ -61,6 +80,16 @@ func (x *exec[T, I, O]) broken() bool { return x.panicked.Load() != nil }
 
 // call performs one operation on lane and records it.
 func (x *exec[T, I, O]) call(lane int, in I) {
+	if x.quiet {
+		x.callQuiet(lane, in)
+	} else {
+		x.callTraced(lane, in)
+	}
+}
+
+// callTraced is call in a run that keeps its events: the call and its
+// result are described if the event is shown.
+func (x *exec[T, I, O]) callTraced(lane int, in I) {
 	m, stamp := x.r.model, x.r.spec.Stamp
 	var at func()
 	if stamp != nil {
@@ -73,6 +102,30 @@ func (x *exec[T, I, O]) call(lane int, in I) {
 	out := x.r.spec.Run(x.v, lane, in)
 	x.rec.Return(lane, i, out)
 	sched.EndOp(func() string { return m.DescribeOutput(in, out) })
+}
+
+// callQuiet is call in a controlled run of choices only: no description
+// of the call, and in escapes only if the spec stamps it.
+func (x *exec[T, I, O]) callQuiet(lane int, in I) {
+	if x.r.spec.Stamp != nil {
+		in = x.stamped(in)
+	} else {
+		sched.BeginOp(nil, nil)
+	}
+	i := x.rec.Call(lane, in)
+	out := x.r.spec.Run(x.v, lane, in)
+	x.rec.Return(lane, i, out)
+	sched.EndOp(nil)
+}
+
+// stamped passes the scheduling point before a call and stamps in after
+// it, when the call really happens.
+func (x *exec[T, I, O]) stamped(in I) I {
+	stamp := x.r.spec.Stamp
+	if !sched.BeginOp(func() { in = stamp(x.v, in) }, nil) {
+		in = stamp(x.v, in)
+	}
+	return in
 }
 
 // sequential runs ops on lane 0 of the calling goroutine, stopping at a
@@ -269,17 +322,19 @@ func bubbleStacks(id, skip string) string {
 	return strings.Join(out, "\n\n")
 }
 
-// controlledOnce runs sc once under package sched with strategy.
+// controlledOnce runs sc once under package sched with strategy,
+// recording its choices only (see rebuild).
 func (r *runner[T, I, O]) controlledOnce(sc Scenario[I], strategy sched.Strategy) outcome {
-	return r.controlled(sc, strategy, false)
+	return r.controlled(sc, strategy, choicesOnly)
 }
 
 // controlled runs sc once under package sched with strategy, recording
-// event sites if asked.
-func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, sites bool) outcome {
+// what tr says.
+func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, tr tracing) outcome {
 	base := runtime.NumGoroutine()
 	id := label()
 	x := r.newExec(sc)
+	x.quiet = tr == choicesOnly
 	if x.broken() {
 		unlabel()
 		return r.verdict(x)
@@ -303,7 +358,7 @@ func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, si
 			x.call(0, in)
 		}
 	}})
-	e := sched.Run(sched.Config{Strategy: strategy, Watchdog: r.cfg.timeout, MaxSteps: r.cfg.maxSteps, Sites: sites}, phases...)
+	e := sched.Run(sched.Config{Strategy: strategy, Watchdog: r.cfg.timeout, MaxSteps: r.cfg.maxSteps, Sites: tr == withSites, ChoicesOnly: tr == choicesOnly}, phases...)
 	if r.spec.Cleanup != nil && e.Outcome != sched.Hang {
 		x.guard(laneCleanup, func() { r.spec.Cleanup(x.v) })
 	}
@@ -338,13 +393,34 @@ func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, si
 		o.history = x.rec.History()
 	}
 	o.events, o.choices, o.schedule, o.preemptions = e.Events, sched.Trim(sched.Choices(e)), e.Choices, e.Preemptions
-	for _, ev := range e.Events {
-		if ev.Kind != sched.KindCall && ev.Kind != sched.KindReturn {
-			r.sawEvents = true
-			break
-		}
+	o.fingerprint = e.Fingerprint
+	if e.Ops > 0 {
+		r.sawEvents = true
 	}
 	return o
+}
+
+// rebuild runs o's schedule of sc again, recording its events (with
+// their sites if sites), and returns that execution and whether it is o's
+// again: the same events (by fingerprint) and the same history. An
+// execution of choices only has no events to show; replay is exact, so
+// the one its report shows is rebuilt this way.
+func (r *runner[T, I, O]) rebuild(sc Scenario[I], o outcome, sites bool) (outcome, bool) {
+	tr := traced
+	if sites {
+		tr = withSites
+	}
+	again := r.controlled(sc, sched.Replay(o.choices), tr)
+	if o.events != nil {
+		return again, sched.Diverge(o.events, again.events) < 0
+	}
+	return again, again.fingerprint == o.fingerprint && sameHistory(o.history, again.history)
+}
+
+// sameHistory reports whether two histories of one scenario are the same:
+// the same calls returning the same results in the same order.
+func sameHistory(a, b []linearize.Operation) bool {
+	return reflect.DeepEqual(a, b)
 }
 
 // threadName names a sched thread number of a scenario with n threads:

@@ -149,10 +149,7 @@ func fuzzWords(data []byte, pad int) []byte {
 // simplest values.
 func fuzzPadding(b bounds, strategy Strategy, depth int) int {
 	ops := b.Threads*b.Ops + b.Init + b.Post
-	picks := 8*ops + 16
-	if strategy == PCT {
-		picks = depth - 1 + b.Threads + 6
-	}
+	picks := tapeLen(strategy, depth, ops, b.Threads)
 	// A pick is an IntRange draw (a coin, a bit length and the bits);
 	// allow a generous 8 draws per operation and per repetition.
 	return 3*picks + 16*ops + 4*b.Threads + 64
@@ -188,7 +185,15 @@ func (r *runner[T, I, O]) fuzzReport(f *found[I]) *Failure {
 		Note:        "found by fuzzing; the fuzzer minimizes the input",
 	}
 	if f.mode == Controlled {
-		out.Table = formatEvents(f.o.events, len(sc.Threads))
+		// The search recorded choices only: run them again for the
+		// events (replay is exact; no sites, which cost more).
+		events := f.o.events
+		if events == nil && !r.poisoned {
+			if again, same := r.rebuild(sc, f.o, false); same {
+				events = again.events
+			}
+		}
+		out.Table = formatEvents(events, len(sc.Threads))
 	} else {
 		out.Table = r.formatStamps(f.o.history, len(sc.Threads))
 	}

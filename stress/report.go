@@ -170,17 +170,37 @@ func (r *runner[T, I, O]) report(f *found[I], note string) *Failure {
 	}
 	if f.mode == Controlled {
 		events := f.o.events
-		if !r.poisoned {
+		hang := f.o.kind == Hang && events == nil
+		if hang {
+			// A hang is run again only to see its events: under a short
+			// watchdog, since it stops where it stopped before, and its
+			// stuck goroutine, like the first one, is never reclaimed.
+			timeout := r.cfg.timeout
+			r.cfg.timeout = hangProbe(timeout)
+			defer func() { r.cfg.timeout = timeout }()
+		}
+		if !r.poisoned || hang {
 			// Determinism is checked, not assumed: the schedule is run
-			// again, this time noting where each event happens, and must
-			// give the same events.
-			again := r.controlled(sc, sched.Replay(f.o.choices), true)
+			// again, this time noting each event and where it happens,
+			// and must give the same events (the search recorded only
+			// their fingerprint) and the same history.
+			again, same := r.rebuild(sc, f.o, true)
 			r.total++
-			if i := sched.Diverge(f.o.events, again.events); i >= 0 {
-				out.Note = joinNotes(out.Note, fmt.Sprintf("WARNING: replaying this schedule did not reproduce the same events (they differ from step %d): the type under test does something the scheduler does not see (a plain goroutine, channel, sync primitive or time), so the interleaving above may be wrong", i+1))
+			if !same {
+				where := ""
+				if i := sched.Diverge(f.o.events, again.events); f.o.events != nil && i >= 0 {
+					where = fmt.Sprintf(" (they differ from step %d)", i+1)
+				}
+				out.Note = joinNotes(out.Note, fmt.Sprintf("WARNING: replaying this schedule did not reproduce the same events%s: the type under test does something the scheduler does not see (a plain goroutine, channel, sync primitive or time), so the interleaving above may be wrong", where))
+				if events == nil {
+					events = again.events // the best there is
+				}
 			} else {
 				events = again.events
-				if again.kind == f.o.kind && (again.kind == Deadlock || again.kind == StepLimit || strings.HasPrefix(again.detail, blockedHeader)) {
+				// The details the execution's events make (where each
+				// thread last was, who started a goroutine) are the
+				// rebuilt ones: the search kept no events.
+				if again.kind == f.o.kind && (f.o.events == nil || again.kind == Deadlock || again.kind == StepLimit || strings.HasPrefix(again.detail, blockedHeader)) {
 					out.Detail = again.detail // with the sites of the last events
 				}
 			}

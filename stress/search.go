@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"math"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -46,6 +47,10 @@ func Test[T, I, O any](t testing.TB, spec Spec[T, I, O], opts ...Option) {
 	if res.Failure != nil {
 		t.Fatal(res.Failure.Report())
 	}
+	if res.Coverage.Executions > 0 {
+		t.Logf("stress: no bug in %d executions of %d scenarios (%v, seed %d); %v", res.Executions, res.Scenarios, roundTime(res.Elapsed), res.Seed, res.Coverage)
+		return
+	}
 	t.Logf("stress: no bug in %d executions of %d scenarios (%v, seed %d)", res.Executions, res.Scenarios, roundTime(res.Elapsed), res.Seed)
 }
 
@@ -61,6 +66,8 @@ type Summary struct {
 	Executions, Scenarios int
 	Elapsed               time.Duration
 	Seed                  uint64
+	// Coverage says what the controlled search covered.
+	Coverage Coverage
 }
 
 // Run is Test that returns what it found instead of failing t. The error
@@ -102,7 +109,7 @@ func Run[T, I, O any](t testing.TB, spec Spec[T, I, O], opts ...Option) (Summary
 		if err == nil && f == nil && r.total == 0 && !t.Skipped() {
 			err = ErrNothingRan
 		}
-		return Summary{Failure: f, Executions: r.total, Scenarios: r.scenarios, Elapsed: time.Since(r.began), Seed: r.cfg.seed}, err
+		return Summary{Failure: f, Executions: r.total, Scenarios: r.scenarios, Elapsed: time.Since(r.began), Seed: r.cfg.seed, Coverage: r.cover.summary(r.cfg, r.perOp)}, err
 	})
 	leaveCall(t, index, res, err)
 	return res, err
@@ -184,6 +191,8 @@ type runner[T, I, O any] struct {
 	poisoned   bool // a hang left goroutines behind: stop searching
 	err        error
 	sawEvents  bool // a controlled execution saw an instrumented operation
+	cover      coverage
+	perOp      float64 // LearnedPCT's decisions per operation (learnLength)
 	modelPanic atomic.Pointer[panicInfo]
 	keepFirst  bool            // do not let rapid shrink: stop at the first failure
 	parallel   bool            // other tests may run at the same time: stress mode only, exact leak checks
@@ -344,7 +353,11 @@ func (r *runner[T, I, O]) handOff(f *found[I]) *found[I] {
 // searchControlled searches in controlled mode and then minimizes the
 // failure further by exhaustive search.
 func (r *runner[T, I, O]) searchControlled(b bounds) *found[I] {
-	f := r.search(Controlled, b)
+	r.learnLength(b)
+	f := r.last
+	if f == nil && !r.poisoned {
+		f = r.search(Controlled, b)
+	}
 	if f != nil && !r.poisoned {
 		r.record("minimize")
 		defer serial()()
@@ -356,6 +369,54 @@ func (r *runner[T, I, O]) searchControlled(b bounds) *found[I] {
 		r.err = ErrNotInstrumented
 	}
 	return f
+}
+
+// learnLength measures, for LearnedPCT, how many scheduling decisions an
+// operation of a parallel thread takes, so that PCT's change points fall
+// within the executions: one execution of the instrumentation probe's
+// scenario under a random walk seeded with the seed, so that every search
+// with this seed draws the same schedules. A failure of that execution is
+// left to the search to find, with a schedule it can replay and shrink,
+// unless it hung: then no search can follow, and the hang is the
+// search's failure.
+func (r *runner[T, I, O]) learnLength(b bounds) {
+	if r.cfg.strategy != LearnedPCT || r.perOp > 0 {
+		return
+	}
+	r.perOp = defaultPerOp
+	defer func() {
+		// The spec's generator panicked: the search will say so.
+		_ = recover()
+	}()
+	sc := r.probeScenario()
+	defer serial()()
+	o := r.controlledOnce(sc, sched.RandomWalk(sched.NewSource(r.cfg.seed)))
+	r.executions++
+	r.total++
+	switch {
+	case r.poisoned && o.kind != 0 && r.err == nil:
+		r.note(sc, o, Controlled, b)
+	case (o.kind == 0 || o.kind == Violation || o.kind == Undecided || o.kind == Property || o.kind == Leak) && sc.Ops() > 0 && len(o.schedule) > 0:
+		// The execution ran to its end.
+		r.perOp = float64(len(o.schedule)) / float64(sc.Ops())
+	}
+}
+
+// defaultPerOp is PCT's estimate of the scheduling decisions per
+// operation, when not measured.
+const defaultPerOp = 8
+
+// pctLength returns PCT's estimate of the decisions of an execution of
+// sc.
+func (r *runner[T, I, O]) pctLength(sc Scenario[I]) int {
+	if r.cfg.strategy == LearnedPCT && r.perOp > 0 {
+		n := 0
+		for _, th := range sc.Threads {
+			n += len(th)
+		}
+		return int(math.Ceil(r.perOp*float64(n))) + 2
+	}
+	return pctSteps(sc.Ops())
 }
 
 // serial runs the process on one processor until the returned function is
@@ -529,14 +590,38 @@ func (r *runner[T, I, O]) runScenario(rt *rapid.T, mode Mode, sc Scenario[I]) ou
 	o := r.controlledOnce(sc, r.strategy(r.drawTape(rt, sc), sc))
 	r.executions++
 	r.total++
+	r.cover.add(o)
 	return o
 }
 
 func (r *runner[T, I, O]) strategy(src sched.Source, sc Scenario[I]) sched.Strategy {
-	if r.cfg.strategy == PCT {
-		return sched.PCT(src, r.cfg.depth, 8*sc.Ops()+4)
+	switch r.cfg.strategy {
+	case PCT:
+		return sched.PCT(src, r.cfg.depth, pctSteps(sc.Ops()))
+	case LearnedPCT:
+		return sched.PCT(src, r.cfg.depth, r.pctLength(sc))
+	case POS:
+		return sched.POS(src)
 	}
 	return sched.RandomWalk(src)
+}
+
+// pctSteps is PCT's estimate of the decisions of an execution of ops
+// operations.
+func pctSteps(ops int) int { return 8*ops + 4 }
+
+// tapeLen is the number of random values a strategy reads for a scenario
+// of ops operations on threads threads: for a random walk or POS, about
+// eight scheduling decisions per operation; for PCT, its change points
+// and a priority per thread, with room for a few goroutines the type
+// starts. Values nobody reads would cost
+// rapid a try each when it shrinks.
+func tapeLen(s Strategy, depth, ops, threads int) int {
+	switch s {
+	case PCT, LearnedPCT:
+		return depth - 1 + threads + 2 + 4
+	}
+	return 8*ops + 16
 }
 
 // draw draws a scenario within b. It uses rapid's slice generators,
@@ -578,16 +663,9 @@ type tape struct {
 	next int
 }
 
-// drawTape draws the schedule for sc: for a random walk, enough values
-// for about eight scheduling decisions per operation; for PCT, its change
-// points and a priority per thread, with room for a few goroutines the
-// type starts. Values nobody reads would cost rapid a try each when it
-// shrinks.
+// drawTape draws the schedule for sc, tapeLen values.
 func (r *runner[T, I, O]) drawTape(rt *rapid.T, sc Scenario[I]) *tape {
-	n := 8*sc.Ops() + 16
-	if r.cfg.strategy == PCT {
-		n = r.cfg.depth - 1 + len(sc.Threads) + 2 + 4
-	}
+	n := tapeLen(r.cfg.strategy, r.cfg.depth, sc.Ops(), len(sc.Threads))
 	t := &tape{vals: make([]int, n)}
 	for i := range t.vals {
 		t.vals[i] = rapid.IntRange(0, 255).Draw(rt, "pick")

@@ -3,6 +3,7 @@ package specs_test
 import (
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/interleave-go/interleave/stress"
 	"github.com/interleave-go/interleave/subjects/specs"
@@ -12,20 +13,20 @@ import (
 // strategy needs to find each instrumented mutant, over seeds 1 to 20:
 // the median (execs/first-failure), the worst (max-execs) and the seeds
 // that found nothing in 50000 (missed). ns/op is the time for all 20
-// searches, minimization included, and is not the point. Run it with
-// -benchtime=1x.
+// searches, minimization (at most a second each) included, and is not the
+// point. Run it with -benchtime=1x.
 func BenchmarkFirstFailure(b *testing.B) {
 	for _, e := range specs.Catalog() {
 		if !e.Mutant() || !e.Controlled {
 			continue
 		}
-		for _, strategy := range []stress.Strategy{stress.RandomWalk, stress.PCT} {
+		for _, strategy := range []stress.Strategy{stress.RandomWalk, stress.PCT, stress.POS, stress.LearnedPCT} {
 			b.Run(e.Subject+"/"+e.Variant+"/"+strategy.String(), func(b *testing.B) {
 				for range b.N {
 					var execs []int
 					missed := 0
 					for seed := uint64(1); seed <= 20; seed++ {
-						res, err := e.Run(b, stress.Controlled, stress.WithSeed(seed), stress.WithStrategy(strategy), stress.WithChecks(50000))
+						res, err := e.Run(b, stress.Controlled, stress.WithSeed(seed), stress.WithStrategy(strategy), stress.WithChecks(50000), stress.WithShrinkTime(time.Second))
 						if err != nil {
 							b.Fatal(err)
 						}

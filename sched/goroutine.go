@@ -21,7 +21,7 @@ func Go(f func()) {
 		return
 	}
 	s.mu.Lock()
-	child := s.spawn(f)
+	child := s.spawn(f, len(s.threads))
 	s.mu.Unlock()
 	s.record(t, Event{Kind: KindGo, Text: fmt.Sprintf("thread %d", child.id)})
 }

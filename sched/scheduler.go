@@ -150,8 +150,10 @@ type thread struct {
 	// point for a parked thread cannot come from that thread: it comes
 	// from a goroutine the scheduler does not manage.
 	parked bool
-	last   Event
-	ran    bool
+	// inPhase marks a thread of a phase, not a goroutine one started.
+	inPhase bool
+	last    Event
+	ran     bool
 	// next is the operation it does when it next runs (pending), for
 	// Decision.Pending.
 	next    Access
@@ -165,6 +167,8 @@ type scheduler struct {
 	permil  uint64
 	count   atomic.Uint64
 
+	phaseLive   int   // threads of the current phase still running
+	phaseBase   []int // the number of each phase's first thread
 	mu          sync.Mutex
 	cfg         Config
 	strategy    Strategy
@@ -252,6 +256,13 @@ func Run(cfg Config, phases ...[]func()) *Execution {
 		hash:     fnvOffset,
 	}
 	s.vars, s.ptrs, s.ids, s.pend, s.ran = spare.take()
+	// Number the phases' threads in order, before any goroutine: slots
+	// stay nil until their phase starts.
+	s.phaseBase = make([]int, len(phases))
+	for i, p := range phases {
+		s.phaseBase[i] = len(s.threads)
+		s.threads = append(s.threads, make([]*thread, len(p))...)
+	}
 	if !cfg.ChoicesOnly {
 		s.events = make([]Event, 0, 32)
 	}
@@ -341,19 +352,27 @@ func (s *scheduler) startNextPhase() {
 			break
 		}
 	}
-	for _, fn := range s.phases[s.phase] {
-		s.spawn(fn)
+	for i, fn := range s.phases[s.phase] {
+		s.spawn(fn, s.phaseBase[s.phase]+i).inPhase = true
+		s.phaseLive++
 	}
 	if next := s.choose(nil); next != nil {
 		s.handTo(next)
 	}
 }
 
-// spawn creates a managed thread that waits for its first turn. Called
-// with mu held.
-func (s *scheduler) spawn(fn func()) *thread {
-	t := &thread{id: len(s.threads), wake: make(chan struct{}, 1), parked: true}
-	s.threads = append(s.threads, t)
+// spawn creates a managed thread numbered id that waits for its first
+// turn: a phase's thread takes the number its place in the phases gives
+// it, so that goroutines started before its phase do not shift it; a
+// goroutine takes the next number after every phase's. Called with mu
+// held.
+func (s *scheduler) spawn(fn func(), id int) *thread {
+	t := &thread{id: id, wake: make(chan struct{}, 1), parked: true}
+	if id < len(s.threads) {
+		s.threads[id] = t
+	} else {
+		s.threads = append(s.threads, t)
+	}
 	s.live++
 	go s.runThread(t, fn)
 	return t
@@ -420,12 +439,21 @@ func (s *scheduler) threadDone(t *thread, panicked any, stack string) {
 		s.noteDone(t.next)
 		t.pending = false
 	}
+	if t.inPhase {
+		s.phaseLive--
+	}
 	if panicked != nil && !s.aborted {
 		s.exec.Panic, s.exec.PanicThread, s.exec.PanicStack = panicked, t.id, stack
 		s.endLocked(Panicked)
 	}
 	if s.aborted {
 		s.maybeExited()
+		return
+	}
+	if t.inPhase && s.phaseLive == 0 && s.phase+1 < len(s.phases) {
+		// The phase's threads are done: the next phase starts, while
+		// goroutines they started (a type's workers, say) go on.
+		s.startNextPhase()
 		return
 	}
 	if next := s.choose(nil); next != nil {
@@ -474,6 +502,9 @@ func (s *scheduler) endLocked(o Outcome) {
 		return
 	}
 	for _, t := range s.threads {
+		if t == nil {
+			continue // a phase that has not started
+		}
 		if t.state != finished && t != s.cur {
 			t.wake <- struct{}{}
 		}
@@ -489,6 +520,9 @@ func (s *scheduler) endLocked(o Outcome) {
 //go:noinline
 func (s *scheduler) waitersLocked() {
 	for _, t := range s.threads {
+		if t == nil {
+			continue // a phase that has not started
+		}
 		if t.state == finished {
 			continue
 		}
@@ -511,6 +545,9 @@ func (s *scheduler) choose(from *thread) *thread {
 		ids = append(ids, from.id)
 	}
 	for _, t := range s.threads {
+		if t == nil {
+			continue // a phase that has not started
+		}
 		if t.state == runnable && t != from {
 			ids = append(ids, t.id)
 		}

@@ -34,6 +34,14 @@ func (s *scheduler) block(t *thread, key unsafe.Pointer, e Event, cond func() bo
 	s.waitSeq++
 	t.state, t.blockedOn, t.blockedV, t.waitSeq = blocked, key, e.Var, s.waitSeq
 	next := s.choose(nil)
+	if next == nil && s.phaseLive == 0 && s.phase+1 < len(s.phases) {
+		// only goroutines the phase's threads started remain, all
+		// blocked: the next phase may wake them.
+		t.parked = true
+		s.startNextPhase()
+		s.mu.Unlock()
+		return s.park(t)
+	}
 	if next == nil {
 		s.endLocked(Deadlock)
 		s.mu.Unlock()
@@ -53,6 +61,9 @@ func (s *scheduler) wakeLocked(key unsafe.Pointer, n int) int {
 	for n < 0 || woken < n {
 		var first *thread
 		for _, t := range s.threads {
+			if t == nil {
+				continue // a phase that has not started
+			}
 			if t.state == blocked && t.blockedOn == key && (first == nil || t.waitSeq < first.waitSeq) {
 				first = t
 			}
@@ -78,6 +89,9 @@ func (s *scheduler) unblockLocked(t *thread, key unsafe.Pointer) {
 // Called with mu held.
 func (s *scheduler) waitingLocked(key unsafe.Pointer) bool {
 	for _, t := range s.threads {
+		if t == nil {
+			continue // a phase that has not started
+		}
 		if t.state == blocked && t.blockedOn == key {
 			return true
 		}

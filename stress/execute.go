@@ -65,18 +65,29 @@ type panicInfo struct {
 }
 
 func (r *runner[T, I, O]) newExec(sc Scenario[I]) *exec[T, I, O] {
+	x := r.blankExec(sc)
+	x.guard(laneNew, func() { x.v = r.spec.New() })
+	return x
+}
+
+// blankExec returns an execution of sc whose value is not made yet.
+func (r *runner[T, I, O]) blankExec(sc Scenario[I]) *exec[T, I, O] {
 	caps := make([]int, len(sc.Threads)+1)
 	caps[0] = len(sc.Init) + len(sc.Post) + len(r.spec.Finally)
 	for i, th := range sc.Threads {
 		caps[i+1] = len(th)
 	}
-	x := &exec[T, I, O]{r: r, rec: linearize.NewRecorder(caps)}
-	x.guard(laneNew, func() { x.v = r.spec.New() })
-	return x
+	return &exec[T, I, O]{r: r, rec: linearize.NewRecorder(caps)}
 }
 
 // broken reports whether the execution cannot go on: New panicked.
-func (x *exec[T, I, O]) broken() bool { return x.panicked.Load() != nil }
+func (x *exec[T, I, O]) broken() bool { return x.newPanicked() }
+
+// newPanicked reports whether New panicked.
+func (x *exec[T, I, O]) newPanicked() bool {
+	p := x.panicked.Load()
+	return p != nil && p.thread == laneNew
+}
 
 // call performs one operation on lane and records it.
 func (x *exec[T, I, O]) call(lane int, in I) {
@@ -333,13 +344,15 @@ func (r *runner[T, I, O]) controlledOnce(sc Scenario[I], strategy sched.Strategy
 func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, tr tracing) outcome {
 	base := runtime.NumGoroutine()
 	id := label()
-	x := r.newExec(sc)
+	x := r.blankExec(sc)
 	x.quiet = tr == choicesOnly
-	if x.broken() {
-		unlabel()
-		return r.verdict(x)
-	}
+	// New runs in the first phase and Cleanup after the last operation,
+	// in the run, so that goroutines the type starts in New (workers, a
+	// drainer) are managed, and their locks and waits stay in one mode.
 	phases := [][]func(){{func() {
+		if !x.guard(laneNew, func() { x.v = r.spec.New() }) {
+			return
+		}
 		for _, in := range sc.Init {
 			x.call(0, in)
 		}
@@ -347,6 +360,9 @@ func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, tr
 	var threads []func()
 	for i, ops := range sc.Threads {
 		threads = append(threads, func() {
+			if x.broken() {
+				return
+			}
 			for _, in := range ops {
 				x.call(i+1, in)
 			}
@@ -354,15 +370,21 @@ func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, tr
 	}
 	post := x.post(sc)
 	phases = append(phases, threads, []func(){func() {
+		if x.broken() {
+			return
+		}
 		for _, in := range post {
 			x.call(0, in)
 		}
+		if r.spec.Cleanup != nil {
+			x.guard(laneCleanup, func() { r.spec.Cleanup(x.v) })
+		}
 	}})
 	e := sched.Run(sched.Config{Strategy: strategy, Watchdog: r.cfg.timeout, MaxSteps: r.cfg.maxSteps, Sites: tr == withSites, ChoicesOnly: tr == choicesOnly}, phases...)
-	if r.spec.Cleanup != nil && e.Outcome != sched.Hang {
-		x.guard(laneCleanup, func() { r.spec.Cleanup(x.v) })
-	}
 	unlabel()
+	if x.newPanicked() {
+		return r.verdict(x) // nothing else ran
+	}
 	var o outcome
 	switch e.Outcome {
 	case sched.Panicked:
@@ -371,6 +393,12 @@ func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, tr
 		var ok bool
 		if o, ok = r.blockedEnd(x, e, len(sc.Threads)); !ok {
 			o = outcome{kind: Deadlock, detail: describeWaiters(e, len(sc.Threads))}
+			if onlyGoroutinesLeft(e, len(sc.Threads)) {
+				// Every operation returned; what is stuck are goroutines
+				// the type started, after the last one: they leak.
+				n := len(e.Waiters)
+				o = outcome{kind: Leak, detail: fmt.Sprintf("the execution left %d %s behind, blocked for good after every operation returned:\n%s", n, plural(n, "goroutine", "goroutines"), o.detail)}
+			}
 		}
 	case sched.Hang:
 		r.poisoned = true
@@ -423,9 +451,21 @@ func sameHistory(a, b []linearize.Operation) bool {
 	return reflect.DeepEqual(a, b)
 }
 
+// onlyGoroutinesLeft reports whether the threads a deadlocked execution
+// left are all goroutines the type started (numbered after the phases'
+// threads: init, 1..n, post), none of the scenario's own.
+func onlyGoroutinesLeft(e *sched.Execution, n int) bool {
+	for _, w := range e.Waiters {
+		if w.Thread <= n+1 {
+			return false
+		}
+	}
+	return len(e.Waiters) > 0
+}
+
 // threadName names a sched thread number of a scenario with n threads:
 // 0 is the initial part, 1..n the parallel threads, n+1 the final part,
-// and the rest goroutines the subject started.
+// and the rest goroutines the subject started (see goName).
 func threadName(id, n int) string {
 	switch {
 	case id == 0:
@@ -435,8 +475,12 @@ func threadName(id, n int) string {
 	case id == n+1:
 		return "post"
 	}
-	return fmt.Sprintf("g%d", id)
+	return goName(id, n)
 }
+
+// goName names a goroutine the subject started, numbered id by package
+// sched after the scenario's n+2 threads: g1, g2, ... in order of start.
+func goName(id, n int) string { return fmt.Sprintf("g%d", id-n-1) }
 
 func describeWaiters(e *sched.Execution, n int) string {
 	var b strings.Builder

@@ -556,7 +556,7 @@ func formatEvents(events []sched.Event, threads int) string {
 			name = "thread " + name
 		}
 		if _, ok := started[id]; ok {
-			name = fmt.Sprintf("g%d", id)
+			name = goName(id, threads)
 		}
 		g.cols = append(g.cols, name)
 	}
@@ -583,7 +583,7 @@ func formatEvents(events []sched.Event, threads int) string {
 		if e.Kind == sched.KindGo {
 			var id int
 			if _, err := fmt.Sscanf(e.Text, "thread %d", &id); err == nil {
-				text = fmt.Sprintf("go g%d", id)
+				text = "go " + goName(id, threads)
 			}
 		}
 		if e.Kind != sched.KindCall && e.Kind != sched.KindReturn {
@@ -621,11 +621,11 @@ func startedBy(events []sched.Event) map[int]sched.Event {
 }
 
 // threadLabel names thread id of a scenario with n threads in a detail:
-// "thread 1", "thread init", or "goroutine g3" for one that sched.Go
+// "thread 1", "thread init", or "goroutine g1" for one that sched.Go
 // started (see startedBy).
 func threadLabel(id, n int, started map[int]sched.Event) string {
 	if _, ok := started[id]; ok {
-		return fmt.Sprintf("goroutine g%d", id)
+		return "goroutine " + goName(id, n)
 	}
 	return "thread " + threadName(id, n)
 }

@@ -28,7 +28,7 @@ var controlled = []program{
 	{
 		name: "SendAfterCancel",
 		bug:  fetchBody(blocking.FetchLeaky), twin: fetchBody(blocking.Fetch),
-		kind: stress.Deadlock,
+		kind: stress.Leak, // the body returned; its goroutine is stuck for good
 		want: []string{"blocked in Send", "blocking.FetchLeaky.func1", "started at blocking.FetchLeaky:"},
 	},
 	{

@@ -179,7 +179,7 @@ func TestInterleaveTestNotes(t *testing.T) {
 		t.Fatalf("interleave test exited %d, want 0\n%s%s", code, &out, &errs)
 	}
 	for _, want := range []string{
-		filepath.Join("testdata", "crossing", "wait.go") + ":11:9: call of (context.Context).Done: passes or returns a channel",
+		filepath.Join("testdata", "crossing", "wait.go") + ":11:9: call of (context.Context).Done: passes or returns a channel: a channel shared with code that is not rewritten",
 		"left to stress mode, since they may block where the scheduler cannot see yet ([blocks] above): " + modulePath + "/cmd/interleave/testdata/crossing\n",
 	} {
 		if !strings.Contains(errs.String(), want) {

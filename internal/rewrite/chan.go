@@ -353,7 +353,7 @@ func (r *rewriter) selectStmt(s *ast.SelectStmt, label *ast.LabeledStmt) {
 }
 
 // endsFunc reports whether the select (with its label) is the last
-// statement of a function body, where it may have to be terminating.
+// statement of a function with results, where it must be terminating.
 func (r *rewriter) endsFunc(s *ast.SelectStmt, label *ast.LabeledStmt) bool {
 	var n ast.Node = s
 	if label != nil {
@@ -363,9 +363,11 @@ func (r *rewriter) endsFunc(s *ast.SelectStmt, label *ast.LabeledStmt) bool {
 	if !ok || len(body.List) == 0 || body.List[len(body.List)-1] != n {
 		return false
 	}
-	switch r.parent[body].(type) {
-	case *ast.FuncDecl, *ast.FuncLit:
-		return true
+	switch f := r.parent[body].(type) {
+	case *ast.FuncDecl:
+		return f.Type.Results != nil
+	case *ast.FuncLit:
+		return f.Type.Results != nil
 	}
 	return false
 }
@@ -614,4 +616,4 @@ func (r *rewriter) holdsChan(t types.Type) bool {
 	return walk(t)
 }
 
-const crossWhy = "a channel made or used by a package that is not rewritten cannot become a sched.Chan, and its operations would run outside the scheduler: the package is left to stress mode"
+const crossWhy = "a channel shared with code that is not rewritten cannot become a sched.Chan, so its operations would escape the scheduler"

@@ -63,7 +63,7 @@ func (r *rewriter) plainChan(e ast.Expr, at token.Pos, what string) *types.Chan 
 	return nil
 }
 
-// isChanOp reports whether t, the type of an operand of len, cap or
+// mayBeChan reports whether t, the type of an operand of len, cap or
 // close, may be a channel: a channel type, or a type parameter whose type
 // set has one.
 func mayBeChan(t types.Type) bool {

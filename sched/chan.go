@@ -22,7 +22,7 @@ import (
 // waiting are the scheduler's, in FIFO queues: a send to a waiting
 // receiver hands it the value, a receive from a full buffer lets the
 // first waiting sender's value in, a close wakes every waiter, as the
-// runtime does. select is not supported yet (see the package doc).
+// runtime does. A select statement becomes [Select].
 type Chan[T any] struct{ h *hchan[T] }
 
 type hchan[T any] struct {

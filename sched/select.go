@@ -43,6 +43,11 @@ func (c Chan[T]) RecvCase(v *T, ok *bool) Case {
 	return Case{&recvCase[T]{h: c.h, dst: v, ok: ok}}
 }
 
+// RecvVars returns a zero T and false: a rewritten select declares with
+// it the variables its receive cases fill (v, ok := c.RecvVars(), then
+// c.RecvCase(&v, &ok)) without having to name T.
+func (c Chan[T]) RecvVars() (v T, ok bool) { return v, false }
+
 // Select waits until one of cases can go on, does it and returns its
 // index, as a select statement does; with hasDefault, it returns -1 at
 // once instead of waiting. A rewriter turns

@@ -158,3 +158,12 @@ func TestSelectOneCase(t *testing.T) {
 		t.Errorf("in a run: %v %v, want %v", e.Outcome, got, want)
 	}
 }
+
+func TestRecvVars(t *testing.T) {
+	c := sched.MakeChan[int](1)
+	v, ok := c.RecvVars()
+	c.Send(7)
+	if i := sched.Select(false, c.RecvCase(&v, &ok)); i != 0 || v != 7 || !ok {
+		t.Fatalf("Select into RecvVars' variables = %d, %d, %v; want 0, 7, true", i, v, ok)
+	}
+}

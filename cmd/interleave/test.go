@@ -17,9 +17,9 @@ import (
 const testUsage = `usage: interleave test [go test flags] [packages]
 
 Runs go test on an instrumented build of the packages: sync/atomic and
-sync operations and go statements of the main module (and of modules
-replaced by a local directory) go through package sched, so stress.Test
-runs them in controlled mode. Every flag but the ones below is passed to
+sync operations, channels, select and go statements of the main module
+(and of modules replaced by a local directory) go through package sched,
+so stress.Test runs them in controlled mode. Every flag but the ones below is passed to
 go test as given; give test binary flags as -flag=value.
 
   -interleave.rewrite=pattern,...  instrument these packages too

@@ -10,8 +10,14 @@
 // and column, so compiler errors, stack traces and interleave's reports
 // point at the user's source.
 //
+// Channels become sched.Chan: every channel type (of any direction)
+// becomes sched.Chan[T], make, send, receive, close, len, cap, range and
+// nil become its functions and methods, and a select statement becomes a
+// switch on sched.Select, whose choice among ready cases belongs to the
+// schedule (see chan.go).
+//
 // What the rewrite leaves outside the scheduler (names sched does not
-// mirror yet, channel operations, select, time, values of sync types
-// that cross into code that is not rewritten) or cannot rewrite comes
-// back as a list of [Note]s.
+// mirror yet, time, values of sync types and channels that cross into
+// code that is not rewritten, channels of defined types) or cannot
+// rewrite comes back as a list of [Note]s.
 package rewrite

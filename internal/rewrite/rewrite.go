@@ -58,6 +58,7 @@ func File(cfg *Config, f *ast.File, src []byte, filename string) Result {
 	r := &rewriter{cfg: cfg, f: f, src: src, filename: filename, tf: cfg.Fset.File(f.Pos()),
 		swapped: map[*types.PkgName]int{}, avail: map[string]bool{}}
 	r.alias = r.schedName()
+	r.parent = parents(f)
 	ast.Inspect(f, r.visit)
 	r.fixImports()
 	sort.SliceStable(r.notes, func(i, j int) bool {
@@ -71,7 +72,18 @@ func File(cfg *Config, f *ast.File, src []byte, filename string) Result {
 	if len(r.edits) == 0 {
 		return res
 	}
-	sort.SliceStable(r.edits, func(i, j int) bool { return r.edits[i].pos < r.edits[j].pos })
+	// At one position, insertions come first, then an edit that encloses
+	// another, which renders it.
+	sort.SliceStable(r.edits, func(i, j int) bool {
+		a, b := r.edits[i], r.edits[j]
+		if a.pos != b.pos {
+			return a.pos < b.pos
+		}
+		if (a.end == a.pos) != (b.end == b.pos) {
+			return a.end == a.pos
+		}
+		return a.end > b.end
+	})
 	res.Changed = true
 	res.Src = []byte("//line " + filename + ":1:1\n" + r.render(0, len(src)))
 	return res
@@ -95,7 +107,11 @@ type rewriter struct {
 	avail    map[string]bool
 	edits    []edit
 	notes    []Note
-	skip     map[ast.Node]bool // channel operations noted with their select
+	skip     map[ast.Node]bool       // nodes rewritten with their parent: a select's cases
+	recv2    map[*ast.UnaryExpr]bool // receives of v, ok = <-ch
+	parent   map[ast.Node]ast.Node
+	n        int // selects rewritten
+	chans    int // 0 unknown, 1 if sched has what channels need, 2 if not
 }
 
 func (r *rewriter) off(p token.Pos) int { return r.tf.Offset(p) }
@@ -140,6 +156,9 @@ const (
 	outside level = iota // outside the scheduler, but does not block
 	blocks               // may block where the scheduler cannot see
 	fatal                // the rewrite would not compile or would be wrong
+	// blocksFatal is both: the package must be left to stress mode, and
+	// with -interleave.partial the build fails instead.
+	blocksFatal
 )
 
 // blocksIf is blocks if cond, else outside.
@@ -151,7 +170,7 @@ func blocksIf(cond bool) level {
 }
 
 func (r *rewriter) note(p token.Pos, lvl level, what, why string, args ...any) {
-	r.notes = append(r.notes, Note{Pos: r.cfg.Fset.Position(p), What: what, Why: fmt.Sprintf(why, args...), Fatal: lvl == fatal, Blocks: lvl == blocks})
+	r.notes = append(r.notes, Note{Pos: r.cfg.Fset.Position(p), What: what, Why: fmt.Sprintf(why, args...), Fatal: lvl == fatal || lvl == blocksFatal, Blocks: lvl == blocks || lvl == blocksFatal})
 }
 
 // schedName picks the name the file refers to sched by: the name of an
@@ -217,32 +236,33 @@ func (r *rewriter) visit(n ast.Node) bool {
 		r.selection(n)
 	case *ast.Ident:
 		r.foreignVar(n)
+		if n.Name == "nil" {
+			r.nilChan(n)
+		}
 	case *ast.GoStmt:
 		r.goStmt(n)
+	case *ast.ChanType:
+		r.chanType(n)
 	case *ast.SendStmt:
-		r.note(n.Arrow, blocks, "channel send", "channels are not under the scheduler yet: a goroutine blocked here looks like a hang")
+		r.send(n)
 	case *ast.UnaryExpr:
 		if n.Op == token.ARROW {
-			r.note(n.OpPos, blocks, "channel receive", "channels are not under the scheduler yet: a goroutine blocked here looks like a hang")
+			r.recv(n, r.recv2[n])
+		}
+	case *ast.AssignStmt:
+		r.markRecv2(len(n.Lhs), n.Rhs)
+	case *ast.ValueSpec:
+		r.markRecv2(len(n.Names), n.Values)
+	case *ast.LabeledStmt:
+		if s, ok := n.Stmt.(*ast.SelectStmt); ok {
+			r.selectStmt(s, n)
+			r.skip[s] = true
 		}
 	case *ast.SelectStmt:
-		r.note(n.Select, blocks, "select", "the runtime, not the schedule, picks among ready cases, and channels are not under the scheduler yet")
-		if r.skip == nil {
-			r.skip = map[ast.Node]bool{}
-		}
-		for _, c := range n.Body.List {
-			switch comm := c.(*ast.CommClause).Comm.(type) {
-			case *ast.SendStmt:
-				r.skip[comm] = true
-			case *ast.ExprStmt:
-				r.skip[unparen(comm.X)] = true
-			case *ast.AssignStmt:
-				r.skip[unparen(comm.Rhs[0])] = true
-			}
-		}
+		r.selectStmt(n, nil)
 	case *ast.RangeStmt:
-		if t, ok := info.TypeOf(n.X).(*types.Chan); ok && t != nil {
-			r.note(n.For, blocks, "range over a channel", "channels are not under the scheduler yet: a goroutine blocked here looks like a hang")
+		if mayBeChan(info.TypeOf(n.X)) {
+			r.rangeChan(n)
 		}
 	case *ast.CallExpr:
 		r.call(n)
@@ -402,6 +422,9 @@ func (r *rewriter) selection(e *ast.SelectorExpr) {
 			r.note(e.Sel.Pos(), fatal, std.Pkg().Name()+"."+std.Name()+"."+obj.Name(), "sched.%s has no method %s with this signature yet, so the rewritten file would not compile", std.Name(), obj.Name())
 		}
 	case *types.Var:
+		if obj.Pkg() != nil && !r.rewritten(obj.Pkg()) && r.holdsChan(obj.Type()) {
+			r.note(e.Sel.Pos(), blocksFatal, "field "+obj.Name()+" of "+obj.Pkg().Path(), "holds a channel: "+crossWhy)
+		}
 		if obj.Pkg() != nil && !r.rewritten(obj.Pkg()) {
 			if std := r.holds(obj.Type()); std != nil {
 				r.note(e.Sel.Pos(), blocksIf(std.Pkg().Path() == "sync"), "field "+obj.Name()+" of "+obj.Pkg().Path(), "holds a %s.%s of a package that is not rewritten: its operations run outside the scheduler", std.Pkg().Name(), std.Name())
@@ -456,6 +479,9 @@ func (r *rewriter) foreignVar(id *ast.Ident) {
 	v, ok := r.cfg.Info.Uses[id].(*types.Var)
 	if !ok || v.Pkg() == nil || v.IsField() || v.Parent() != v.Pkg().Scope() || r.rewritten(v.Pkg()) {
 		return
+	}
+	if r.holdsChan(v.Type()) {
+		r.note(id.Pos(), blocksFatal, v.Pkg().Name()+"."+v.Name(), "holds a channel: "+crossWhy)
 	}
 	if std := r.holds(v.Type()); std != nil {
 		r.note(id.Pos(), blocksIf(std.Pkg().Path() == "sync"), v.Pkg().Name()+"."+v.Name(), "holds a %s.%s of a package that is not rewritten: its operations run outside the scheduler", std.Pkg().Name(), std.Name())
@@ -517,8 +543,8 @@ func (r *rewriter) call(c *ast.CallExpr) {
 	info := r.cfg.Info
 	fun := unparen(c.Fun)
 	if id, ok := fun.(*ast.Ident); ok {
-		if b, ok := info.Uses[id].(*types.Builtin); ok && b.Name() == "close" {
-			r.note(c.Pos(), outside, "close of a channel", "channels are not under the scheduler yet")
+		if b, ok := info.Uses[id].(*types.Builtin); ok {
+			r.builtin(c, b.Name())
 		}
 	}
 	var obj types.Object
@@ -543,6 +569,9 @@ func (r *rewriter) call(c *ast.CallExpr) {
 	sig, ok := info.TypeOf(c.Fun).(*types.Signature)
 	if !ok {
 		return
+	}
+	if r.holdsChan(sig.Params()) || r.holdsChan(sig.Results()) {
+		r.note(c.Pos(), blocksFatal, "call of "+fn.FullName(), "passes or returns a channel: "+crossWhy)
 	}
 	for i := range sig.Params().Len() {
 		if std := r.holds(sig.Params().At(i).Type()); std != nil {
@@ -622,4 +651,22 @@ func (r *rewriter) fixImports() {
 			}
 		}
 	}
+}
+
+// parents maps each node of f to the node that holds it.
+func parents(f *ast.File) map[ast.Node]ast.Node {
+	m := map[ast.Node]ast.Node{}
+	var stack []ast.Node
+	ast.Inspect(f, func(n ast.Node) bool {
+		if n == nil {
+			stack = stack[:len(stack)-1]
+			return true
+		}
+		if len(stack) > 0 {
+			m[n] = stack[len(stack)-1]
+		}
+		stack = append(stack, n)
+		return true
+	})
+	return m
 }

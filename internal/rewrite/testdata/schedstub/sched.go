@@ -35,3 +35,22 @@ func (m *Mutex) TryLock() bool { return true }
 func (m *Mutex) Unlock()       {}
 
 func Go(f func()) { go f() }
+
+// Chan and Select as sched has them (chan.go, select.go).
+type Chan[T any] struct{ c chan T }
+
+func MakeChan[T any](size int) Chan[T]         { return Chan[T]{make(chan T, size)} }
+func (c Chan[T]) Send(v T)                     { c.c <- v }
+func (c Chan[T]) Recv() T                      { return <-c.c }
+func (c Chan[T]) Recv2() (T, bool)             { v, ok := <-c.c; return v, ok }
+func (c Chan[T]) Close()                       { close(c.c) }
+func (c Chan[T]) Len() int                     { return len(c.c) }
+func (c Chan[T]) Cap() int                     { return cap(c.c) }
+func (c Chan[T]) Range() func(func(T) bool)    { return nil }
+func (c Chan[T]) SendCase(v T) Case            { return Case{} }
+func (c Chan[T]) RecvCase(v *T, ok *bool) Case { return Case{} }
+func (c Chan[T]) RecvVars() (v T, ok bool)     { return v, false }
+
+type Case struct{}
+
+func Select(hasDefault bool, cases ...Case) int { return -1 }

@@ -93,6 +93,12 @@ func TestRun(t *testing.T) {
 	if err := json.Unmarshal(data, &summary); err != nil || !summary.OK || len(summary.Results) != 1 || summary.Results[0].Command == "" {
 		t.Fatalf("summary.json: %v %s", err, data)
 	}
+	if c := summary.Results[0].Coverage; c == nil || c.Executions < 1 || c.Interleavings < 1 || c.Strategy == "" {
+		t.Errorf("summary.json does not say what the controlled search covered: %+v", c)
+	}
+	if index, err := os.ReadFile(filepath.Join(out, "index.html")); err != nil || !strings.Contains(string(index), "distinct interleavings in") {
+		t.Errorf("index.html does not say what the controlled search covered (%v)", err)
+	}
 
 	stdout.Reset()
 	stderr.Reset()

@@ -141,9 +141,10 @@ tr.mutant td:nth-child(2) { font-style: italic } code { background: #f4f4f4; pad
 <h1>interleave</h1>
 <p>{{if .OK}}<span class="ok">Every correct variant passed and every mutant was caught.</span>{{else}}<span class="bad">Some verdicts were not the expected ones.</span>{{end}}
 Seed {{.Seed}}, shard {{.Shard}}, {{.When}}.</p>
-<table><tr>{{range .Header}}<th>{{.}}</th>{{end}}<th></th></tr>
+<table><tr>{{range .Header}}<th>{{.}}</th>{{end}}<th></th><th>controlled search covered</th></tr>
 {{range .Pages}}<tr{{if .Row.Bug}} class="mutant" title="{{.Row.Bug}}"{{end}}>{{range $i, $c := .Cells}}<td{{if eq $i 5}} class="{{if eq $c "ok"}}ok{{else}}bad{{end}}"{{end}}>{{$c}}</td>{{end}}
-<td>{{if .File}}<a href="{{.File}}">interleaving</a>{{end}}{{if .Vis}} · <a href="{{.Vis}}">visualization</a>{{end}}</td></tr>
+<td>{{if .File}}<a href="{{.File}}">interleaving</a>{{end}}{{if .Vis}} · <a href="{{.Vis}}">visualization</a>{{end}}</td>
+<td>{{with .Row.Coverage}}{{.String}}{{end}}</td></tr>
 {{end}}</table>
 </body></html>
 `))

@@ -66,6 +66,9 @@ type Result struct {
 	Visualization   string  `json:"visualization,omitempty"`
 	ReplayFile      string  `json:"replay_file,omitempty"`
 	Command         string  `json:"command,omitempty"`
+
+	// Coverage says what the controlled search covered, when one ran.
+	Coverage *stress.Coverage `json:"coverage,omitempty"`
 }
 
 // Read reads the job in Env; ok is false when there is none.
@@ -111,6 +114,10 @@ func Run(t *testing.T, e specs.Entry, mode stress.Mode, job Job) Result {
 	}
 	r, err := e.Run(t, mode, opts...)
 	res.Executions, res.Scenarios, res.Seconds = r.Executions, r.Scenarios, r.Elapsed.Seconds()
+	if r.Coverage.Executions > 0 {
+		c := r.Coverage
+		res.Coverage = &c
+	}
 	switch f := r.Failure; {
 	case err != nil:
 		res.Verdict = "error: " + err.Error()

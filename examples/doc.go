@@ -22,5 +22,5 @@
 // Plain go test runs them in stress mode; `go run ./cmd/interleave test
 // ./examples/...` builds them onto package sched and runs them under
 // controlled scheduling (firstwins, which uses channels, stays in stress
-// mode). The README in this directory gives the measurements.
+// mode). README.md in this directory gives the measurements.
 package examples

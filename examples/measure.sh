@@ -9,7 +9,7 @@ seeds=${1:-20}
 shift 2>/dev/null
 dir=$(mktemp -d)
 go build -o "$dir/interleave" ./cmd/interleave || exit 1
-all="hits:TestLoadStoreCaught intern:TestCheckThenActCaught inventory:TestStripedCaught
+all="hits:TestLoadStoreCaught intern:TestCheckThenActCaught inventory:TestStripedCaught inventory:TestUnlockedAtCaught
 logbuf:TestSignalCaught lazyconn:TestDoubleDialCaught stats:TestTornCaught firstwins:TestUnbufferedCaught"
 for spec in ${EXAMPLES:-$all}; do
 	pkg=${spec%%:*} test=${spec#*:}

@@ -38,6 +38,11 @@ func TestStripedCaught(t *testing.T) {
 	expectCaught(t, res, err, stress.Violation)
 }
 
+func TestUnlockedAtCaught(t *testing.T) {
+	res, err := stress.CompareRun(t, inventory.NewUnlockedAt, newSeqStock, small, stress.WithSeed(1), stress.WithShrinkTime(5*time.Second))
+	expectCaught(t, res, err, stress.Violation)
+}
+
 // instrumented reports whether interleave test built this package on
 // package sched (atomic.Int64 is then sched's), so that Compare runs it
 // under controlled scheduling.

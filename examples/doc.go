@@ -1,7 +1,7 @@
 // Package examples is a directory of ordinary concurrent Go types,
 // written the way Go developers write them, on plain sync and sync/atomic
 // and channels, none importing package sched. Each package holds a type
-// with a classic bug and its correct twin, and tests both with one call
+// with a classic bug and its correct twin (inventory has two bugs), and tests both with one call
 // of stress.Compare against a sequential reference: no model code.
 //
 //   - hits: a counter on sync/atomic whose Add loads, then stores (lost update).
@@ -9,7 +9,8 @@
 //     read lock and inserts under the write lock without checking again
 //     (check-then-act: one string gets two ids).
 //   - inventory: stock striped over sync/atomic counters, whose Total is
-//     not atomic with a Transfer between stripes.
+//     not atomic with a Transfer between stripes; and a second mutant,
+//     UnlockedAt, whose At reads one counter without the lock.
 //   - logbuf: a bounded buffer drained by a background goroutine, one
 //     sync.Cond for every waiter, Signal where Broadcast was needed (a
 //     missed wakeup: Flush waits forever).

@@ -72,7 +72,7 @@ func (x *Pointer[T]) slowCAS(old, new *T) bool {
 	return ok
 }
 
-func (x *Pointer[T]) slow(k Kind, a, b *T) (*T, bool) {
+func (x *Pointer[T]) slow(k EventKind, a, b *T) (*T, bool) {
 	return slowCell(unsafe.Pointer(x), &x.v, k, a, b, valuer[*T]{kind: pointerValue, key: func(s *scheduler, p *T) uint64 { return uint64(s.ptrIDLocked(unsafe.Pointer(p))) }})
 }
 
@@ -114,7 +114,7 @@ type word[T integer] interface {
 // values before and after. do performs the operation and returns its
 // result, the values before and after, and whether it took effect (a
 // CompareAndSwap's result).
-func slowOp[T any](addr unsafe.Pointer, k Kind, do func() (r, old, new T, ok bool), vals valuer[T]) (T, bool) {
+func slowOp[T any](addr unsafe.Pointer, k EventKind, do func() (r, old, new T, ok bool), vals valuer[T]) (T, bool) {
 	s := active.Load()
 	if s == nil || s.perturb {
 		if s != nil {
@@ -152,7 +152,7 @@ func slowOp[T any](addr unsafe.Pointer, k Kind, do func() (r, old, new T, ok boo
 // atomic value at addr, through slowOp. a is the value stored, or the old
 // value of a CompareAndSwap and b its new one. A failed CompareAndSwap is
 // recorded with the value found as Old and the one expected as New.
-func slowCell[T comparable](addr unsafe.Pointer, c cell[T], k Kind, a, b T, vals valuer[T]) (T, bool) {
+func slowCell[T comparable](addr unsafe.Pointer, c cell[T], k EventKind, a, b T, vals valuer[T]) (T, bool) {
 	return slowOp(addr, k, func() (r, old, new T, ok bool) {
 		switch k {
 		case KindLoad:
@@ -175,7 +175,7 @@ func slowCell[T comparable](addr unsafe.Pointer, c cell[T], k Kind, a, b T, vals
 
 // slowWord performs operation k on an atomic integer through slowOp. For
 // a CompareAndSwap it returns 1 when the swap happened.
-func slowWord[T integer](p *T, k Kind, a, b T) T {
+func slowWord[T integer](p *T, k EventKind, a, b T) T {
 	addr, w := unsafe.Pointer(p), wordAt(p)
 	switch k {
 	case KindAdd, KindAnd, KindOr:
@@ -281,7 +281,7 @@ func (x *Bool) slowSwap(v bool) bool {
 	return r
 }
 
-func (x *Bool) slow(k Kind, a, b bool) (bool, bool) {
+func (x *Bool) slow(k EventKind, a, b bool) (bool, bool) {
 	return slowCell(unsafe.Pointer(x), &x.v, k, a, b, valuer[bool]{kind: boolValue, key: func(_ *scheduler, v bool) uint64 {
 		if v {
 			return 1
@@ -362,7 +362,7 @@ func (v *Value) slowCAS(old, new any) bool {
 	return ok
 }
 
-func (v *Value) slow(k Kind, a, b any) (any, bool) {
+func (v *Value) slow(k EventKind, a, b any) (any, bool) {
 	return slowCell(unsafe.Pointer(v), &v.v, k, a, b, valuer[any]{key: anyKey, format: formatAny})
 }
 
@@ -494,7 +494,7 @@ func casPointerAt(addr *unsafe.Pointer, old, new unsafe.Pointer) bool {
 }
 
 // pointerAt is the slow path of the unsafe.Pointer function forms.
-func pointerAt(addr *unsafe.Pointer, k Kind, a, b unsafe.Pointer) (unsafe.Pointer, bool) {
+func pointerAt(addr *unsafe.Pointer, k EventKind, a, b unsafe.Pointer) (unsafe.Pointer, bool) {
 	return slowCell(unsafe.Pointer(addr), pointerCell{addr}, k, a, b, valuer[unsafe.Pointer]{kind: pointerValue, key: func(s *scheduler, p unsafe.Pointer) uint64 { return uint64(s.ptrIDLocked(p)) }})
 }
 

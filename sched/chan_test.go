@@ -138,12 +138,12 @@ func TestChanDeadlocks(t *testing.T) {
 	if len(d.Waiters) != 1 || d.Waiters[0].Blocked == 0 || d.Waiters[0].Last.Text != "Send" {
 		t.Errorf("waiters %+v, want one blocked in Send", d.Waiters)
 	}
-	if counts, _, _ := outcomes(t, 2, program(1), nil); counts[sched.Deadlock] > 0 || counts[sched.Completed] == 0 {
+	if counts, _, _ := outcomes(t, 2, program(1), nil); counts[sched.Deadlocked] > 0 || counts[sched.Completed] == 0 {
 		t.Fatalf("buffered: %v", counts)
 	}
 	// Receiving from a nil channel, or a close that wakes a receiver.
 	var nilChan sched.Chan[int]
-	if e := sched.Run(sched.Config{}, []func(){func() { nilChan.Recv() }}); e.Outcome != sched.Deadlock {
+	if e := sched.Run(sched.Config{}, []func(){func() { nilChan.Recv() }}); e.Outcome != sched.Deadlocked {
 		t.Errorf("receive from a nil channel: %v", e.Outcome)
 	}
 	closed := false
@@ -151,7 +151,7 @@ func TestChanDeadlocks(t *testing.T) {
 		c := sched.MakeChan[int](0)
 		return [][]func(){{func() { _, ok := c.Recv2(); closed = !ok }, c.Close}}
 	}, func() bool { return closed })
-	if counts[sched.Deadlock] > 0 {
+	if counts[sched.Deadlocked] > 0 {
 		t.Errorf("close did not wake the receiver: %v", counts)
 	}
 }
@@ -160,7 +160,7 @@ func TestChanDeadlocks(t *testing.T) {
 // then closed panics, as with the runtime.
 func TestChanSendOnClosedWaiter(t *testing.T) {
 	c := sched.MakeChan[int](0)
-	e := sched.Run(sched.Config{Strategy: sched.Replay([]int{0})}, []func(){func() { c.Send(1) }, c.Close})
+	e := sched.Run(sched.Config{Strategy: sched.NewReplay([]int{0})}, []func(){func() { c.Send(1) }, c.Close})
 	if e.Outcome != sched.Panicked || fmt.Sprint(e.Panic) != "send on closed channel" || !blocked(e) {
 		t.Fatalf("outcome %v %v, want a panic: send on closed channel", e.Outcome, e.Panic)
 	}

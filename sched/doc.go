@@ -45,7 +45,7 @@
 // a timer's C), which a Chan cannot wrap, nor a Select wait on; timers,
 // sleeps and the clock; sync.Pool (which code can keep using: it only
 // caches). Code that blocks on them in a controlled run blocks outside
-// the scheduler's sight, and the run ends as a [Hang]. Chan.Len is a
+// the scheduler's sight, and the run ends as a [Hung]. Chan.Len is a
 // scheduling point; Cap, which cannot change, is not. Outside controlled
 // runs Select is reflect.Select, slower than a select statement.
 //
@@ -75,8 +75,8 @@
 // [Run] runs phases of managed goroutines. Exactly one of them runs at a
 // time; every instrumented operation is a point where a [Strategy] decides
 // who runs next, and every such operation is recorded as an [Event] with
-// its thread, call site and old and new values. Strategies: [RandomWalk],
-// [PCT] (Burckhardt et al., ASPLOS 2010), [Replay] of recorded choices,
+// its thread, call site and old and new values. Strategies: [NewRandomWalk],
+// [NewPCT] (Burckhardt et al., ASPLOS 2010), [NewReplay] of recorded choices,
 // and [Explore], which enumerates every schedule up to a preemption bound.
 // Choice 0 always means "keep running the current thread", so the simplest
 // schedule is the one with the fewest context switches.
@@ -99,7 +99,7 @@
 // is, so an unmanaged one passes for the running thread. It is caught if
 // it reaches a scheduling point while the thread it passes for waits its
 // turn, as goroutines left over from an earlier run (one stuck in a
-// [Hang], say) usually do, and the run ends as [Unmanaged]; if it never
+// [Hung], say) usually do, and the run ends as [Unmanaged]; if it never
 // does, its operations are mixed into that thread's trace, and replaying
 // the schedule usually shows it. Replaying a schedule must reproduce the same events; when it
 // does not, the code did something uninstrumented, and callers should say

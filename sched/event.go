@@ -8,13 +8,13 @@ import (
 	"strings"
 )
 
-// Kind is what an event did.
-type Kind uint8
+// EventKind is what an event did.
+type EventKind uint8
 
 // The event kinds.
 const (
-	KindCall   Kind = iota // an operation of the scenario was called (see BeginOp)
-	KindReturn             // it returned (see EndOp)
+	KindCall   EventKind = iota // an operation of the scenario was called (see BeginOp)
+	KindReturn                  // it returned (see EndOp)
 	KindLoad
 	KindStore
 	KindAdd
@@ -37,7 +37,7 @@ const (
 var kindNames = [...]string{"call", "return", "Load", "Store", "Add", "CAS", "Swap", "Lock", "Lock (blocked)", "Unlock", "Yield", "Go",
 	"And", "Or", "RLock", "RUnlock", "Op"}
 
-func (k Kind) String() string {
+func (k EventKind) String() string {
 	if int(k) < len(kindNames) {
 		return kindNames[k]
 	}
@@ -47,7 +47,7 @@ func (k Kind) String() string {
 // Event is one step of a controlled execution.
 type Event struct {
 	Thread int
-	Kind   Kind
+	Kind   EventKind
 	// Text is the label (KindYield), the thread started (KindGo), the
 	// operation (KindOp, and KindBlock when not a Lock) or empty; for
 	// KindCall and KindReturn, see Describe.

@@ -13,7 +13,7 @@ package sched
 func Explore(cfg Config, bound int, build func() [][]func(), visit func(*Execution) bool) int {
 	var prefix []int
 	for n := 1; ; n++ {
-		cfg.Strategy = Replay(prefix)
+		cfg.Strategy = NewReplay(prefix)
 		e := Run(cfg, build()...)
 		if !visit(e) {
 			return n
@@ -27,7 +27,7 @@ func Explore(cfg Config, bound int, build func() [][]func(), visit func(*Executi
 
 // Next returns the schedule to run after one whose decisions were
 // choices, in the depth-first enumeration Explore makes of the schedules
-// with at most bound preemptions, as picks for Replay; ok is false when
+// with at most bound preemptions, as picks for NewReplay; ok is false when
 // the enumeration is complete. Use it to drive the enumeration yourself.
 func Next(choices []Choice, bound int) (picks []int, ok bool) {
 	i := backtrack(choices, bound)

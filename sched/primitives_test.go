@@ -23,7 +23,7 @@ func outcomes(t *testing.T, bound int, build func() [][]func(), check func() boo
 			if check != nil && !check() {
 				bad++
 			}
-		case sched.Deadlock:
+		case sched.Deadlocked:
 			if deadlock == nil {
 				deadlock = e
 			}
@@ -361,7 +361,7 @@ func TestDeadlocks(t *testing.T) {
 				}
 			}
 			counts, _, _ = outcomes(t, 2, tc.fix, nil)
-			if counts[sched.Deadlock] > 0 || counts[sched.Completed] == 0 {
+			if counts[sched.Deadlocked] > 0 || counts[sched.Completed] == 0 {
 				t.Fatalf("correct variant: %v", counts)
 			}
 		})

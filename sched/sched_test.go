@@ -57,7 +57,7 @@ func TestExploreFindsLostUpdate(t *testing.T) {
 		t.Fatalf("first lost update has %d preemptions, want 1", first.Preemptions)
 	}
 	// Replaying the schedule must give the same events.
-	again := sched.Run(sched.Config{Strategy: sched.Replay(sched.Choices(first))}, incTwice(new(lostUpdate))...)
+	again := sched.Run(sched.Config{Strategy: sched.NewReplay(sched.Choices(first))}, incTwice(new(lostUpdate))...)
 	if i := sched.Diverge(first.Events, again.Events); i >= 0 {
 		t.Fatalf("replay diverged at event %d", i)
 	}
@@ -92,7 +92,7 @@ func TestDeadlock(t *testing.T) {
 		a, b = sched.Mutex{}, sched.Mutex{}
 		return [][]func(){{ab, ba}}
 	}, func(e *sched.Execution) bool {
-		if e.Outcome == sched.Deadlock {
+		if e.Outcome == sched.Deadlocked {
 			found = true
 			if len(e.Waiters) != 2 {
 				t.Errorf("deadlock with %d waiters, want 2", len(e.Waiters))
@@ -127,7 +127,7 @@ func TestHangIsReported(t *testing.T) {
 	var v sched.Int64
 	e := sched.Run(sched.Config{Watchdog: 50e6}, []func(){func() { v.Add(1); <-block }, func() { v.Add(1) }})
 	close(block)
-	if e.Outcome != sched.Hang {
+	if e.Outcome != sched.Hung {
 		t.Fatalf("outcome %v, want hang", e.Outcome)
 	}
 	if !strings.Contains(e.Stacks, "TestHangIsReported") {
@@ -137,7 +137,7 @@ func TestHangIsReported(t *testing.T) {
 
 func TestGoIsManaged(t *testing.T) {
 	var v sched.Int64
-	e := sched.Run(sched.Config{Strategy: sched.RandomWalk(sched.NewSource(1))}, []func(){func() {
+	e := sched.Run(sched.Config{Strategy: sched.NewRandomWalk(sched.NewSource(1))}, []func(){func() {
 		sched.Go(func() { v.Add(1) })
 		v.Add(1)
 	}})
@@ -149,7 +149,7 @@ func TestGoIsManaged(t *testing.T) {
 func TestPhasesRunInOrder(t *testing.T) {
 	var v sched.Int64
 	var seen []int64
-	e := sched.Run(sched.Config{Strategy: sched.RandomWalk(sched.NewSource(7))},
+	e := sched.Run(sched.Config{Strategy: sched.NewRandomWalk(sched.NewSource(7))},
 		[]func(){func() { v.Store(10) }},
 		[]func(){func() { v.Add(1) }, func() { v.Add(1) }},
 		[]func(){func() { seen = append(seen, v.Load()) }})
@@ -179,14 +179,18 @@ func TestSitesNameTheCaller(t *testing.T) {
 // them, pass for the running thread until one reaches a scheduling point
 // while that thread waits its turn; then the run ends as Unmanaged. Real
 // goroutines are not deterministic, so over 30 runs some must end that
-// way, and none may end any other way than that or completed.
+// way, and none may end any other way than that, completed, or (about 1
+// run in 500) hung: a stray that takes the running thread's turn can
+// leave that thread waiting for a turn that was already given, which the
+// scheduler cannot tell from a thread stuck outside its sight. A
+// deadlock, a panic or a step limit would be a bug.
 func TestUnmanagedGoroutine(t *testing.T) {
 	caught := 0
 	var x sched.Int64
 	var stop atomic.Bool // stops the strays that are not stuck
 	defer stop.Store(true)
 	for seed := range uint64(30) {
-		e := sched.Run(sched.Config{Strategy: sched.RandomWalk(sched.NewSource(seed)), Watchdog: 5e9},
+		e := sched.Run(sched.Config{Strategy: sched.NewRandomWalk(sched.NewSource(seed)), Watchdog: 5e9},
 			[]func(){
 				func() {
 					go func() {
@@ -210,7 +214,7 @@ func TestUnmanagedGoroutine(t *testing.T) {
 			if !strings.Contains(e.Stacks, "TestUnmanagedGoroutine") {
 				t.Fatalf("the stacks do not show the stray goroutine")
 			}
-		case sched.Completed:
+		case sched.Completed, sched.Hung:
 		default:
 			t.Fatalf("seed %d: outcome %v", seed, e.Outcome)
 		}

@@ -38,11 +38,11 @@ type Outcome uint8
 
 // The outcomes.
 const (
-	Completed Outcome = iota // every managed goroutine returned
-	Panicked                 // a managed goroutine panicked
-	Deadlock                 // goroutines remain and none can run
-	Hang                     // the running goroutine blocked outside the scheduler's sight
-	StepLimit                // more scheduling points than Config.MaxSteps
+	Completed  Outcome = iota // every managed goroutine returned
+	Panicked                  // a managed goroutine panicked
+	Deadlocked                // goroutines remain and none can run
+	Hung                      // the running goroutine blocked outside the scheduler's sight
+	OutOfSteps                // more scheduling points than Config.MaxSteps
 	// Unmanaged: a goroutine that neither Run nor Go started used an
 	// instrumented value, so the scheduler could not tell it from the
 	// thread it was running. The run is void; its goroutines are left as
@@ -267,7 +267,7 @@ func Run(cfg Config, phases ...[]func()) *Execution {
 		s.events = make([]Event, 0, 32)
 	}
 	if s.strategy == nil {
-		s.strategy = Replay(nil)
+		s.strategy = NewReplay(nil)
 	}
 	activate(s)
 	defer activate(nil)
@@ -277,7 +277,7 @@ func Run(cfg Config, phases ...[]func()) *Execution {
 	s.mu.Unlock()
 
 	s.watch()
-	if o := s.exec.Outcome; o != Hang && o != Unmanaged {
+	if o := s.exec.Outcome; o != Hung && o != Unmanaged {
 		// No goroutine of the run is left to touch them.
 		spare.keep(s.vars, s.ptrs, s.ids, s.pend, s.ran)
 	}
@@ -310,7 +310,7 @@ func (s *scheduler) watch() {
 			default:
 				buf := make([]byte, 1<<20)
 				s.exec.Stacks = string(buf[:runtime.Stack(buf, true)])
-				s.endLocked(Hang)
+				s.endLocked(Hung)
 			}
 			s.mu.Unlock()
 			waiting = false
@@ -319,7 +319,7 @@ func (s *scheduler) watch() {
 	if s.exec.Outcome == Unmanaged {
 		return
 	}
-	if s.exec.Outcome == Hang {
+	if s.exec.Outcome == Hung {
 		// The hung goroutine cannot be reclaimed and never exits; the
 		// parked ones, woken to unwind, take microseconds.
 		select {
@@ -464,7 +464,7 @@ func (s *scheduler) threadDone(t *thread, panicked any, stack string) {
 		s.startNextPhase()
 		return
 	}
-	s.endLocked(Deadlock)
+	s.endLocked(Deadlocked)
 	s.maybeExited()
 }
 
@@ -493,7 +493,7 @@ func (s *scheduler) endLocked(o Outcome) {
 	s.exec.Steps = s.steps
 	s.exec.Threads = len(s.threads)
 	s.exec.Fingerprint, s.exec.Ops = s.hash, s.ops
-	if o == Deadlock || o == Hang || o == StepLimit {
+	if o == Deadlocked || o == Hung || o == OutOfSteps {
 		s.waitersLocked()
 	}
 	close(s.done)
@@ -622,7 +622,7 @@ func (s *scheduler) pointAt(a Access) *thread {
 	}
 	s.steps++
 	if s.steps > s.cfg.MaxSteps {
-		s.endLocked(StepLimit)
+		s.endLocked(OutOfSteps)
 		s.mu.Unlock()
 		return s.abandon(t)
 	}
@@ -715,7 +715,7 @@ func (s *scheduler) recordAt(t *thread, e *Event) {
 // thread's stack when the strategy runs. Called with mu held.
 //
 //go:noinline
-func (s *scheduler) opLocked(t *thread, k Kind, v int, ok bool, vk valueKind, k0, k1 uint64) {
+func (s *scheduler) opLocked(t *thread, k EventKind, v int, ok bool, vk valueKind, k0, k1 uint64) {
 	e := Event{Kind: k, Var: v, OK: ok, vk: vk, keys: [2]uint64{k0, k1}}
 	s.recordLocked(t, &e)
 }
@@ -724,7 +724,7 @@ func (s *scheduler) opLocked(t *thread, k Kind, v int, ok bool, vk valueKind, k0
 // its site if the run records sites.
 //
 //go:noinline
-func (s *scheduler) tracedOp(t *thread, k Kind, v int, ok bool, vk valueKind, k0, k1 uint64, old, new string) {
+func (s *scheduler) tracedOp(t *thread, k EventKind, v int, ok bool, vk valueKind, k0, k1 uint64, old, new string) {
 	e := Event{Kind: k, Var: v, OK: ok, vk: vk, keys: [2]uint64{k0, k1}, Old: old, New: new}
 	if s.cfg.Sites {
 		// Past this function, the slow path that called it, to the

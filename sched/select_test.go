@@ -101,7 +101,7 @@ func TestSelectScheduleChooses(t *testing.T) {
 		}
 		return [][]func(){{sel, func() { a.Send(1) }, func() { b.Send(2) }, sel}}
 	}, func() bool { slices.Sort(got); return slices.Equal(got, []int{1, 2}) })
-	if bad > 0 || counts[sched.Deadlock] > 0 {
+	if bad > 0 || counts[sched.Deadlocked] > 0 {
 		t.Fatalf("%d bad executions, outcomes %v", bad, counts)
 	}
 }
@@ -128,11 +128,11 @@ func TestSelectLeak(t *testing.T) {
 	if len(d.Waiters) != 1 || d.Waiters[0].Last.Text != "Send" {
 		t.Errorf("waiters %+v, want the worker blocked in Send", d.Waiters)
 	}
-	if counts, _, _ := outcomes(t, 2, program(1), nil); counts[sched.Deadlock] > 0 {
+	if counts, _, _ := outcomes(t, 2, program(1), nil); counts[sched.Deadlocked] > 0 {
 		t.Fatalf("buffered result: %v", counts)
 	}
 	// A select on nil channels only, without default, waits forever.
-	if e := sched.Run(sched.Config{}, []func(){func() { sched.Select(false, sched.Chan[int]{}.RecvCase(nil, nil)) }}); e.Outcome != sched.Deadlock {
+	if e := sched.Run(sched.Config{}, []func(){func() { sched.Select(false, sched.Chan[int]{}.RecvCase(nil, nil)) }}); e.Outcome != sched.Deadlocked {
 		t.Errorf("select on a nil channel: %v", e.Outcome)
 	}
 }

@@ -67,14 +67,14 @@ type seeded struct{ r *rand.Rand }
 
 func (s seeded) Intn(n int) int { return s.r.IntN(n) }
 
-// RandomWalk picks uniformly among the runnable threads at every decision.
-func RandomWalk(src Source) Strategy { return randomWalk{src} }
+// NewRandomWalk picks uniformly among the runnable threads at every decision.
+func NewRandomWalk(src Source) Strategy { return randomWalk{src} }
 
 type randomWalk struct{ src Source }
 
 func (r randomWalk) Choose(d Decision) int { return r.src.Intn(len(d.Runnable)) }
 
-// PCT returns the probabilistic concurrency testing strategy of Burckhardt,
+// NewPCT returns the probabilistic concurrency testing strategy of Burckhardt,
 // Kothari, Musuvathi and Nagarakatte (ASPLOS 2010) for bugs of depth
 // depth, over executions of about steps decisions: every thread gets a
 // random priority when it first becomes runnable, the highest-priority
@@ -82,7 +82,7 @@ func (r randomWalk) Choose(d Decision) int { return r.src.Intn(len(d.Runnable)) 
 // that ran last drops below every initial priority. A bug of depth d is
 // found with probability at least 1/(n * k^(d-1)) per execution, for n
 // threads and k steps.
-func PCT(src Source, depth, steps int) Strategy {
+func NewPCT(src Source, depth, steps int) Strategy {
 	depth = max(depth, 1)
 	steps = max(steps, 1)
 	p := &pct{src: src, depth: depth, prio: map[int]int{}}
@@ -92,13 +92,13 @@ func PCT(src Source, depth, steps int) Strategy {
 	return p
 }
 
-// VariedPCT is PCT with the depth drawn for each execution, uniformly
+// NewVariedPCT is PCT with the depth drawn for each execution, uniformly
 // from 1 to maxDepth, before the change points: a bug of depth d is found
 // with probability at least 1/(maxDepth * n * k^(d-1)), and the executions
 // of a smaller depth, which spend no priority change where none is
 // needed, find the shallow bugs sooner than PCT of a fixed, larger depth.
-func VariedPCT(src Source, maxDepth, steps int) Strategy {
-	return PCT(src, 1+src.Intn(max(maxDepth, 1)), steps)
+func NewVariedPCT(src Source, maxDepth, steps int) Strategy {
+	return NewPCT(src, 1+src.Intn(max(maxDepth, 1)), steps)
 }
 
 type pct struct {
@@ -136,7 +136,7 @@ func (p *pct) Choose(d Decision) int {
 	return best
 }
 
-// POS returns the partial order sampling strategy of Yuan, Yang and Gu
+// NewPOS returns the partial order sampling strategy of Yuan, Yang and Gu
 // (CAV 2018), which Fray (OOPSLA 2025) found the most effective on real
 // Java programs: every pending operation gets a random priority, the
 // runnable thread whose pending operation has the highest runs, and when
@@ -147,7 +147,7 @@ func (p *pct) Choose(d Decision) int {
 // given order shrinks with the number of unrelated steps between them.
 // Operations the scheduler knows nothing of (Access.Obj 0) conflict with
 // nothing: they keep their priority until they run.
-func POS(src Source) Strategy { return &pos{src: src} }
+func NewPOS(src Source) Strategy { return &pos{src: src} }
 
 type pos struct {
 	src  Source
@@ -187,13 +187,13 @@ func (p *pos) forget(thread int) {
 	}
 }
 
-// Replay follows recorded picks, one per decision, and picks 0 after the
+// NewReplay follows recorded picks, one per decision, and picks 0 after the
 // last. Use [Choices] to take the picks of an execution. A replay that
 // reaches a decision with fewer runnable threads than the recorded pick
 // allows is off the recorded path; see Replayer.Diverged.
-func Replay(picks []int) *Replayer { return &Replayer{picks: picks, diverged: -1} }
+func NewReplay(picks []int) *Replayer { return &Replayer{picks: picks, diverged: -1} }
 
-// Replayer is the Strategy returned by Replay.
+// Replayer is the Strategy returned by NewReplay.
 type Replayer struct {
 	picks    []int
 	next     int
@@ -218,7 +218,7 @@ func (r *Replayer) Choose(d Decision) int {
 // recorded picks, or -1.
 func (r *Replayer) Diverged() int { return r.diverged }
 
-// Choices returns the picks of an execution's decisions, for Replay.
+// Choices returns the picks of an execution's decisions, for NewReplay.
 func Choices(e *Execution) []int {
 	picks := make([]int, len(e.Choices))
 	for i, c := range e.Choices {
@@ -227,7 +227,7 @@ func Choices(e *Execution) []int {
 	return picks
 }
 
-// Trim returns picks without the trailing zeros, which Replay supplies
+// Trim returns picks without the trailing zeros, which NewReplay supplies
 // anyway: the shortest equivalent schedule.
 func Trim(picks []int) []int {
 	i := len(picks)

@@ -11,10 +11,10 @@ var strategies = []struct {
 	name string
 	make func(seed uint64) sched.Strategy
 }{
-	{"random", func(seed uint64) sched.Strategy { return sched.RandomWalk(sched.NewSource(seed)) }},
-	{"pct", func(seed uint64) sched.Strategy { return sched.PCT(sched.NewSource(seed), 3, 12) }},
-	{"varied-pct", func(seed uint64) sched.Strategy { return sched.VariedPCT(sched.NewSource(seed), 3, 12) }},
-	{"pos", func(seed uint64) sched.Strategy { return sched.POS(sched.NewSource(seed)) }},
+	{"random", func(seed uint64) sched.Strategy { return sched.NewRandomWalk(sched.NewSource(seed)) }},
+	{"pct", func(seed uint64) sched.Strategy { return sched.NewPCT(sched.NewSource(seed), 3, 12) }},
+	{"varied-pct", func(seed uint64) sched.Strategy { return sched.NewVariedPCT(sched.NewSource(seed), 3, 12) }},
+	{"pos", func(seed uint64) sched.Strategy { return sched.NewPOS(sched.NewSource(seed)) }},
 }
 
 // TestStrategiesFindTheLostUpdate: every strategy, from a fixed seed,
@@ -62,7 +62,7 @@ func TestStrategiesReplay(t *testing.T) {
 				if a.Events != nil || len(b.Events) == 0 || a.Ops != b.Ops || a.Ops != 12 {
 					t.Fatalf("seed %d: %d events recording choices only, %d otherwise; ops %d and %d, want 12", seed, len(a.Events), len(b.Events), a.Ops, b.Ops)
 				}
-				c := run(sched.Replay(sched.Choices(a)), false)
+				c := run(sched.NewReplay(sched.Choices(a)), false)
 				if i := sched.Diverge(b.Events, c.Events); i >= 0 || c.Fingerprint != a.Fingerprint {
 					t.Fatalf("seed %d: the replay of the choices diverged at event %d", seed, i)
 				}

@@ -43,7 +43,7 @@ func (s *scheduler) block(t *thread, key unsafe.Pointer, e Event, cond func() bo
 		return s.park(t)
 	}
 	if next == nil {
-		s.endLocked(Deadlock)
+		s.endLocked(Deadlocked)
 		s.mu.Unlock()
 		return s.abandon(t)
 	}

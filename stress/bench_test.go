@@ -76,7 +76,7 @@ func BenchmarkControlledExecution(b *testing.B) {
 	src := sched.NewSource(1)
 	b.ReportAllocs()
 	for b.Loop() {
-		if o := r.controlledOnce(sc, sched.RandomWalk(src)); o.kind != 0 {
+		if o := r.controlledOnce(sc, sched.NewRandomWalk(src)); o.kind != 0 {
 			b.Fatalf("correct stack failed: %v", o.kind)
 		}
 	}

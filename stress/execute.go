@@ -389,7 +389,7 @@ func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, tr
 	switch e.Outcome {
 	case sched.Panicked:
 		o = outcome{kind: Panic, culprit: culpritType, detail: fmt.Sprintf("%s panicked: %v\n\n%s", threadLabel(e.PanicThread, len(sc.Threads), startedBy(e.Events)), e.Panic, e.PanicStack)}
-	case sched.Deadlock:
+	case sched.Deadlocked:
 		var ok bool
 		if o, ok = r.blockedEnd(x, e, len(sc.Threads)); !ok {
 			o = outcome{kind: Deadlock, detail: describeWaiters(e, len(sc.Threads))}
@@ -400,7 +400,7 @@ func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, tr
 				o = outcome{kind: Leak, detail: fmt.Sprintf("the execution left %d %s behind, blocked for good after every operation returned:\n%s", n, plural(n, "goroutine", "goroutines"), o.detail)}
 			}
 		}
-	case sched.Hang:
+	case sched.Hung:
 		r.poisoned = true
 		o = outcome{kind: Hang, detail: describeWaiters(e, len(sc.Threads)) + "\nevery goroutine's stack:\n\n" + e.Stacks}
 	case sched.Unmanaged:
@@ -409,7 +409,7 @@ func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, tr
 			r.err = fmt.Errorf("stress: a goroutine that package sched does not manage used an instrumented value during a controlled run; start the type's goroutines with sched.Go. Every goroutine's stack:\n\n%s", e.Stacks)
 		}
 		o = outcome{} // void: the error says why
-	case sched.StepLimit:
+	case sched.OutOfSteps:
 		o = outcome{kind: StepLimit, detail: fmt.Sprintf("no end within %d scheduling points (-stress.maxsteps): a livelock, or a loop that waits for a thread the schedule never runs\n%s", r.cfg.maxSteps, describeWaiters(e, len(sc.Threads)))}
 	default:
 		o = r.verdict(x)
@@ -438,7 +438,7 @@ func (r *runner[T, I, O]) rebuild(sc Scenario[I], o outcome, sites bool) (outcom
 	if sites {
 		tr = withSites
 	}
-	again := r.controlled(sc, sched.Replay(o.choices), tr)
+	again := r.controlled(sc, sched.NewReplay(o.choices), tr)
 	if o.events != nil {
 		return again, sched.Diverge(o.events, again.events) < 0
 	}
@@ -492,11 +492,11 @@ func describeWaiters(e *sched.Execution, n int) string {
 			fmt.Fprintf(&b, "blocked in %s", w.Last.Text)
 		case w.Blocked != 0:
 			fmt.Fprintf(&b, "waits for mutex m%d", w.Blocked)
-		case w.Running && e.Outcome == sched.StepLimit:
+		case w.Running && e.Outcome == sched.OutOfSteps:
 			b.WriteString("running when the bound was reached")
 		case w.Running:
 			b.WriteString("running, stuck outside the scheduler's sight")
-		case e.Outcome == sched.Deadlock && w.Last.Kind == sched.KindBlock:
+		case e.Outcome == sched.Deadlocked && w.Last.Kind == sched.KindBlock:
 			// A select or a nil channel blocks on no variable.
 			fmt.Fprintf(&b, "blocked in %s", w.Last.Text)
 		default:

@@ -45,7 +45,7 @@ func Exhaust[T, I, O any](t testing.TB, spec Spec[T, I, O], sc Scenario[I], boun
 func (r *runner[T, I, O]) explore(sc Scenario[I], bound int, kind Kind, budget int) (outcome, bool) {
 	var picks []int
 	for n := 0; budget == 0 || n < budget; n++ {
-		o := r.controlledOnce(sc, sched.Replay(picks))
+		o := r.controlledOnce(sc, sched.NewReplay(picks))
 		r.executions++
 		r.total++
 		if o.kind != 0 && (kind == 0 || o.kind == kind) && o.preemptions == bound {

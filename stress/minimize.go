@@ -341,7 +341,7 @@ func (r *runner[T, I, O]) reproduce(f *found[I], sc Scenario[I], tries int, dead
 		// Without a preemption, then the failure's own choices (relative
 		// choices: they still mean something in a smaller scenario).
 		for i, picks := range [][]int{nil, f.o.choices} {
-			o := r.controlledOnce(sc, sched.Replay(picks))
+			o := r.controlledOnce(sc, sched.NewReplay(picks))
 			r.executions++
 			r.total++
 			if o.kind == f.o.kind {

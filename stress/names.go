@@ -11,7 +11,7 @@ import (
 
 // methods are the method names of each kind of event, as they appear in
 // the source line that performed it.
-var methods = map[sched.Kind]string{
+var methods = map[sched.EventKind]string{
 	sched.KindLoad:   "Load",
 	sched.KindStore:  "Store",
 	sched.KindAdd:    "Add",

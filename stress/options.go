@@ -45,7 +45,7 @@ const (
 	// PCT gives threads random priorities and demotes the running one at a
 	// few random points (depth set by WithDepth).
 	PCT
-	// POS is partial order sampling (sched.POS): random priorities for
+	// POS is partial order sampling (sched.NewPOS): random priorities for
 	// the pending operations, drawn again for those that conflict with
 	// an operation just done.
 	POS

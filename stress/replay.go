@@ -129,7 +129,7 @@ func (r *runner[T, I, O]) replayFrom(path string) (*Failure, error) {
 			ran = true
 			var o outcome
 			if rf.Picks != nil && mode == Controlled {
-				o = r.controlledOnce(sc, sched.Replay(rf.Picks))
+				o = r.controlledOnce(sc, sched.NewReplay(rf.Picks))
 				r.executions++
 				r.total++
 			} else {
@@ -168,7 +168,7 @@ func (r *runner[T, I, O]) replayProbe(rf replayFile, path string) (*Failure, err
 	if rf.Keep != nil {
 		sc = apply(drawn, *rf.Keep)
 	}
-	o := r.controlledOnce(sc, sched.Replay(rf.Picks))
+	o := r.controlledOnce(sc, sched.NewReplay(rf.Picks))
 	r.executions++
 	r.total++
 	if o.kind == 0 {

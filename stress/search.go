@@ -390,7 +390,7 @@ func (r *runner[T, I, O]) learnLength(b bounds) {
 	}()
 	sc := r.probeScenario()
 	defer serial()()
-	o := r.controlledOnce(sc, sched.RandomWalk(sched.NewSource(r.cfg.seed)))
+	o := r.controlledOnce(sc, sched.NewRandomWalk(sched.NewSource(r.cfg.seed)))
 	r.executions++
 	r.total++
 	switch {
@@ -597,13 +597,13 @@ func (r *runner[T, I, O]) runScenario(rt *rapid.T, mode Mode, sc Scenario[I]) ou
 func (r *runner[T, I, O]) strategy(src sched.Source, sc Scenario[I]) sched.Strategy {
 	switch r.cfg.strategy {
 	case PCT:
-		return sched.PCT(src, r.cfg.depth, pctSteps(sc.Ops()))
+		return sched.NewPCT(src, r.cfg.depth, pctSteps(sc.Ops()))
 	case LearnedPCT:
-		return sched.PCT(src, r.cfg.depth, r.pctLength(sc))
+		return sched.NewPCT(src, r.cfg.depth, r.pctLength(sc))
 	case POS:
-		return sched.POS(src)
+		return sched.NewPOS(src)
 	}
-	return sched.RandomWalk(src)
+	return sched.NewRandomWalk(src)
 }
 
 // pctSteps is PCT's estimate of the decisions of an execution of ops

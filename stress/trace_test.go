@@ -27,8 +27,8 @@ func TestRebuiltTraceIsTheNamedOne(t *testing.T) {
 	}}
 	switched := 0
 	for seed := range uint64(30) {
-		lean := r.controlled(sc, sched.RandomWalk(sched.NewSource(seed)), choicesOnly)
-		named := r.controlled(sc, sched.RandomWalk(sched.NewSource(seed)), withSites)
+		lean := r.controlled(sc, sched.NewRandomWalk(sched.NewSource(seed)), choicesOnly)
+		named := r.controlled(sc, sched.NewRandomWalk(sched.NewSource(seed)), withSites)
 		if lean.events != nil {
 			t.Fatalf("seed %d: a run of choices only kept %d events", seed, len(lean.events))
 		}
@@ -48,7 +48,7 @@ func TestRebuiltTraceIsTheNamedOne(t *testing.T) {
 		}
 	}
 	// The table must name what it shows, or the comparison proves little.
-	named := r.controlled(sc, sched.RandomWalk(sched.NewSource(1)), withSites)
+	named := r.controlled(sc, sched.NewRandomWalk(sched.NewSource(1)), withSites)
 	table := formatEvents(named.events, len(sc.Threads))
 	for _, want := range []string{"s.head", "Push(1)", "p1"} {
 		if !strings.Contains(table, want) {

@@ -4,6 +4,10 @@ package rewrite
 // sync/atomic with scheduling points.
 const SchedPath = "github.com/interleave-go/interleave/sched"
 
+// harnessPath is interleave's module, whose stress, model and linearize
+// packages test code calls.
+const harnessPath = "github.com/interleave-go/interleave"
+
 // action says what the rewrite does with a name of sync or sync/atomic.
 type action uint8
 

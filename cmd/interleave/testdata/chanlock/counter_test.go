@@ -36,3 +36,15 @@ func spec[C counter](newC func() C) stress.Spec[C, model.CounterInput, model.Cou
 func TestStressSplit(t *testing.T) { stress.Test(t, spec(NewSplit)) }
 
 func TestStressWhole(t *testing.T) { stress.Test(t, spec(NewWhole)) }
+
+// seqCounter is the reference for Compare.
+type seqCounter struct{ n int64 }
+
+func (c *seqCounter) Add(d int64) int64 { c.n += d; return c.n }
+func (c *seqCounter) Get() int64        { return c.n }
+
+// TestCompareSplit hands a type with a channel field to stress.Compare,
+// which never touches the channel: the package must still be instrumented.
+func TestCompareSplit(t *testing.T) {
+	stress.Compare(t, NewSplit, func() *seqCounter { return new(seqCounter) })
+}

@@ -352,6 +352,9 @@ func (r *runner[T, I, O]) runAsChild(c *childTask, inProcess func() (Summary, er
 // skipf skips the test, saying why; in a child, the parent skips it too.
 func (r *runner[T, I, O]) skipf(format string, args ...any) {
 	r.skipMsg = fmt.Sprintf(format, args...)
+	if childTaskOf() != nil {
+		r.t.SkipNow() // the parent says why, once
+	}
 	r.t.Skip(r.skipMsg)
 }
 

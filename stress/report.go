@@ -114,7 +114,11 @@ func (f *Failure) Report() string {
 		fmt.Fprintf(&b, "artifacts:     %s (the newest %d failures of each test are kept)\n", filepath.Dir(f.ReportFile), keepFailures)
 	}
 	fmt.Fprintf(&b, "replay:        %s\n", f.Command)
-	fmt.Fprintf(&b, "found after %d %s in %v (seed %d, %v mode)\n", f.Executions, plural(f.Executions, "execution", "executions"), roundTime(f.Elapsed), f.Seed, f.FoundBy)
+	mode := f.FoundBy.String() + " mode"
+	if f.wholeOps && f.FoundBy == Controlled {
+		mode += ", each operation whole" // the scheduler saw no sched operation
+	}
+	fmt.Fprintf(&b, "found after %d %s in %v (seed %d, %s)\n", f.Executions, plural(f.Executions, "execution", "executions"), roundTime(f.Elapsed), f.Seed, mode)
 	if f.Note != "" {
 		fmt.Fprintf(&b, "note: %s\n", f.Note)
 	}

@@ -264,7 +264,11 @@ func (r *runner[T, I, O]) run() *Failure {
 			return nil
 		}
 		if probe != nil {
-			return r.report(r.minimizeProbe(probe), "found by the first, probing execution, under controlled scheduling")
+			note := "found by the first, probing execution, under controlled scheduling"
+			if !instrumented {
+				note = "found by the first, probing execution, which ran each operation whole under the scheduler: the code uses no sched operation, so no interleaving within an operation was tried"
+			}
+			return r.report(r.minimizeProbe(probe), note)
 		}
 		if instrumented {
 			if f := r.searchControlled(b); f != nil {

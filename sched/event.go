@@ -174,7 +174,9 @@ func (e Event) frame() (runtime.Frame, bool) {
 	frames := runtime.CallersFrames(e.pcs[:n])
 	for {
 		f, more := frames.Next()
-		if f.Function != "" && !strings.HasPrefix(f.Function, pkgPrefix) {
+		// Frames of this package and of the runtime (gopanic, running a
+		// deferred call) are not where the user's code did it.
+		if f.Function != "" && !strings.HasPrefix(f.Function, pkgPrefix) && !strings.HasPrefix(f.Function, "runtime.") {
 			return f, true
 		}
 		if !more {

@@ -242,3 +242,51 @@ func TestInterleaveTestChannels(t *testing.T) {
 		})
 	}
 }
+
+// TestInterleaveTestTime checks that a package that sleeps and waits on
+// time.After runs in controlled mode on the virtual clock: a counter
+// whose callers resend a request that timed out applies a late one twice,
+// which is found, with the timeout's receive and the server's sleep in
+// the trace; its twin that dedups the copies passes.
+func TestInterleaveTestTime(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs test binaries: a few seconds")
+	}
+	cache := t.TempDir()
+	file := "testdata/timeout/retry.go"
+	for _, c := range []struct {
+		test  string
+		fails bool
+		want  []string
+	}{
+		{"TestStressResend", true, []string{
+			`Recv \S+ →\(time\.Time\) +call:` + lineOf(t, file, "select {") + `\b`,
+			`woke from Sleep 1ms +serve\S*:` + lineOf(t, file, "time.Sleep(work)") + `\b`,
+		}},
+		{"TestStressDedup", false, nil},
+	} {
+		t.Run(c.test, func(t *testing.T) {
+			args := []string{"-interleave.cache=" + cache, "-count=1", "-v", "-run", "^" + c.test + "$", "./testdata/timeout",
+				"-stress.seed=1", "-stress.v=true", "-stress.mode=controlled"}
+			var out, errs bytes.Buffer
+			code := runTest(args, &out, &errs)
+			if want := map[bool]int{true: 1, false: 0}[c.fails]; code != want {
+				t.Fatalf("interleave test exited %d, want %d\nstdout:\n%s\nstderr:\n%s", code, want, &out, &errs)
+			}
+			if strings.Contains(errs.String(), "stress mode") || strings.Contains(errs.String(), "not instrumented") {
+				t.Errorf("the package was not instrumented whole:\n%s", &errs)
+			}
+			if c.fails && !strings.Contains(out.String(), "(seed 1, controlled mode)") {
+				t.Errorf("the bug was not found in controlled mode:\n%s", &out)
+			}
+			if !c.fails && !regexp.MustCompile(`no bug in \d{3,} executions`).MatchString(out.String()) {
+				t.Errorf("the correct twin was not exercised:\n%s", &out)
+			}
+			for _, re := range c.want {
+				if !regexp.MustCompile(re).MatchString(out.String()) {
+					t.Errorf("output lacks %s:\n%s", re, &out)
+				}
+			}
+		})
+	}
+}

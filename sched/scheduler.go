@@ -196,6 +196,7 @@ type scheduler struct {
 	ran         []Access // the operations done since the last decision
 	hash        uint64   // the Fingerprint so far
 	ops         int
+	vt          vclock // the virtual clock (vtime, see time.go)
 }
 
 // scratch holds the buffers of a run that no caller sees, for the next
@@ -462,6 +463,10 @@ func (s *scheduler) threadDone(t *thread, panicked any, stack string) {
 	}
 	if s.live == 0 {
 		s.startNextPhase()
+		return
+	}
+	if next := s.fireTimersLocked(); next != nil { // vtime: time moves
+		s.handTo(next)
 		return
 	}
 	s.endLocked(Deadlocked)

@@ -43,6 +43,9 @@ func (s *scheduler) block(t *thread, key unsafe.Pointer, e Event, cond func() bo
 		return s.park(t)
 	}
 	if next == nil {
+		next = s.fireTimersLocked() // vtime: time moves
+	}
+	if next == nil {
 		s.endLocked(Deadlocked)
 		s.mu.Unlock()
 		return s.abandon(t)

@@ -149,7 +149,7 @@ func TestInterleaveTestNotes(t *testing.T) {
 	}
 	for _, want := range []string{
 		"1 operations are not instrumented",
-		filepath.Join("testdata", "unsupported", "wait.go") + ":10:3: time.Sleep: time is real",
+		filepath.Join("testdata", "unsupported", "wait.go") + ":5:8: dot import of sync: names used without a qualifier are not rewritten",
 		"left to stress mode, since they may block where the scheduler cannot see yet ([blocks] above): " + modulePath + "/cmd/interleave/testdata/unsupported\n",
 		"0 files of 0 packages instrumented",
 	} {
@@ -230,6 +230,54 @@ func TestInterleaveTestChannels(t *testing.T) {
 			}
 			if strings.Contains(errs.String(), "stress mode") || !c.fails && !strings.Contains(out.String(), "controlled mode, batch") {
 				t.Errorf("the package did not run in controlled mode:\n%s\n%s", &errs, &out)
+			}
+			if c.fails && !strings.Contains(out.String(), "(seed 1, controlled mode)") {
+				t.Errorf("the bug was not found in controlled mode:\n%s", &out)
+			}
+			if !c.fails && !regexp.MustCompile(`no bug in \d{3,} executions`).MatchString(out.String()) {
+				t.Errorf("the correct twin was not exercised:\n%s", &out)
+			}
+			for _, re := range c.want {
+				if !regexp.MustCompile(re).MatchString(out.String()) {
+					t.Errorf("output lacks %s:\n%s", re, &out)
+				}
+			}
+		})
+	}
+}
+
+// TestInterleaveTestTime checks that a package that sleeps and waits on
+// time.After runs in controlled mode on the virtual clock: a counter
+// whose callers resend a request that timed out applies a late one twice,
+// which is found, with the timeout's receive and the server's sleep in
+// the trace; its twin that dedups the copies passes.
+func TestInterleaveTestTime(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs test binaries: a few seconds")
+	}
+	cache := t.TempDir()
+	file := "testdata/timeout/retry.go"
+	for _, c := range []struct {
+		test  string
+		fails bool
+		want  []string
+	}{
+		{"TestStressResend", true, []string{
+			`Recv \S+ →\(time\.Time\) +call:` + lineOf(t, file, "select {") + `\b`,
+			`woke from Sleep 1ms +serve\S*:` + lineOf(t, file, "time.Sleep(work)") + `\b`,
+		}},
+		{"TestStressDedup", false, nil},
+	} {
+		t.Run(c.test, func(t *testing.T) {
+			args := []string{"-interleave.cache=" + cache, "-count=1", "-v", "-run", "^" + c.test + "$", "./testdata/timeout",
+				"-stress.seed=1", "-stress.v=true", "-stress.mode=controlled"}
+			var out, errs bytes.Buffer
+			code := runTest(args, &out, &errs)
+			if want := map[bool]int{true: 1, false: 0}[c.fails]; code != want {
+				t.Fatalf("interleave test exited %d, want %d\nstdout:\n%s\nstderr:\n%s", code, want, &out, &errs)
+			}
+			if strings.Contains(errs.String(), "stress mode") || strings.Contains(errs.String(), "not instrumented") {
+				t.Errorf("the package was not instrumented whole:\n%s", &errs)
 			}
 			if c.fails && !strings.Contains(out.String(), "(seed 1, controlled mode)") {
 				t.Errorf("the bug was not found in controlled mode:\n%s", &out)

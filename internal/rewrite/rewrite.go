@@ -277,7 +277,7 @@ func (r *rewriter) qualified(sel *ast.SelectorExpr, id *ast.Ident, pn *types.Pkg
 	act, ok := lookup(path, name)
 	switch {
 	case !ok:
-		r.timeCall(sel, path, name)
+		r.timeCall(sel, id, pn, path, name)
 		r.foreignVar(sel.Sel)
 	case act == keep:
 	case act == swap && r.available(pn.Imported(), name):
@@ -293,16 +293,73 @@ func (r *rewriter) qualified(sel *ast.SelectorExpr, id *ast.Ident, pn *types.Pkg
 
 // timeNames are the functions of real time, and whether they block (or
 // start a goroutine the scheduler does not manage, as AfterFunc does).
+// Those sched has a twin of (see timeTwins) are swapped; the rest are
+// noted.
 var timeNames = map[string]map[string]level{
 	"time": {"Sleep": blocks, "After": blocks, "AfterFunc": blocks, "NewTimer": blocks, "NewTicker": blocks, "Tick": blocks,
 		"Now": outside, "Since": outside, "Until": outside},
 	"context": {"WithTimeout": outside, "WithDeadline": outside, "WithTimeoutCause": outside, "WithDeadlineCause": outside},
 }
 
-func (r *rewriter) timeCall(sel *ast.SelectorExpr, path, name string) {
+// timeCall handles path.name where path is not sync or sync/atomic: a
+// function or type of time with a twin on sched's virtual clock is
+// swapped, one without is noted.
+func (r *rewriter) timeCall(sel *ast.SelectorExpr, id *ast.Ident, pn *types.PkgName, path, name string) {
+	if path == "time" && r.timeTwin(name) {
+		r.replace(id, r.alias)
+		r.swapped[pn]++
+		r.useSched = true
+		return
+	}
 	if _, ok := timeNames[path][name]; ok {
 		r.note(sel.Pos(), blocksIf(timeNames[path][name] == blocks), path+"."+name, "time is real, not virtual: the scheduler does not control it yet")
 	}
+}
+
+// timeTwin reports whether sched has a twin of time.name that the
+// rewrite may swap in: a function with the same signature up to the
+// twins' types (a channel is a sched.Chan, a *time.Timer a *sched.Timer),
+// or the type Timer or Ticker with a field C of type sched.Chan.
+func (r *rewriter) timeTwin(name string) bool {
+	if _, ok := timeTwins[name]; !ok {
+		return false
+	}
+	key := "time." + name
+	if ok, seen := r.avail[key]; seen {
+		return ok
+	}
+	ok := TimeMirrors(r.cfg.Sched, name)
+	r.avail[key] = ok
+	return ok
+}
+
+// TimeMirrors reports whether package sched has a twin of time.name of
+// timeTwins.
+func TimeMirrors(sched *types.Package, name string) bool {
+	want, ok := timeTwins[name]
+	if !ok || sched == nil {
+		return false
+	}
+	obj := sched.Scope().Lookup(name)
+	if obj == nil || !obj.Exported() {
+		return false
+	}
+	q := func(p *types.Package) string { return p.Name() }
+	switch obj := obj.(type) {
+	case *types.Func:
+		return types.TypeString(obj.Type(), q) == want
+	case *types.TypeName:
+		st, ok := obj.Type().Underlying().(*types.Struct)
+		if !ok {
+			return false
+		}
+		for i := range st.NumFields() {
+			if f := st.Field(i); f.Name() == "C" {
+				return types.TypeString(f.Type(), q) == want
+			}
+		}
+	}
+	return false
 }
 
 // available reports whether sched has name with the signature the
@@ -422,6 +479,9 @@ func (r *rewriter) selection(e *ast.SelectorExpr) {
 			r.note(e.Sel.Pos(), fatal, std.Pkg().Name()+"."+std.Name()+"."+obj.Name(), "sched.%s has no method %s with this signature yet, so the rewritten file would not compile", std.Name(), obj.Name())
 		}
 	case *types.Var:
+		if r.timerField(sel) {
+			return // sched.Timer's and sched.Ticker's C is a sched.Chan
+		}
 		if obj.Pkg() != nil && !r.rewritten(obj.Pkg()) && r.holdsChan(obj.Type()) {
 			r.note(e.Sel.Pos(), blocksFatal, "field "+obj.Name()+" of "+obj.Pkg().Path(), "holds a channel: "+crossWhy)
 		}
@@ -431,6 +491,23 @@ func (r *rewriter) selection(e *ast.SelectorExpr) {
 			}
 		}
 	}
+}
+
+// timerField reports whether sel is the field C of a time.Timer or
+// time.Ticker that the rewrite swaps for its sched twin.
+func (r *rewriter) timerField(sel *types.Selection) bool {
+	if sel.Kind() != types.FieldVal || sel.Obj().Name() != "C" {
+		return false
+	}
+	t := sel.Recv()
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := t.(*types.Named)
+	if !ok || n.Obj().Pkg() == nil || n.Obj().Pkg().Path() != "time" || len(sel.Index()) != 1 {
+		return false
+	}
+	return (n.Obj().Name() == "Timer" || n.Obj().Name() == "Ticker") && r.timeTwin(n.Obj().Name())
 }
 
 // foreignEmbedding returns the embedded field, declared in a package
@@ -570,6 +647,10 @@ func (r *rewriter) call(c *ast.CallExpr) {
 		// only calls the user's functions and methods, which are
 		// rewritten; it never operates on their channels or locks.
 		return
+	case "time":
+		if fn.Type().(*types.Signature).Recv() == nil && r.timeTwin(fn.Name()) {
+			return // swapped for its twin, whose channel is a sched.Chan
+		}
 	}
 	sig, ok := info.TypeOf(c.Fun).(*types.Signature)
 	if !ok {

@@ -58,3 +58,23 @@ func lookup(path, name string) (action, bool) {
 	}
 	return names[name], true
 }
+
+// timeTwins lists the names of package time that sched has twins of on
+// the virtual clock of a controlled run, with the twin's signature (or,
+// for a type, its field C's type) as types.TypeString writes it with
+// package names. The rewrite swaps the qualifier of each (time.Sleep
+// becomes sched.Sleep, *time.Timer *sched.Timer) when the build's sched
+// has the twin; Duration, Time, constants and the rest of time stay.
+var timeTwins = map[string]string{
+	"Sleep":     "func(d time.Duration)",
+	"Now":       "func() time.Time",
+	"Since":     "func(t time.Time) time.Duration",
+	"Until":     "func(t time.Time) time.Duration",
+	"After":     "func(d time.Duration) sched.Chan[time.Time]",
+	"Tick":      "func(d time.Duration) sched.Chan[time.Time]",
+	"NewTimer":  "func(d time.Duration) *sched.Timer",
+	"AfterFunc": "func(d time.Duration, f func()) *sched.Timer",
+	"NewTicker": "func(d time.Duration) *sched.Ticker",
+	"Timer":     "sched.Chan[time.Time]",
+	"Ticker":    "sched.Chan[time.Time]",
+}

@@ -10,6 +10,6 @@ var _ = stress.Test[int, int, int] // the package is tested with interleave
 
 func TestWait(t *testing.T) {
 	done := make(chan bool, 1)
-	Wait(0, done)
+	Wait(done)
 	<-done
 }

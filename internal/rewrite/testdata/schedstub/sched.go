@@ -1,9 +1,12 @@
 // Package sched is a stand-in for interleave's sched with the mirrors it
 // had when the golden files were written (Int64, Uint64, Pointer, Mutex,
-// Go), so that they do not change each time sched gains one.
+// Go, Chan and Select, the twins of time), so that they do not change each time sched gains one.
 package sched
 
-import "sync/atomic"
+import (
+	"sync/atomic"
+	"time"
+)
 
 type Int64 struct{ v atomic.Int64 }
 
@@ -54,3 +57,25 @@ func (c Chan[T]) RecvVars() (v T, ok bool)     { return v, false }
 type Case struct{}
 
 func Select(hasDefault bool, cases ...Case) int { return -1 }
+
+// The twins of time on the virtual clock.
+
+func Sleep(d time.Duration)                      {}
+func Now() time.Time                             { return time.Time{} }
+func Since(t time.Time) time.Duration            { return 0 }
+func Until(t time.Time) time.Duration            { return 0 }
+func After(d time.Duration) Chan[time.Time]      { return Chan[time.Time]{} }
+func Tick(d time.Duration) Chan[time.Time]       { return Chan[time.Time]{} }
+func NewTimer(d time.Duration) *Timer            { return &Timer{} }
+func AfterFunc(d time.Duration, f func()) *Timer { return &Timer{} }
+func NewTicker(d time.Duration) *Ticker          { return &Ticker{} }
+
+type Timer struct{ C Chan[time.Time] }
+
+func (t *Timer) Stop() bool                 { return false }
+func (t *Timer) Reset(d time.Duration) bool { return false }
+
+type Ticker struct{ C Chan[time.Time] }
+
+func (t *Ticker) Stop()                 {}
+func (t *Ticker) Reset(d time.Duration) {}

@@ -41,9 +41,14 @@
 // in one mode (controlled run or not) and unlocked in the other; a
 // WaitGroup's counter is shared by both.
 //
+//   - time: [Sleep], [Now], [Since], [Until], [After], [NewTimer],
+//     [AfterFunc], [Tick] and [NewTicker], on a virtual clock per
+//     controlled run that moves only when every managed goroutine is
+//     blocked (see time.go).
+//
 // Not done yet: channels made by the standard library (a context's Done,
-// a timer's C), which a Chan cannot wrap, nor a Select wait on; timers,
-// sleeps and the clock; sync.Pool (which code can keep using: it only
+// a time.Timer's C), which a Chan cannot wrap, nor a Select wait on;
+// contexts with deadlines; sync.Pool (which code can keep using: it only
 // caches). Code that blocks on them in a controlled run blocks outside
 // the scheduler's sight, and the run ends as a [Hung]. Chan.Len is a
 // scheduling point; Cap, which cannot change, is not. Outside controlled

@@ -24,6 +24,10 @@
 //     among the ready cases.
 //   - goroutines: [Go] starts a managed goroutine; [Yield] is an explicit
 //     scheduling point.
+//   - time: [Sleep], [Now], [Since], [Until], [After], [NewTimer],
+//     [AfterFunc], [Tick] and [NewTicker], on a virtual clock per
+//     controlled run that moves only when every managed goroutine is
+//     blocked (see time.go).
 //
 // Their zero values are ready to use, as sync's are.
 //
@@ -40,11 +44,6 @@
 // operations, not by a hash seed. A blocking primitive must not be locked
 // in one mode (controlled run or not) and unlocked in the other; a
 // WaitGroup's counter is shared by both.
-//
-//   - time: [Sleep], [Now], [Since], [Until], [After], [NewTimer],
-//     [AfterFunc], [Tick] and [NewTicker], on a virtual clock per
-//     controlled run that moves only when every managed goroutine is
-//     blocked (see time.go).
 //
 // Not done yet: channels made by the standard library (a context's Done,
 // a time.Timer's C), which a Chan cannot wrap, nor a Select wait on;

@@ -103,7 +103,7 @@ func TestCheckPanicInGoroutine(t *testing.T) {
 			}()
 			<-done
 		}, stress.Panic, stress.WithMode(stress.Stress))
-		mustContain(t, f, "boom in a goroutine")
+		mustContain(t, f, "boom in a goroutine", "the test body panicked")
 	})
 	t.Run("controlled", func(t *testing.T) {
 		skipControlledUnderRace(t)

@@ -172,6 +172,9 @@ func (r *runner[T, I, O]) report(f *found[I], note string) *Failure {
 	if f.o.culprit != "" {
 		out.Explanation = f.o.culprit
 	}
+	if r.spec.body != nil && f.o.kind == Panic && (f.o.culprit == "" || f.o.culprit == culpritType) {
+		out.Explanation = "the test body panicked, or a goroutine it started did" // Check has no type
+	}
 	if f.mode == Controlled {
 		events := f.o.events
 		hang := f.o.kind == Hang && events == nil

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interleave-go/interleave/examples/internal/expect"
 	"github.com/interleave-go/interleave/examples/intern"
+	"github.com/interleave-go/interleave/examples/internal/expect"
 	"github.com/interleave-go/interleave/stress"
 )
 

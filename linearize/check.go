@@ -36,11 +36,11 @@ func (v Verdict) String() string {
 	return "undecided"
 }
 
-// DefaultTimeout is the budget Check uses when Options.Timeout is zero.
+// DefaultTimeout is the budget Check uses when Config.Timeout is zero.
 const DefaultTimeout = 10 * time.Second
 
-// Options configures Check. The zero value is usable.
-type Options struct {
+// Config configures Check. The zero value is usable.
+type Config struct {
 	// Timeout bounds the time porcupine may spend; zero or negative means
 	// DefaultTimeout. There is no unlimited setting. The visualization of
 	// a history that is not linearizable is computed again with the same budget.
@@ -66,7 +66,7 @@ type Decision struct {
 //
 // The error is about Check's own work (a bad argument, a visualization
 // that could not be written); the verdict is in the Decision either way.
-func Check(model porcupine.Model, history []Operation, opts Options) (Decision, error) {
+func Check(model porcupine.Model, history []Operation, opts Config) (Decision, error) {
 	if model.Step == nil && model.StepContext == nil {
 		return Decision{}, errors.New("linearize: model has no Step function")
 	}

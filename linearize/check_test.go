@@ -97,7 +97,7 @@ func TestCheckVerdict(t *testing.T) {
 	pm := counterModel(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res, err := linearize.Check(pm, tt.history, linearize.Options{})
+			res, err := linearize.Check(pm, tt.history, linearize.Config{})
 			if err != nil {
 				t.Fatalf("Check: %v", err)
 			}
@@ -136,12 +136,12 @@ func TestCheckUnknown(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Sanity check of the construction, on a size that finishes at once.
-	if res, err := linearize.Check(pm, expensiveStack(4), linearize.Options{}); err != nil || res.Verdict != linearize.Linearizable {
+	if res, err := linearize.Check(pm, expensiveStack(4), linearize.Config{}); err != nil || res.Verdict != linearize.Linearizable {
 		t.Fatalf("Check(expensiveStack(4)) = %v, %v; want ok", res.Verdict, err)
 	}
 
 	dir := filepath.Join(t.TempDir(), "viz")
-	res, err := linearize.Check(pm, expensiveStack(12), linearize.Options{Timeout: time.Nanosecond, VisualizeDir: dir})
+	res, err := linearize.Check(pm, expensiveStack(12), linearize.Config{Timeout: time.Nanosecond, VisualizeDir: dir})
 	if err != nil {
 		t.Fatalf("Check: %v", err)
 	}
@@ -179,7 +179,7 @@ func TestCheckVisualize(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "artifacts", "viz") // does not exist yet
-			res, err := linearize.Check(pm, tt.history, linearize.Options{VisualizeDir: dir, Name: tt.optName})
+			res, err := linearize.Check(pm, tt.history, linearize.Config{VisualizeDir: dir, Name: tt.optName})
 			if err != nil {
 				t.Fatalf("Check: %v", err)
 			}
@@ -222,7 +222,7 @@ func TestCheckVisualize(t *testing.T) {
 func TestCheckVisualizeTwice(t *testing.T) {
 	history := []linearize.Operation{op(0, 1, 2, get, value(1))}
 	dir := t.TempDir()
-	opts := linearize.Options{VisualizeDir: dir, Name: "same"}
+	opts := linearize.Config{VisualizeDir: dir, Name: "same"}
 	first, err1 := linearize.Check(counterModel(t), history, opts)
 	second, err2 := linearize.Check(counterModel(t), history, opts)
 	if err1 != nil || err2 != nil {
@@ -239,7 +239,7 @@ func TestCheckVisualizeError(t *testing.T) {
 		t.Fatal(err)
 	}
 	history := []linearize.Operation{op(0, 1, 2, get, value(1))}
-	res, err := linearize.Check(counterModel(t), history, linearize.Options{VisualizeDir: filepath.Join(file, "viz")})
+	res, err := linearize.Check(counterModel(t), history, linearize.Config{VisualizeDir: filepath.Join(file, "viz")})
 	var pathErr *fs.PathError
 	if err == nil || !strings.HasPrefix(err.Error(), "linearize: visualization: ") || !errors.As(err, &pathErr) {
 		t.Errorf("Check with VisualizeDir under a file: error %v, want a wrapped *fs.PathError", err)
@@ -251,7 +251,7 @@ func TestCheckVisualizeError(t *testing.T) {
 
 func TestCheckModelWithoutStep(t *testing.T) {
 	pm := porcupine.Model{Init: func() any { return 0 }}
-	res, err := linearize.Check(pm, []linearize.Operation{op(0, 1, 2, get, value(0))}, linearize.Options{})
+	res, err := linearize.Check(pm, []linearize.Operation{op(0, 1, 2, get, value(0))}, linearize.Config{})
 	if err == nil || !strings.HasPrefix(err.Error(), "linearize: ") {
 		t.Errorf("Check with a model without Step: error %v, want linearize: ...", err)
 	}
@@ -290,7 +290,7 @@ func TestCheckRecorded(t *testing.T) {
 	if last := h[len(h)-1]; !last.Pending || last.Thread != threads {
 		t.Fatalf("last operation %+v, want thread %d pending", last, threads)
 	}
-	res, err := linearize.Check(counterModel(t), h, linearize.Options{})
+	res, err := linearize.Check(counterModel(t), h, linearize.Config{})
 	if err != nil || res.Verdict != linearize.Linearizable {
 		t.Errorf("Check = %v, %v; want ok", res.Verdict, err)
 	}

@@ -34,7 +34,7 @@ func ExampleCheck() {
 		})
 	}
 	wg.Wait()
-	res, err := linearize.Check(pm, rec.History(), linearize.Options{})
+	res, err := linearize.Check(pm, rec.History(), linearize.Config{})
 	fmt.Println("atomic counter:", res.Verdict, err)
 
 	rec = linearize.NewRecorder([]int{1, 1})
@@ -43,7 +43,7 @@ func ExampleCheck() {
 	j := rec.Call(1, add) // both read 0 ...
 	rec.Return(1, j, model.CounterOutput{Value: 1})
 	rec.Return(0, i, model.CounterOutput{Value: 1}) // ... and both wrote 1
-	res, err = linearize.Check(pm, rec.History(), linearize.Options{})
+	res, err = linearize.Check(pm, rec.History(), linearize.Config{})
 	fmt.Println("lost update:", res.Verdict, err)
 	// Output:
 	// atomic counter: linearizable <nil>
@@ -71,7 +71,7 @@ func ExampleRecorder_History() {
 		fmt.Println(err)
 		return
 	}
-	res, err := linearize.Check(pm, h, linearize.Options{})
+	res, err := linearize.Check(pm, h, linearize.Config{})
 	fmt.Println(res.Verdict, err)
 	// Output:
 	// thread 0: Add(5) -> <nil> [1, 0] pending=true

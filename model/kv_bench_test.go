@@ -16,7 +16,7 @@ func BenchmarkKVCheck(b *testing.B) {
 		b.Fatal(err)
 	}
 	for range b.N {
-		if res, _ := linearize.Check(pm, h, linearize.Options{}); res.Verdict != linearize.Linearizable {
+		if res, _ := linearize.Check(pm, h, linearize.Config{}); res.Verdict != linearize.Linearizable {
 			b.Fatal(res.Verdict)
 		}
 	}

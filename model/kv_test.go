@@ -143,7 +143,7 @@ func TestKVDecidesLongHistories(t *testing.T) {
 	} {
 		for seed := range uint64(3) {
 			h := kvHistory(c.m(), 8, 50, keys, seed)
-			res, err := linearize.Check(pm, h, linearize.Options{})
+			res, err := linearize.Check(pm, h, linearize.Config{})
 			if err != nil || res.Verdict != linearize.Linearizable {
 				t.Fatalf("%s, seed %d: %v (%v) after %v, want ok", c.name, seed, res.Verdict, err, res.Elapsed)
 			}
@@ -154,7 +154,7 @@ func TestKVDecidesLongHistories(t *testing.T) {
 					break
 				}
 			}
-			res, err = linearize.Check(pm, h, linearize.Options{})
+			res, err = linearize.Check(pm, h, linearize.Config{})
 			if err != nil || res.Verdict != linearize.NotLinearizable {
 				t.Fatalf("%s, seed %d, corrupted: %v (%v), want illegal", c.name, seed, res.Verdict, err)
 			}

@@ -162,7 +162,7 @@ func TestShapes(t *testing.T) {
 		}, linearize.NotLinearizable},
 	}
 	for _, c := range cases {
-		res, err := linearize.Check(c.m, c.h, linearize.Options{})
+		res, err := linearize.Check(c.m, c.h, linearize.Config{})
 		if err != nil || res.Verdict != c.want {
 			t.Errorf("%s: %v (%v), want %v", c.name, res.Verdict, err, c.want)
 		}

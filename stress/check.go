@@ -72,7 +72,7 @@ func (r *runner[T, I, O]) verdictOf(x *exec[T, I, O], h []linearize.Operation) (
 			return outcome{kind: TestFailed, history: h, detail: msg}
 		}
 	}
-	res, err := linearize.Check(r.pm, h, linearize.Options{Timeout: r.cfg.checkTime})
+	res, err := linearize.Check(r.pm, h, linearize.Config{Timeout: r.cfg.checkTime})
 	if p := r.modelPanic.Swap(nil); p != nil {
 		return outcome{kind: Panic, culprit: culpritModel, history: h, detail: fmt.Sprintf("the spec's model panicked: %v\n\n%s", p.value, p.stack)}
 	}

@@ -191,7 +191,7 @@ func BenchmarkCheckReference(b *testing.B) {
 			}{{"reference", ref, h}, {"model", hand, toModel(h, tc.conv)}} {
 				b.Run(fmt.Sprintf("%s/%s/%s", tc.name, verdict, c.name), func(b *testing.B) {
 					for range b.N {
-						res, err := linearize.Check(c.m, c.h, linearize.Options{})
+						res, err := linearize.Check(c.m, c.h, linearize.Config{})
 						if err != nil || res.Verdict != want {
 							b.Fatalf("verdict %v (%v), want %v", res.Verdict, err, want)
 						}

@@ -8,7 +8,35 @@
 // model.Model) and calls [Test]; [Run] returns a [Summary]
 // instead of failing the test, to assert that a bug is caught; [Fuzz]
 // makes a native fuzz target of the same spec; [Exhaust] runs every
-// schedule of one [Scenario] up to a number of preemptions.
+// schedule of one [Scenario] up to a number of preemptions. [Compare]
+// tests a type against a reference implementation with no spec to
+// write, and [Check] explores any test body.
+//
+// # Words
+//
+// One word per idea, here and in packages sched, model and linearize:
+//
+//   - operation: one call on the value under test (an input I, an output
+//     O); Spec.Ops draws one, Spec.Run performs it.
+//   - thread: a sequence of operations run by one goroutine. A scenario
+//     has the sequential init part, parallel threads 1..n and the
+//     sequential post part; goroutines the value starts are g1, g2, ...
+//   - scenario: the operations of every thread ([Scenario]); WithThreads
+//     and WithOps bound its size.
+//   - execution: one run of a scenario; a search runs many.
+//   - schedule: the choices of who runs next at each scheduling point of a
+//     controlled execution; a scenario and a schedule determine it.
+//   - interleaving: the order of the steps an execution took, as the
+//     report's table shows it.
+//   - context switch: in a report, a preemption, the processor taken
+//     from a thread that could have gone on (Failure.Preemptions); a
+//     thread that blocks or returns hands it on without one.
+//   - history: the calls and returns of the operations, with their
+//     logical times, that package linearize checks against the model.
+//   - model: the sequential specification (package model).
+//   - strategy: how controlled mode picks schedules ([Strategy]).
+//   - failure and kind: what was found ([Failure], [Kind]); replay: the
+//     file and command that run a failure again.
 //
 // # Modes
 //

@@ -183,7 +183,7 @@ func TestReferenceCompares(t *testing.T) {
 	}
 	for _, pm := range []porcupine.Model{plain, cloning} {
 		for _, c := range cases {
-			res, err := linearize.Check(pm, c.h, linearize.Options{})
+			res, err := linearize.Check(pm, c.h, linearize.Config{})
 			if err != nil || res.Verdict != c.want {
 				t.Errorf("%s: %v (%v), want %v", c.name, res.Verdict, err, c.want)
 			}

@@ -218,7 +218,7 @@ func (r *runner[T, I, O]) report(f *found[I], note string) *Failure {
 	}
 	stem := r.artifactStem()
 	if f.o.kind == Violation {
-		res, err := linearize.Check(r.pm, f.o.history, linearize.Options{Timeout: r.cfg.checkTime, VisualizeDir: r.cfg.artifacts, Name: filepath.Base(stem)})
+		res, err := linearize.Check(r.pm, f.o.history, linearize.Config{Timeout: r.cfg.checkTime, VisualizeDir: r.cfg.artifacts, Name: filepath.Base(stem)})
 		if err != nil {
 			out.Note = joinNotes(out.Note, err.Error())
 		}

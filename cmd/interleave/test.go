@@ -136,7 +136,7 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	start := time.Now()
-	res, err := instrument.Prepare(instrument.Options{Dir: a.dir, BuildFlags: a.build, Patterns: a.patterns, Rewrite: a.rewrite, CacheDir: a.cache, Partial: a.partial})
+	res, err := instrument.Prepare(instrument.Config{Dir: a.dir, BuildFlags: a.build, Patterns: a.patterns, Rewrite: a.rewrite, CacheDir: a.cache, Partial: a.partial})
 	if err != nil {
 		fmt.Fprintln(stderr, "interleave test:", err)
 		return 2

@@ -26,8 +26,8 @@ const version = "interleave-rewrite-1"
 // modulePath is interleave's own module.
 const modulePath = "github.com/interleave-go/interleave"
 
-// Options say what to instrument.
-type Options struct {
+// Config say what to instrument.
+type Config struct {
 	Dir        string   // where the go command runs; "" for the current directory
 	Env        []string // the go command's environment; nil for os.Environ()
 	BuildFlags []string // flags that change what is built: -tags, -mod, -modfile
@@ -75,7 +75,7 @@ func (e *FatalError) Error() string {
 
 // Prepare rewrites the packages to instrument among opts.Patterns and
 // their dependencies, or finds them rewritten in the cache.
-func Prepare(opts Options) (*Result, error) {
+func Prepare(opts Config) (*Result, error) {
 	cfg := &packages.Config{
 		Mode:       packages.NeedName | packages.NeedFiles | packages.NeedImports | packages.NeedDeps | packages.NeedModule,
 		Dir:        opts.Dir,
@@ -207,7 +207,7 @@ func match(pattern, path string) bool {
 
 // cacheKey hashes what the rewrite of the chosen packages depends on. It
 // returns the files to rewrite.
-func cacheKey(all map[string]*packages.Package, chosen map[string]bool, opts Options) (string, []string, error) {
+func cacheKey(all map[string]*packages.Package, chosen map[string]bool, opts Config) (string, []string, error) {
 	h := sha256.New()
 	fmt.Fprintln(h, version)
 	// The rewriter's own version: its binary, which changes with any change
@@ -265,7 +265,7 @@ func cacheKey(all map[string]*packages.Package, chosen map[string]bool, opts Opt
 	return hex.EncodeToString(h.Sum(nil))[:32], list, nil
 }
 
-func goEnv(opts Options, name string) (string, error) {
+func goEnv(opts Config, name string) (string, error) {
 	cmd := exec.Command("go", "env", name)
 	cmd.Dir, cmd.Env = opts.Dir, opts.Env
 	out, err := cmd.Output()

@@ -19,7 +19,7 @@ func TestPrepare(t *testing.T) {
 	if testing.Short() {
 		t.Skip("type-checks packages with the go command: a second or two")
 	}
-	opts := Options{Dir: "../..", Patterns: []string{"./cmd/interleave/testdata/lostupdate"}, CacheDir: t.TempDir()}
+	opts := Config{Dir: "../..", Patterns: []string{"./cmd/interleave/testdata/lostupdate"}, CacheDir: t.TempDir()}
 	res, err := Prepare(opts)
 	if err != nil {
 		t.Fatal(err)
@@ -85,7 +85,7 @@ func TestChooseMatch(t *testing.T) {
 // test starts when nothing changed: listing the packages, hashing their
 // files and the rewriter's binary, reading the cache entry.
 func BenchmarkPrepareCached(b *testing.B) {
-	opts := Options{Dir: "../..", Patterns: []string{"./cmd/interleave/testdata/lostupdate"}, CacheDir: b.TempDir()}
+	opts := Config{Dir: "../..", Patterns: []string{"./cmd/interleave/testdata/lostupdate"}, CacheDir: b.TempDir()}
 	if _, err := Prepare(opts); err != nil {
 		b.Fatal(err)
 	}

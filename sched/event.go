@@ -13,8 +13,8 @@ type EventKind uint8
 
 // The event kinds.
 const (
-	KindCall   EventKind = iota // an operation of the scenario was called (see BeginOp)
-	KindReturn                  // it returned (see EndOp)
+	KindCall   EventKind = iota // an operation of the scenario was called (see schedhook.BeginOp)
+	KindReturn                  // it returned (see schedhook.EndOp)
 	KindLoad
 	KindStore
 	KindAdd

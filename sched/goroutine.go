@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+
+	"github.com/interleave-go/interleave/internal/schedhook"
 )
 
 // Go starts f in a new goroutine. In a controlled run the goroutine is
@@ -43,13 +45,13 @@ func Yield(label string) {
 	}
 }
 
-// BeginOp marks, for a test harness, that the current thread calls an
+// beginOp (schedhook.BeginOp) marks, for the test harness, that the current thread calls an
 // operation. It is a scheduling point, so other threads may run between two
 // operations of one thread. at, if not nil, is called after the point, when
 // the call really happens (to stamp the time of the call, say); describe
-// is kept to describe the call if the event is ever shown. BeginOp
+// is kept to describe the call if the event is ever shown. beginOp
 // reports whether it did anything: outside a controlled run it does not.
-func BeginOp(at func(), describe func() string) bool {
+func beginOp(at func(), describe func() string) bool {
 	s := active.Load()
 	if s == nil || s.perturb {
 		return false
@@ -64,9 +66,9 @@ func BeginOp(at func(), describe func() string) bool {
 	return true
 }
 
-// EndOp marks that the operation the current thread called returned with
+// endOp (schedhook.EndOp) marks that the operation the current thread called returned with
 // the result that describe describes. It is not a scheduling point.
-func EndOp(describe func() string) {
+func endOp(describe func() string) {
 	s := active.Load()
 	if s == nil || s.perturb {
 		return
@@ -83,13 +85,13 @@ func EndOp(describe func() string) {
 	}
 }
 
-// Perturb makes instrumented operations outside controlled runs yield the
+// perturb (schedhook.Perturb) makes instrumented operations outside controlled runs yield the
 // processor (runtime.Gosched) with probability permille/1000, drawn from a
 // sequence seeded with seed, until the returned function is called. Stress
 // testing uses it to shake up real interleavings; it cannot make them
 // reproducible. It waits for any controlled run to end, and Run waits for
 // it to be stopped.
-func Perturb(seed uint64, permille int) (stop func()) {
+func perturb(seed uint64, permille int) (stop func()) {
 	runMu.Lock()
 	s := &scheduler{perturb: true, seed: seed, permil: uint64(max(permille, 0))}
 	activate(s)
@@ -118,4 +120,8 @@ func splitmix(x uint64) uint64 {
 	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
 	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
 	return x ^ (x >> 31)
+}
+
+func init() {
+	schedhook.BeginOp, schedhook.EndOp, schedhook.Perturb = beginOp, endOp, perturb
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"testing/synctest"
 
+	"github.com/interleave-go/interleave/internal/schedhook"
 	"github.com/interleave-go/interleave/sched"
 )
 
@@ -14,7 +15,7 @@ import (
 func TestOutsideRunsConcurrently(t *testing.T) {
 	t.Run("plain", outsideConcurrently)
 	t.Run("perturbed", func(t *testing.T) {
-		defer sched.Perturb(1, 300)()
+		defer schedhook.Perturb(1, 300)()
 		outsideConcurrently(t)
 	})
 }

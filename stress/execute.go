@@ -13,6 +13,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/interleave-go/interleave/internal/schedhook"
 	"github.com/interleave-go/interleave/linearize"
 	"github.com/interleave-go/interleave/sched"
 )
@@ -106,13 +107,13 @@ func (x *exec[T, I, O]) callTraced(lane int, in I) {
 	if stamp != nil {
 		at = func() { in = stamp(x.v, in) }
 	}
-	if !sched.BeginOp(at, func() string { return m.DescribeInput(in) }) && at != nil {
+	if !schedhook.BeginOp(at, func() string { return m.DescribeInput(in) }) && at != nil {
 		at()
 	}
 	i := x.rec.Call(lane, in)
 	out := x.r.spec.Run(x.v, lane, in)
 	x.rec.Return(lane, i, out)
-	sched.EndOp(func() string { return m.DescribeOutput(in, out) })
+	schedhook.EndOp(func() string { return m.DescribeOutput(in, out) })
 }
 
 // callQuiet is call in a controlled run of choices only: no description
@@ -121,19 +122,19 @@ func (x *exec[T, I, O]) callQuiet(lane int, in I) {
 	if x.r.spec.Stamp != nil {
 		in = x.stamped(in)
 	} else {
-		sched.BeginOp(nil, nil)
+		schedhook.BeginOp(nil, nil)
 	}
 	i := x.rec.Call(lane, in)
 	out := x.r.spec.Run(x.v, lane, in)
 	x.rec.Return(lane, i, out)
-	sched.EndOp(nil)
+	schedhook.EndOp(nil)
 }
 
 // stamped passes the scheduling point before a call and stamps in after
 // it, when the call really happens.
 func (x *exec[T, I, O]) stamped(in I) I {
 	stamp := x.r.spec.Stamp
-	if !sched.BeginOp(func() { in = stamp(x.v, in) }, nil) {
+	if !schedhook.BeginOp(func() { in = stamp(x.v, in) }, nil) {
 		in = stamp(x.v, in)
 	}
 	return in

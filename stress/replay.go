@@ -11,6 +11,7 @@ import (
 
 	"pgregory.net/rapid"
 
+	"github.com/interleave-go/interleave/internal/schedhook"
 	"github.com/interleave-go/interleave/sched"
 )
 
@@ -112,7 +113,7 @@ func (r *runner[T, I, O]) replayFrom(path string) (*Failure, error) {
 		return r.replayProbe(rf, path)
 	}
 	if mode == Stress {
-		stop := sched.Perturb(r.cfg.seed, 100)
+		stop := schedhook.Perturb(r.cfg.seed, 100)
 		defer stop()
 	}
 	parent := r.t

@@ -14,6 +14,7 @@ import (
 	"github.com/anishathalye/porcupine"
 	"pgregory.net/rapid"
 
+	"github.com/interleave-go/interleave/internal/schedhook"
 	"github.com/interleave-go/interleave/model"
 	"github.com/interleave-go/interleave/sched"
 )
@@ -365,7 +366,7 @@ func (r *runner[T, I, O]) probeScenario() Scenario[I] {
 // the budget is spent, and returns the smallest failure rapid settled on.
 func (r *runner[T, I, O]) search(mode Mode, b bounds) *found[I] {
 	if mode == Stress {
-		stop := sched.Perturb(r.cfg.seed, 100)
+		stop := schedhook.Perturb(r.cfg.seed, 100)
 		defer stop()
 	} else {
 		defer serial()()

@@ -115,7 +115,7 @@ type fuzzInput[I any] struct {
 
 // GoString describes the input in the one line rapid logs for it.
 func (in fuzzInput[I]) GoString() string {
-	return fmt.Sprintf("a scenario of %d threads and %d operations", len(in.sc.Threads), in.sc.Ops())
+	return fmt.Sprintf("a scenario of %d threads and %d operations", len(in.sc.Threads), in.sc.Size())
 }
 
 // fuzzInputs draws fuzz inputs within b. It draws the scenario and the
@@ -175,7 +175,7 @@ func (r *runner[T, I, O]) fuzzReport(f *found[I]) *Failure {
 		Detail:      f.o.detail,
 		Scenario:    r.formatScenario(sc),
 		Threads:     len(sc.Threads),
-		Ops:         sc.Ops(),
+		Ops:         sc.Size(),
 		Preemptions: f.o.preemptions,
 		History:     r.formatHistory(f.o.history, len(sc.Threads)),
 		Executions:  f.executions,

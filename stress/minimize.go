@@ -136,7 +136,7 @@ func (r *runner[T, I, O]) minimize(f *found[I]) {
 		for _, cand := range smaller(*f.sel) {
 			if !said && time.Since(began) > 2*time.Second {
 				said = true
-				r.t.Logf("stress: minimizing a %v under controlled scheduling: %d operations left after %v (at most %v; -stress.shrinktime)", f.o.kind, f.sc.Ops(), time.Since(began).Round(time.Second), time.Until(deadline).Round(time.Second)+time.Since(began).Round(time.Second))
+				r.t.Logf("stress: minimizing a %v under controlled scheduling: %d operations left after %v (at most %v; -stress.shrinktime)", f.o.kind, f.sc.Size(), time.Since(began).Round(time.Second), time.Until(deadline).Round(time.Second)+time.Since(began).Round(time.Second))
 			}
 			sc := apply(f.drawn, cand)
 			if len(sc.Threads) == 0 {
@@ -227,7 +227,7 @@ func (r *runner[T, I, O]) shrink(f *found[I]) {
 		all := selectAll(f.drawn, len(r.spec.Finally))
 		f.sel = &all
 	}
-	size := func(sc Scenario[I]) int { return sc.Ops() + len(finallyOf(r.spec.Finally, sc)) }
+	size := func(sc Scenario[I]) int { return sc.Size() + len(finallyOf(r.spec.Finally, sc)) }
 	r.logf("minimizing a %v of %d operations (budget %v)", f.o.kind, size(f.sc), budget)
 	said, hangs, tried := false, 0, 0
 	// A stress failure needs its interleaving to come up again: each

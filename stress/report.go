@@ -155,7 +155,7 @@ func (r *runner[T, I, O]) report(f *found[I], note string) *Failure {
 		Explanation: kindExplanations[f.o.kind],
 		Scenario:    r.formatScenario(sc),
 		Threads:     len(sc.Threads),
-		Ops:         sc.Ops(),
+		Ops:         sc.Size(),
 		Preemptions: f.o.preemptions,
 		History:     r.formatHistory(f.o.history, len(sc.Threads)),
 		FoundBy:     f.mode,

@@ -286,9 +286,9 @@ func (r *runner[T, I, O]) learnLength(b bounds) {
 	switch {
 	case r.poisoned && o.kind != 0 && r.err == nil:
 		r.note(sc, o, Controlled, b)
-	case (o.kind == 0 || o.kind == Violation || o.kind == Undecided || o.kind == Property || o.kind == Leak) && sc.Ops() > 0 && len(o.schedule) > 0:
+	case (o.kind == 0 || o.kind == Violation || o.kind == Undecided || o.kind == Property || o.kind == Leak) && sc.Size() > 0 && len(o.schedule) > 0:
 		// The execution ran to its end.
-		r.perOp = float64(len(o.schedule)) / float64(sc.Ops())
+		r.perOp = float64(len(o.schedule)) / float64(sc.Size())
 	}
 }
 
@@ -306,7 +306,7 @@ func (r *runner[T, I, O]) pctLength(sc Scenario[I]) int {
 		}
 		return int(math.Ceil(r.perOp*float64(n))) + 2
 	}
-	return pctSteps(sc.Ops())
+	return pctSteps(sc.Size())
 }
 
 // serial runs the process on one processor until the returned function is
@@ -487,7 +487,7 @@ func (r *runner[T, I, O]) runScenario(rt *rapid.T, mode Mode, sc Scenario[I]) ou
 func (r *runner[T, I, O]) strategy(src sched.Source, sc Scenario[I]) sched.Strategy {
 	switch r.cfg.strategy {
 	case PCT:
-		return sched.NewPCT(src, r.cfg.depth, pctSteps(sc.Ops()))
+		return sched.NewPCT(src, r.cfg.depth, pctSteps(sc.Size()))
 	case LearnedPCT:
 		return sched.NewPCT(src, r.cfg.depth, r.pctLength(sc))
 	case POS:
@@ -555,7 +555,7 @@ type tape struct {
 
 // drawTape draws the schedule for sc, tapeLen values.
 func (r *runner[T, I, O]) drawTape(rt *rapid.T, sc Scenario[I]) *tape {
-	n := tapeLen(r.cfg.strategy, r.cfg.depth, sc.Ops(), len(sc.Threads))
+	n := tapeLen(r.cfg.strategy, r.cfg.depth, sc.Size(), len(sc.Threads))
 	t := &tape{vals: make([]int, n)}
 	for i := range t.vals {
 		t.vals[i] = rapid.IntRange(0, 255).Draw(rt, "pick")

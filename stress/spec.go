@@ -89,8 +89,8 @@ type Scenario[I any] struct {
 	finally []int
 }
 
-// Ops returns the number of operations in sc.
-func (sc Scenario[I]) Ops() int {
+// Size returns the number of operations in sc.
+func (sc Scenario[I]) Size() int {
 	n := len(sc.Init) + len(sc.Post)
 	for _, th := range sc.Threads {
 		n += len(th)

@@ -126,6 +126,8 @@ func (r *runner[T, I, O]) replayFrom(path string) (*Failure, error) {
 			sc := drawn
 			if rf.Keep != nil {
 				sc = apply(drawn, *rf.Keep)
+				// rapid logs the scenario as drawn; say what runs.
+				t.Logf("replaying the %d operations minimization kept:\n%s", sc.Size(), r.formatScenario(sc))
 			}
 			ran = true
 			var o outcome

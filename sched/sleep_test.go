@@ -67,6 +67,26 @@ var reductionPrograms = []struct {
 			func() { x.Store(1); y.Store(1) },
 		}}, func() string { return fmt.Sprint(a1, a2, b1, b2) }
 	}},
+	{"goroutines, a channel and a wait group", func() ([][]func(), func() string) {
+		// Spawned threads, blocking and waking: the steps the reduction
+		// cannot see into, between atomic ones it can.
+		var x, y, n sched.Int64
+		var wg sched.WaitGroup
+		ch := sched.MakeChan[int64](1)
+		var got, seen int64
+		return [][]func(){{
+			func() {
+				wg.Add(1)
+				sched.Go(func() { n.Add(1); x.Store(1); ch.Send(y.Load()); wg.Done() })
+				n.Add(1)
+				y.Store(1)
+				seen = x.Load()
+				got = ch.Recv()
+				wg.Wait()
+			},
+			func() { n.Add(1); y.Store(2) },
+		}}, func() string { return fmt.Sprint(x.Load(), y.Load(), n.Load(), got, seen) }
+	}},
 }
 
 // explore runs the program under every schedule within bound, with the

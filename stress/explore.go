@@ -43,9 +43,9 @@ func Exhaust[T, I, O any](t testing.TB, spec Spec[T, I, O], sc Scenario[I], boun
 // kind is 0) and exactly bound preemptions; earlier bounds are assumed
 // done. It gives up after budget executions (0: no limit).
 func (r *runner[T, I, O]) explore(sc Scenario[I], bound int, kind Kind, budget int) (outcome, bool) {
-	var picks []int
+	x := sched.NewExplorer(bound, true) // sleep sets: same failures, fewer runs
 	for n := 0; budget == 0 || n < budget; n++ {
-		o := r.controlledOnce(sc, sched.NewReplay(picks))
+		o := r.controlledOnce(sc, x.Strategy())
 		r.executions++
 		r.total++
 		if o.kind != 0 && (kind == 0 || o.kind == kind) && o.preemptions == bound {
@@ -54,8 +54,7 @@ func (r *runner[T, I, O]) explore(sc Scenario[I], bound int, kind Kind, budget i
 		if r.poisoned {
 			break
 		}
-		var more bool
-		if picks, more = sched.Next(o.schedule, bound); !more {
+		if !x.Advance() {
 			break
 		}
 	}

@@ -34,14 +34,6 @@ func (s *scheduler) block(t *thread, key unsafe.Pointer, e Event, cond func() bo
 	s.waitSeq++
 	t.state, t.blockedOn, t.blockedV, t.waitSeq = blocked, key, e.Var, s.waitSeq
 	next := s.choose(nil)
-	if next == nil && s.phaseLive == 0 && s.phase+1 < len(s.phases) {
-		// only goroutines the phase's threads started remain, all
-		// blocked: the next phase may wake them.
-		t.parked = true
-		s.startNextPhase()
-		s.mu.Unlock()
-		return s.park(t)
-	}
 	if next == nil {
 		next = s.fireTimersLocked() // vtime: time moves
 	}

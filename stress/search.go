@@ -323,18 +323,14 @@ func serial() (restore func()) {
 // other than calls and returns. If that execution fails, the failure is
 // returned: it may have left a goroutine behind that no search can
 // reclaim.
-func (r *runner[T, I, O]) instrumented() (ok bool, f *found[I]) {
-	defer func() {
-		// The spec's generator, not the type, panicked: rapid.Custom
-		// that draws nothing, say. The search would say so less plainly.
-		if p := recover(); p != nil {
-			if r.err == nil {
-				r.err = fmt.Errorf("stress: the spec's Ops generator panicked while drawing the probe's operations: %v", p)
-			}
-			ok, f = false, nil
+func (r *runner[T, I, O]) instrumented() (bool, *found[I]) {
+	sc, err := r.safeProbeScenario()
+	if err != nil {
+		if r.err == nil {
+			r.err = err
 		}
-	}()
-	sc := r.probeScenario()
+		return false, nil
+	}
 	r.at = journalRecord{Mode: Controlled, Bounds: bounds{Threads: r.cfg.threads, Ops: r.cfg.ops}}
 	r.record("probe")
 	o := r.controlledOnce(sc, nil)
@@ -346,6 +342,18 @@ func (r *runner[T, I, O]) instrumented() (ok bool, f *found[I]) {
 		return instrumented, r.last
 	}
 	return instrumented, nil
+}
+
+// safeProbeScenario is probeScenario, with a panic of the spec's
+// generator (rapid.Custom that draws nothing, say) as an error: it is the
+// spec's, not the type's, and the search would say so less plainly.
+func (r *runner[T, I, O]) safeProbeScenario() (sc Scenario[I], err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("stress: the spec's Ops generator panicked while drawing the probe's operations: %v", p)
+		}
+	}()
+	return r.probeScenario(), nil
 }
 
 // probeScenario is the scenario of the instrumentation probe: a few

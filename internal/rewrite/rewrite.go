@@ -112,6 +112,8 @@ type rewriter struct {
 	parent   map[ast.Node]ast.Node
 	n        int // selects rewritten
 	chans    int // 0 unknown, 1 if sched has what channels need, 2 if not
+	// doneCalls are the selectors of ctx.Done() calls made sched.Done(ctx).
+	doneCalls map[*ast.SelectorExpr]bool
 }
 
 func (r *rewriter) off(p token.Pos) int { return r.tf.Offset(p) }
@@ -311,6 +313,15 @@ func (r *rewriter) timeCall(sel *ast.SelectorExpr, id *ast.Ident, pn *types.PkgN
 		r.useSched = true
 		return
 	}
+	if path == "context" && r.contextTwin(pn.Imported(), name) {
+		r.replace(id, r.alias)
+		if twin := contextTwins[name]; twin != name {
+			r.replace(sel.Sel, twin)
+		}
+		r.swapped[pn]++
+		r.useSched = true
+		return
+	}
 	if _, ok := timeNames[path][name]; ok {
 		r.note(sel.Pos(), blocksIf(timeNames[path][name] == blocks), path+"."+name, "time is real, not virtual: the scheduler does not control it yet")
 	}
@@ -458,6 +469,10 @@ func (r *rewriter) selection(e *ast.SelectorExpr) {
 	case *types.Func:
 		recv := obj.Type().(*types.Signature).Recv()
 		if recv == nil {
+			return
+		}
+		if isCtxDone(obj) && !r.doneCalls[e] && r.doneTwin() {
+			r.note(e.Sel.Pos(), blocksFatal, "method value (context.Context).Done", "only a call ctx.Done() becomes sched.Done(ctx): "+crossWhy)
 			return
 		}
 		std, swapped := r.stdType(recv.Type())
@@ -650,6 +665,10 @@ func (r *rewriter) call(c *ast.CallExpr) {
 	case "time":
 		if fn.Type().(*types.Signature).Recv() == nil && r.timeTwin(fn.Name()) {
 			return // swapped for its twin, whose channel is a sched.Chan
+		}
+	case "context":
+		if r.ctxDone(c) {
+			return // sched.Done(ctx), a sched.Chan
 		}
 	}
 	sig, ok := info.TypeOf(c.Fun).(*types.Signature)

@@ -49,6 +49,12 @@ import (
 // context to be canceled by something outside the run (a foreign real
 // deadline) is not under control.
 //
+// A context of the context package made from a sched context by code
+// that is not rewritten is canceled, in a controlled run, by a managed
+// goroutine; but the context package reports its cancel to a watcher
+// from a goroutine of its own, so a rewritten wait on its Done that is
+// woken that way ends the run as Unmanaged.
+//
 // context.Cause, called by code that is not rewritten, finds a sched
 // context's cause through a context of the context package that shadows
 // it, made when first asked (see stdCauseKey). A context of the context
@@ -235,9 +241,13 @@ func (c *cancelCtx) Value(key any) any {
 	return c.Context.Value(key)
 }
 
-// Done returns a channel closed when c is canceled.
+// Done returns a channel closed when c is canceled. Outside a run it
+// first looks whether a foreign parent is canceled (in a run, code that
+// is not rewritten may call it from any goroutine: [Done] looks).
 func (c *cancelCtx) Done() <-chan struct{} {
-	c.poll(clock())
+	if clock() == nil {
+		c.poll(nil)
+	}
 	return c.done.h.c
 }
 
@@ -262,7 +272,13 @@ func (c *cancelCtx) read(op string) (err, cause error) {
 	s := clock()
 	var t *thread
 	if s != nil {
-		t = s.pointAt(Access{Obj: uintptr(unsafe.Pointer(c))})
+		c.mu.Lock()
+		a := Access{Obj: uintptr(unsafe.Pointer(c))} // a read of c
+		if c.foreign != nil {
+			a = Access{} // it may cancel c and its descendants: unknown
+		}
+		c.mu.Unlock()
+		t = s.pointAt(a)
 	}
 	c.poll(s)
 	c.mu.Lock()

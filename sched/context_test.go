@@ -166,32 +166,87 @@ func TestContextAfterFuncOutside(t *testing.T) {
 	}
 }
 
-// TestContextCheckThenActRace: a cancel racing with a check of Err and
-// the work it guards is explored both ways: the work is done before the
-// cancel in some schedules, and skipped in others.
+// TestContextCheckThenActRace: a cancel racing with two checks of Err
+// is explored at every place, between them too, by the plain and the
+// reduced exploration: Err and the cancel are scheduling points that
+// conflict.
 func TestContextCheckThenActRace(t *testing.T) {
-	var seen [2]bool
-	sched.Explore(sched.Config{}, 2, func() [][]func() {
-		ctx, cancel := sched.WithCancel(context.Background())
-		return [][]func(){{
-			cancel,
-			func() {
-				if ctx.Err() == nil {
-					seen[0] = true
-				} else {
-					seen[1] = true
-				}
-			},
-		}}
-	}, func(e *sched.Execution) bool {
-		if e.Outcome != sched.Completed {
-			t.Fatalf("outcome %v", e.Outcome)
-		}
-		return true
-	})
-	if !seen[0] || !seen[1] {
-		t.Fatalf("Err saw nil: %v, canceled: %v; want both explored", seen[0], seen[1])
+	explorers := map[string]func(sched.Config, int, func() [][]func(), func(*sched.Execution) bool) int{
+		"Explore": sched.Explore, "ExploreReduced": sched.ExploreReduced,
 	}
+	for name, explore := range explorers {
+		t.Run(name, func(t *testing.T) {
+			seen := map[[2]bool]bool{}
+			explore(sched.Config{}, 2, func() [][]func() {
+				ctx, cancel := sched.WithCancel(context.Background())
+				return [][]func(){{
+					cancel,
+					func() {
+						first := ctx.Err() != nil
+						seen[[2]bool{first, ctx.Err() != nil}] = true
+					},
+				}}
+			}, func(e *sched.Execution) bool {
+				if e.Outcome != sched.Completed {
+					t.Fatalf("outcome %v", e.Outcome)
+				}
+				return true
+			})
+			for _, want := range [][2]bool{{false, false}, {false, true}, {true, true}} {
+				if !seen[want] {
+					t.Errorf("Err twice: %v never seen; seen %v", want, seen)
+				}
+			}
+		})
+	}
+}
+
+// TestContextStdChild: a context of the context package made from a
+// sched context (by code that is not rewritten) is canceled with it, with
+// its cause, in a run (by a managed goroutine, which the run waits for)
+// and outside one (at once); and it is named as the context package
+// names its own.
+func TestContextStdChild(t *testing.T) {
+	cause := errors.New("why")
+	var child context.Context
+	var stopChild context.CancelFunc
+	e := sched.Run(sched.Config{}, []func(){func() {
+		ctx, cancel := sched.WithCancelCause(context.Background())
+		child, stopChild = context.WithCancel(ctx)
+		cancel(cause)
+	}})
+	defer stopChild()
+	if e.Outcome != sched.Completed {
+		t.Fatalf("outcome %v: %v", e.Outcome, e.Panic)
+	}
+	if !errors.Is(child.Err(), context.Canceled) || context.Cause(child) != cause {
+		t.Fatalf("std child: Err %v, Cause %v", child.Err(), context.Cause(child))
+	}
+
+	ctx, cancel := sched.WithCancelCause(context.Background())
+	child, stop := context.WithCancel(ctx)
+	defer stop()
+	cancel(cause)
+	if !errors.Is(child.Err(), context.Canceled) || context.Cause(child) != cause || context.Cause(ctx) != cause {
+		t.Fatalf("outside a run: Err %v, Cause %v, parent's Cause %v", child.Err(), context.Cause(child), context.Cause(ctx))
+	}
+	for _, c := range []struct {
+		got fmt.Stringer
+		std fmt.Stringer
+	}{
+		{must(sched.WithCancel(context.Background())), must(context.WithCancel(context.Background()))},
+		{must(sched.WithCancel(context.TODO())), must(context.WithCancel(context.TODO()))},
+	} {
+		if c.got.String() != c.std.String() {
+			t.Errorf("String = %q, want %q", c.got, c.std)
+		}
+	}
+}
+
+// must returns ctx as a Stringer, for TestContextStdChild.
+func must(ctx context.Context, cancel context.CancelFunc) fmt.Stringer {
+	cancel()
+	return ctx.(fmt.Stringer)
 }
 
 // TestContextDoneWakesSelect: a select on Done and on a channel nobody
@@ -341,10 +396,16 @@ func TestContextForeignDone(t *testing.T) {
 	if _, ok := sched.Done(ctx).Recv2(); ok {
 		t.Fatal("the Chan of a canceled foreign context is open")
 	}
-	// A sched child of the foreign context is canceled with it.
-	child, stop := sched.WithCancel(ctx)
-	defer stop()
-	if !errors.Is(child.Err(), context.Canceled) {
-		t.Fatalf("child Err = %v", child.Err())
+	// A sched child of the foreign context, made in a run, is canceled
+	// with it.
+	var err error
+	sched.Run(sched.Config{}, []func(){func() {
+		child, stop := sched.WithCancel(ctx)
+		defer stop()
+		sched.Done(child).Recv()
+		err = child.Err()
+	}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("child Err = %v", err)
 	}
 }

@@ -23,13 +23,7 @@ func (r *rewriter) contextTwin(ctx *types.Package, name string) bool {
 	if _, ok := contextTwins[name]; !ok {
 		return false
 	}
-	key := "context." + name
-	if ok, seen := r.avail[key]; seen {
-		return ok
-	}
-	ok := ContextMirrors(r.cfg.Sched, ctx, name)
-	r.avail[key] = ok
-	return ok
+	return r.has("context."+name, func() bool { return ContextMirrors(r.cfg.Sched, ctx, name) })
 }
 
 // ContextMirrors reports whether package sched has the twin of
@@ -47,13 +41,7 @@ func ContextMirrors(sched, ctx *types.Package, name string) bool {
 
 // doneTwin reports whether sched has Done, which ctx.Done() becomes.
 func (r *rewriter) doneTwin() bool {
-	const key = "context.Context.Done"
-	if ok, seen := r.avail[key]; seen {
-		return ok
-	}
-	ok := DoneMirror(r.cfg.Sched)
-	r.avail[key] = ok
-	return ok
+	return r.has("context.Context.Done", func() bool { return DoneMirror(r.cfg.Sched) })
 }
 
 // DoneMirror reports whether package sched has Done with the signature

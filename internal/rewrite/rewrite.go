@@ -335,13 +335,7 @@ func (r *rewriter) timeTwin(name string) bool {
 	if _, ok := timeTwins[name]; !ok {
 		return false
 	}
-	key := "time." + name
-	if ok, seen := r.avail[key]; seen {
-		return ok
-	}
-	ok := TimeMirrors(r.cfg.Sched, name)
-	r.avail[key] = ok
-	return ok
+	return r.has("time."+name, func() bool { return TimeMirrors(r.cfg.Sched, name) })
 }
 
 // TimeMirrors reports whether package sched has a twin of time.name of
@@ -376,11 +370,15 @@ func TimeMirrors(sched *types.Package, name string) bool {
 // available reports whether sched has name with the signature the
 // standard library's path.name has.
 func (r *rewriter) available(std *types.Package, name string) bool {
-	key := std.Path() + "." + name
+	return r.has(std.Path()+"."+name, func() bool { return Mirrors(r.cfg.Sched, std, name) })
+}
+
+// has returns what mirrors says of key, asking it once per file.
+func (r *rewriter) has(key string, mirrors func() bool) bool {
 	if ok, seen := r.avail[key]; seen {
 		return ok
 	}
-	ok := Mirrors(r.cfg.Sched, std, name)
+	ok := mirrors()
 	r.avail[key] = ok
 	return ok
 }

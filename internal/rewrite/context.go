@@ -79,13 +79,29 @@ func (r *rewriter) ctxDone(c *ast.CallExpr) bool {
 	if !ok || !isCtxDone(fn) || !r.doneTwin() || !r.chansOK(c.Pos(), "ctx.Done()") {
 		return false
 	}
-	if r.doneCalls == nil {
-		r.doneCalls = map[*ast.SelectorExpr]bool{}
+	// x must be a context.Context: a type that embeds one but shadows
+	// another of its methods is not.
+	if x := r.cfg.Info.TypeOf(sel.X); x == nil || !types.AssignableTo(x, fn.Type().(*types.Signature).Recv().Type()) {
+		return false
 	}
-	r.doneCalls[sel] = true
 	r.useSched = true
 	r.edits = append(r.edits, edit{r.off(c.Pos()), r.off(c.End()), func() string {
 		return r.alias + "." + r.dirAt(r.off(sel.Sel.Pos())) + "Done(" + r.renderNode(sel.X) + ")"
 	}})
 	return true
+}
+
+// called reports whether e is the function of a call: a method value
+// that is not is a channel of its own.
+func (r *rewriter) called(e *ast.SelectorExpr) bool {
+	var n ast.Node = e
+	for {
+		p := r.parent[n]
+		if pe, ok := p.(*ast.ParenExpr); ok {
+			n = pe
+			continue
+		}
+		c, ok := p.(*ast.CallExpr)
+		return ok && c.Fun == n
+	}
 }

@@ -112,8 +112,6 @@ type rewriter struct {
 	parent   map[ast.Node]ast.Node
 	n        int // selects rewritten
 	chans    int // 0 unknown, 1 if sched has what channels need, 2 if not
-	// doneCalls are the selectors of ctx.Done() calls made sched.Done(ctx).
-	doneCalls map[*ast.SelectorExpr]bool
 }
 
 func (r *rewriter) off(p token.Pos) int { return r.tf.Offset(p) }
@@ -469,7 +467,7 @@ func (r *rewriter) selection(e *ast.SelectorExpr) {
 		if recv == nil {
 			return
 		}
-		if isCtxDone(obj) && !r.doneCalls[e] && r.doneTwin() {
+		if isCtxDone(obj) && !r.called(e) && r.doneTwin() {
 			r.note(e.Sel.Pos(), blocksFatal, "method value (context.Context).Done", "only a call ctx.Done() becomes sched.Done(ctx): "+crossWhy)
 			return
 		}

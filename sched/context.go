@@ -267,7 +267,8 @@ func (c *cancelCtx) Err() error {
 }
 
 // read returns c's err and cause; in a controlled run, as a scheduling
-// point recorded as op.
+// point recorded as op. In the trace a context is one variable with its
+// Done channel.
 func (c *cancelCtx) read(op string) (err, cause error) {
 	s := clock()
 	var t *thread
@@ -289,7 +290,7 @@ func (c *cancelCtx) read(op string) (err, cause error) {
 		if op == "Cause" {
 			v = cause
 		}
-		s.record(t, Event{Kind: KindOp, Var: s.varOf(unsafe.Pointer(c)), Text: op, New: errText(v)})
+		s.record(t, Event{Kind: KindOp, Var: s.varOf(unsafe.Pointer(c.done.h)), Text: op, New: errText(v)})
 	}
 	return err, cause
 }
@@ -331,7 +332,7 @@ func (c *cancelCtx) cancelNow(err, cause error) {
 	t := s.pointAt(Access{})
 	c.cancel(true, err, cause, stepOf(s))
 	if t != nil {
-		s.record(t, Event{Kind: KindOp, Var: s.varOf(unsafe.Pointer(c)), Text: "cancel", New: errText(err)})
+		s.record(t, Event{Kind: KindOp, Var: s.varOf(unsafe.Pointer(c.done.h)), Text: "cancel", New: errText(err)})
 	}
 }
 
@@ -596,7 +597,7 @@ func afterCancel(ctx context.Context, f func(), inline bool) (stop func() bool) 
 	return func() bool {
 		if s := clock(); s != nil {
 			if t := s.pointAt(Access{}); t != nil {
-				defer s.record(t, Event{Kind: KindOp, Var: s.varOf(unsafe.Pointer(p)), Text: "AfterFunc stop"})
+				defer s.record(t, Event{Kind: KindOp, Var: s.varOf(unsafe.Pointer(p.done.h)), Text: "AfterFunc stop"})
 			}
 		}
 		stopped := false

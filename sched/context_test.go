@@ -409,3 +409,24 @@ func TestContextForeignDone(t *testing.T) {
 		t.Fatalf("child Err = %v", err)
 	}
 }
+
+// TestContextOneVariable: in the trace, a context's cancel, Err and the
+// receive from its Done are one variable.
+func TestContextOneVariable(t *testing.T) {
+	e := sched.Run(sched.Config{}, []func(){func() {
+		ctx, cancel := sched.WithCancel(context.Background())
+		cancel()
+		sched.Done(ctx).Recv()
+		_ = ctx.Err()
+	}})
+	vars := map[string]int{}
+	for _, ev := range e.Events {
+		switch ev.Text {
+		case "cancel", "Recv", "Err":
+			vars[ev.Text] = ev.Var
+		}
+	}
+	if len(vars) != 3 || vars["cancel"] == 0 || vars["cancel"] != vars["Recv"] || vars["Err"] != vars["Recv"] {
+		t.Fatalf("variables %v, want cancel, Recv and Err on one", vars)
+	}
+}

@@ -82,7 +82,7 @@ func Run[T, I, O any](t testing.TB, spec Spec[T, I, O], opts ...Option) (Summary
 		return Summary{}, errNeedT
 	}
 	index := enterCall(t)
-	res, err := r.dispatch(index, func() (Summary, error) {
+	res, err := r.reexec(index, opts, func() (Summary, error) {
 		var f *Failure
 		var err error
 		if r.cfg.replay != "" {

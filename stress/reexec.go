@@ -96,11 +96,13 @@ func (r *runner[T, I, O]) mayReexec() bool {
 
 // probeInstrumented runs the instrumentation probe, one execution under
 // the scheduler, in a runner of its own (so this one's search starts
-// afresh), and reports whether it saw an operation of package sched.
-// Code that is not on sched runs each operation whole there: an
-// operation that waits for another thread hangs the probe, which then
-// stops at a watchdog of a second at most, leaving the goroutine behind.
-// A probe that could not run is left to the search to report.
+// afresh), and reports whether the search may run here: it saw an
+// operation of package sched, or it failed in a way the rewrite would not
+// change (the spec's New panicked, say), or it could not run; the search
+// reports those. Code that is not on sched runs each operation whole
+// there: an operation that waits for another thread hangs the probe,
+// which then stops at a watchdog of a second at most, leaving the
+// goroutine behind.
 func (r *runner[T, I, O]) probeInstrumented(opts []Option) bool {
 	p, err := newRunner(r.t, r.spec, opts)
 	if err != nil {
@@ -108,8 +110,8 @@ func (r *runner[T, I, O]) probeInstrumented(opts []Option) bool {
 	}
 	p.cfg = r.cfg
 	p.cfg.timeout = min(p.cfg.timeout, time.Second)
-	instrumented, _ := p.instrumented()
-	return instrumented || p.err != nil
+	instrumented, failed := p.instrumented()
+	return instrumented || p.err != nil || failed != nil && failed.o.kind != Hang
 }
 
 // The instrumented test binary of this process, built once.

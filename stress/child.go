@@ -579,6 +579,9 @@ func (r *runner[T, I, O]) crashed(c childRun, dir string, index int, prev map[st
 		return r.crashReport(f, note)
 	default:
 		f.executions, f.elapsed = rec.Total+1, rec.Elapsed
+		if rec.Mode != Auto {
+			f.mode = rec.Mode // the mode of the search whose failure it minimized
+		}
 		note = fmt.Sprintf("the child process crashed while it %s; the scenario it ran is not known", map[string]string{
 			"shrink": "minimized a failure", "minimize": "minimized a failure", "replay": "replayed a failure",
 		}[rec.Phase])

@@ -54,6 +54,18 @@ var startDir, _ = os.Getwd()
 type testBinary struct {
 	path string
 	env  []string // added to the child's environment
+	// command replaces "go test" in the replay commands of its failures.
+	command string
+}
+
+// testCommand returns what replaces "go test" in replay commands: the
+// interleave test command when this binary, or the one this call's
+// children run, was built by it; else "".
+func (r *runner[T, I, O]) testCommand() string {
+	if r.bin != nil {
+		return r.bin.command
+	}
+	return os.Getenv(testCommandEnv)
 }
 
 // reexec runs call index of Run: in this package's test binary built by
@@ -68,12 +80,14 @@ func (r *runner[T, I, O]) reexec(index int, opts []Option, inProcess func() (Sum
 		var bin *testBinary
 		if bin, why = instrumentedBinary(r.t); bin != nil {
 			r.t.Logf("stress: the code does not use package sched: controlled mode runs in this package's test binary built by interleave test")
-			r.bin = bin
+			// A report made here, of a crash there, is of the
+			// instrumented code's operations.
+			r.bin, r.sawEvents = bin, true
 			res, err, ok := r.runChild(index)
 			if ok {
 				return res, err
 			}
-			r.bin = nil
+			r.bin, r.sawEvents = nil, false
 			why = "the test binary built by interleave test did not start"
 		}
 	}
@@ -180,7 +194,7 @@ func buildInstrumented(t testing.TB) (*testBinary, string) {
 	if rw := os.Getenv("INTERLEAVE_REWRITE"); rw != "" {
 		replay += " -interleave.rewrite=" + rw
 	}
-	return &testBinary{path: path, env: []string{testCommandEnv + "=" + replay}}, ""
+	return &testBinary{path: path, env: []string{testCommandEnv + "=" + replay}, command: replay}, ""
 }
 
 // goCommand returns the path of the go command: go test puts its own

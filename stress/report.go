@@ -300,7 +300,7 @@ func (r *runner[T, I, O]) artifactStem() string {
 // command writes the replay file and returns the command that replays f.
 func (r *runner[T, I, O]) command(f *found[I], stem string, out *Failure) string {
 	goTest := "go test " + goTestArgs()
-	if c := os.Getenv(testCommandEnv); c != "" {
+	if c := r.testCommand(); c != "" {
 		// Run by interleave test: the replay must be instrumented too.
 		goTest = c + " " + goTestArgs()
 	}

@@ -184,7 +184,7 @@ func buildInstrumented(t testing.TB) (*testBinary, string) {
 		if len(text) > 4000 {
 			text = "…" + text[len(text)-4000:]
 		}
-		return nil, fmt.Sprintf("building the test instrumented failed (%s: %v):\n%s", shown, err, text)
+		return nil, fmt.Sprintf("building the test instrumented failed (%s: %v; in a module of your own, add the line `tool github.com/interleave-go/interleave/cmd/interleave` to go.mod and run go mod tidy):\n%s", shown, err, text)
 	}
 	t.Logf("stress: built this package's test binary instrumented by interleave test, for the tests that ask for controlled mode on code not on package sched (%s, %v)", shown, time.Since(began).Round(time.Millisecond))
 	for _, line := range interleaveNotes(string(out)) {

@@ -1,7 +1,6 @@
 package stress
 
 import (
-	"bufio"
 	"os"
 	osexec "os/exec"
 	"path/filepath"
@@ -26,7 +25,18 @@ func TestReexec(t *testing.T) {
 	const pkg = "./testdata/reexec"
 	env := reexecTestEnv(t)
 	out := goTest(t, env, "-count=1", "-v", pkg)
-	load, store := fileLine(t, pkg+"/counter.go", "c.n.Load() // the load"), fileLine(t, pkg+"/counter.go", "c.n.Store(v + d)")
+	src, err := os.ReadFile(filepath.Join(pkg, "counter.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := func(s string) string {
+		i := strings.Index(string(src), s)
+		if i < 0 {
+			t.Fatalf("counter.go has no %q", s)
+		}
+		return strconv.Itoa(1 + strings.Count(string(src[:i]), "\n"))
+	}
+	load, store := line("c.n.Load() // the load"), line("c.n.Store(v + d)")
 	const reran = "controlled mode runs in this package's test binary built by interleave test"
 	if n := strings.Count(out, "built this package's test binary instrumented by interleave test"); n != 1 {
 		t.Errorf("the instrumented test binary was built %d times, want once:\n%s", n, out)
@@ -110,22 +120,4 @@ func testOutput(out, test string) string {
 		return rest[:loc[1]]
 	}
 	return rest
-}
-
-// fileLine returns the number of the line of file that contains s.
-func fileLine(t *testing.T, file, s string) string {
-	t.Helper()
-	f, err := os.Open(filepath.FromSlash(file))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		if strings.Contains(sc.Text(), s) {
-			return strconv.Itoa(n)
-		}
-	}
-	t.Fatalf("%s has no line with %q", file, s)
-	return ""
 }

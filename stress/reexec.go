@@ -72,11 +72,14 @@ func (r *runner[T, I, O]) testCommand() string {
 // interleave test if controlled mode needs it and can have it, else as
 // dispatch does. opts are Run's options, for the probe.
 func (r *runner[T, I, O]) reexec(index int, opts []Option, inProcess func() (Summary, error)) (Summary, error) {
-	if !r.mayReexec() || r.probeInstrumented(opts) {
+	if !r.mayReexec() {
 		return r.dispatch(index, inProcess)
 	}
 	why := "re-running the test instrumented is turned off (WithReexec(false), -stress.reexec=false or STRESS_REEXEC=0)"
 	if r.cfg.reexec {
+		if r.probeInstrumented(opts) {
+			return r.dispatch(index, inProcess)
+		}
 		var bin *testBinary
 		if bin, why = instrumentedBinary(r.t); bin != nil {
 			r.t.Logf("stress: the code does not use package sched: controlled mode runs in this package's test binary built by interleave test")

@@ -121,3 +121,19 @@ func testOutput(out, test string) string {
 	}
 	return rest
 }
+
+// TestInterleaveNotes: of what interleave test writes, a re-run relays
+// what it left outside the scheduler, not its count of rewritten files
+// nor the go command's output.
+func TestInterleaveNotes(t *testing.T) {
+	out := "interleave test: 2 operations are not instrumented and run outside the scheduler:\n" +
+		"\tq.go:3:4: sync.Pool [blocks]\n\tq.go:9:2: reflect.Select\n" +
+		"interleave test: not instrumented, left to stress mode, since they may block where the scheduler cannot see yet ([blocks] above): example.com/q\n" +
+		"interleave test: 1 files of 2 packages instrumented (rewritten) in 5ms\n" +
+		"\tnot a note\n# example.com/q\n"
+	got := interleaveNotes(out)
+	want := strings.Split(out, "\n")[:4]
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("notes %q, want %q", got, want)
+	}
+}

@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -217,8 +216,7 @@ func goCommand() (string, error) {
 }
 
 // removeStale removes the instrumented binaries of processes that have
-// ended. Where a process cannot be asked whether it runs (Windows), its
-// binary cannot be removed while it does.
+// ended (alive says which have).
 func removeStale() {
 	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), reexecDir+"*"))
 	for _, dir := range dirs {
@@ -226,10 +224,9 @@ func removeStale() {
 		if err != nil || pid == os.Getpid() {
 			continue
 		}
-		if p, err := os.FindProcess(pid); err == nil && p.Signal(syscall.Signal(0)) == nil {
-			continue
+		if !alive(pid) {
+			os.RemoveAll(dir)
 		}
-		os.RemoveAll(dir)
 	}
 }
 

@@ -82,17 +82,18 @@ func TestReexec(t *testing.T) {
 
 // reexecTestEnv returns this process's environment without what would
 // make the go test it runs a child or an interleave test run, or set its
-// knobs, and with an instrumentation cache of its own.
+// knobs, and with an instrumentation cache and a temporary directory (for
+// the instrumented binary, reports and replay files) of its own.
 func reexecTestEnv(t *testing.T) []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
-		if name == childEnv || name == testCommandEnv || name == "INTERLEAVE_CACHE" || strings.HasPrefix(name, "STRESS_") {
+		if name == childEnv || name == testCommandEnv || name == "INTERLEAVE_CACHE" || name == "TMPDIR" || strings.HasPrefix(name, "STRESS_") {
 			continue
 		}
 		env = append(env, kv)
 	}
-	return append(env, "INTERLEAVE_CACHE="+t.TempDir())
+	return append(env, "INTERLEAVE_CACHE="+t.TempDir(), "TMPDIR="+t.TempDir())
 }
 
 // goTest runs go test and returns its combined output; a failing test is

@@ -159,9 +159,10 @@ func WithSubprocess(on bool) Option { return optionFunc(func(c *config) { c.subp
 
 // WithReexec sets whether controlled mode, asked for (WithMode or
 // -stress.mode) under plain go test on code that does not use package
-// sched, re-runs the test in a build instrumented by interleave test
-// (-stress.reexec, env STRESS_REEXEC, default true). false keeps the
-// uninstrumented run, which tests nothing in controlled mode
+// sched, searches in a child process that runs this package's test
+// binary built by interleave test, where the code is on sched
+// (-stress.reexec, env STRESS_REEXEC, default true). false searches in
+// this process, which tests nothing in controlled mode
 // (ErrNotInstrumented).
 func WithReexec(on bool) Option { return optionFunc(func(c *config) { c.reexec = on }) }
 

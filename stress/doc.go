@@ -194,6 +194,11 @@
 //   - -stress.subprocess=true (STRESS_SUBPROCESS, [WithSubprocess]): in
 //     stress and auto modes, search in a child process, so that a crash
 //     is a reported failure.
+//   - -stress.reexec=true (STRESS_REEXEC, [WithReexec]): in controlled
+//     mode under plain go test, on code that does not use package sched,
+//     run the search in this package's test binary built by interleave
+//     test (built once per test process), where the rewrite puts the code
+//     on sched.
 //   - -stress.v=false (STRESS_V): log progress; -stress.v alone sets it.
 //
 // # Limits

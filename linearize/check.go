@@ -76,7 +76,7 @@ func Check(model porcupine.Model, history []Operation, opts Config) (Decision, e
 	}
 	ops := toPorcupine(history)
 	start := time.Now()
-	if greedy(model, ops) {
+	if greedy(model, ops, start.Add(timeout)) {
 		// A linearization found without search: exact (see greedy).
 		return Decision{Verdict: Linearizable, Elapsed: time.Since(start)}, nil
 	}

@@ -3,6 +3,7 @@ package linearize
 import (
 	"cmp"
 	"slices"
+	"time"
 
 	"github.com/anishathalye/porcupine"
 )
@@ -20,26 +21,30 @@ import (
 // Check then asks porcupine. Most histories of a correct type are
 // linearized by this walk, at the cost of one model step per operation,
 // where porcupine builds its entry lists and caches for every check.
-func greedy(model porcupine.Model, ops []porcupine.Operation) bool {
+//
+// Like porcupine, it keeps to the check's time budget: past deadline it
+// gives up (false), and porcupine, out of time too, finds the history
+// undecided.
+func greedy(model porcupine.Model, ops []porcupine.Operation, deadline time.Time) bool {
 	if model.Step == nil || model.Init == nil {
 		return false // a model of porcupine's context steps: porcupine decides
 	}
 	if model.Partition != nil {
 		for _, part := range model.Partition(ops) {
-			if !greedyPart(model, part) {
+			if !greedyPart(model, part, deadline) {
 				return false
 			}
 		}
 		return true
 	}
-	return greedyPart(model, ops)
+	return greedyPart(model, ops, deadline)
 }
 
 // greedyPart is greedy on one partition of a history: it walks twice,
 // trying the operations that may come next in the order of their returns
 // (in a controlled execution, an operation that returned first mostly
 // took effect first), then of their calls.
-func greedyPart(model porcupine.Model, ops []porcupine.Operation) bool {
+func greedyPart(model porcupine.Model, ops []porcupine.Operation, deadline time.Time) bool {
 	var small [32]int
 	order := small[:0]
 	if len(ops) > len(small) {
@@ -55,7 +60,7 @@ func greedyPart(model porcupine.Model, ops []porcupine.Operation) bool {
 			key = func(i int) int64 { return ops[i].Return }
 		}
 		slices.SortFunc(order, func(a, b int) int { return cmp.Compare(key(a), key(b)) })
-		if walk(model, ops, order) {
+		if walk(model, ops, order, deadline) {
 			return true
 		}
 	}
@@ -64,7 +69,7 @@ func greedyPart(model porcupine.Model, ops []porcupine.Operation) bool {
 
 // walk is one greedy walk over ops, trying them in the order given, which
 // it consumes.
-func walk(model porcupine.Model, ops []porcupine.Operation, order []int) bool {
+func walk(model porcupine.Model, ops []porcupine.Operation, order []int, deadline time.Time) bool {
 	state := model.Init()
 	for len(order) > 0 {
 		// An operation may come next unless another one left returned
@@ -78,7 +83,11 @@ func walk(model porcupine.Model, ops []porcupine.Operation, order []int) bool {
 			if ops[i].Call > minRet {
 				continue
 			}
-			if ok, next := model.Step(state, ops[i].Input, ops[i].Output); ok {
+			ok, next := model.Step(state, ops[i].Input, ops[i].Output)
+			if time.Now().After(deadline) {
+				return false
+			}
+			if ok {
 				state, took = next, k
 				break
 			}

@@ -3,6 +3,7 @@ package linearize
 import (
 	"math"
 	"testing"
+	"time"
 
 	"github.com/anishathalye/porcupine"
 	"pgregory.net/rapid"
@@ -78,7 +79,7 @@ func genHistory[S, I, O any](t *rapid.T, m model.Model[S, I, O], in *rapid.Gener
 // agree checks that greedy's linearizable is porcupine's, counting the
 // verdicts in seen: [greedy found one, porcupine ok, porcupine illegal].
 func agree(t *rapid.T, pm porcupine.Model, h []porcupine.Operation, seen *[3]int) {
-	fast := greedy(pm, h)
+	fast := greedy(pm, h, time.Now().Add(time.Minute))
 	res := porcupine.CheckOperations(pm, h)
 	if fast {
 		seen[0]++
@@ -165,7 +166,7 @@ func TestGreedyExactOnSequential(t *testing.T) {
 			out := model.ContainerOutput{Value: rapid.IntRange(0, 2).Draw(t, "out"), OK: rapid.Bool().Draw(t, "ok"), Len: rapid.IntRange(0, 2).Draw(t, "len")}
 			h[i] = porcupine.Operation{ClientId: rapid.IntRange(0, 2).Draw(t, "thread"), Input: in, Output: out, Call: int64(2 * i), Return: int64(2*i + 1)}
 		}
-		if fast, res := greedy(pm, h), porcupine.CheckOperations(pm, h); fast != res {
+		if fast, res := greedy(pm, h, time.Now().Add(time.Minute)), porcupine.CheckOperations(pm, h); fast != res {
 			t.Fatalf("greedy %v, porcupine %v on %+v", fast, res, h)
 		}
 	})

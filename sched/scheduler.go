@@ -216,6 +216,10 @@ type scheduler struct {
 	last     []lastAccess
 	orderSet map[Order]struct{}
 	orders   []Order
+	// free holds thread structs of earlier runs, the first used of them
+	// taken by this one.
+	free []*thread
+	used int
 }
 
 // scratch holds the buffers of a run that no caller sees, for the next
@@ -227,6 +231,9 @@ type scratch struct {
 	last       []lastAccess
 	orderSet   map[Order]struct{}
 	orders     []Order
+	threads    []*thread
+	phaseBase  []int
+	free       []*thread // thread structs, reused from the first
 }
 
 var spare scratch
@@ -243,15 +250,18 @@ func (sp *scratch) take(s *scheduler) {
 	clear(sp.ptrs)
 	clear(sp.orderSet)
 	clear(sp.last)
+	clear(sp.threads)
 	s.vars, s.ptrs, s.orderSet = sp.vars, sp.ptrs, sp.orderSet
 	s.ids, s.pend, s.ran, s.last, s.orders = sp.ids[:0], sp.pend[:0], sp.ran[:0], sp.last[:0], sp.orders[:0]
+	s.threads, s.phaseBase, s.free = sp.threads[:0], sp.phaseBase[:0], sp.free
 	*sp = scratch{}
 }
 
-// keep makes the buffers of s, a finished run, the spare ones. Called
-// with runMu held.
+// keep makes the buffers of s, a finished run, the spare ones: once every
+// thread has returned, none is touched again. Called with runMu held.
 func (sp *scratch) keep(s *scheduler) {
-	*sp = scratch{vars: s.vars, ptrs: s.ptrs, ids: s.ids, pend: s.pend, ran: s.ran, last: s.last, orderSet: s.orderSet, orders: s.orders}
+	*sp = scratch{vars: s.vars, ptrs: s.ptrs, ids: s.ids, pend: s.pend, ran: s.ran, last: s.last, orderSet: s.orderSet, orders: s.orders,
+		threads: s.threads, phaseBase: s.phaseBase, free: s.free}
 }
 
 // Run runs phases of managed goroutines under cfg and returns what
@@ -285,10 +295,11 @@ func Run(cfg Config, phases ...[]func()) *Execution {
 	spare.take(s)
 	// Number the phases' threads in order, before any goroutine: slots
 	// stay nil until their phase starts.
-	s.phaseBase = make([]int, len(phases))
-	for i, p := range phases {
-		s.phaseBase[i] = len(s.threads)
-		s.threads = append(s.threads, make([]*thread, len(p))...)
+	for _, p := range phases {
+		s.phaseBase = append(s.phaseBase, len(s.threads))
+		for range p {
+			s.threads = append(s.threads, nil)
+		}
 	}
 	if !cfg.ChoicesOnly {
 		s.events = make([]Event, 0, sizes.events)
@@ -331,7 +342,13 @@ func roomFor(n int) int { return max(32, n+n/8) }
 // It looks at the progress a few times a period, so that a hang is
 // declared about one period after the last step, not up to two.
 func (s *scheduler) watch() {
-	ticker := time.NewTicker(max(s.cfg.Watchdog/hangTicks, time.Millisecond))
+	period := max(s.cfg.Watchdog/hangTicks, time.Millisecond)
+	if watchTicker == nil {
+		watchTicker = time.NewTicker(period)
+	} else {
+		watchTicker.Reset(period) // no tick of an earlier run is left
+	}
+	ticker := watchTicker
 	defer ticker.Stop()
 	last, idle := s.progress.Load(), 0
 	for waiting := true; waiting; {
@@ -373,6 +390,9 @@ func (s *scheduler) watch() {
 	<-s.exited
 }
 
+// watchTicker is watch's, kept from run to run (runMu).
+var watchTicker *time.Ticker
+
 // A hang is declared after hangTicks looks at the progress, a watchdog
 // period apart in all, find none; after it, the other threads get
 // hangUnwind to exit.
@@ -411,7 +431,16 @@ func (s *scheduler) startNextPhase() {
 // held.
 func (s *scheduler) spawn(fn func(), id int) *thread {
 	w := idleWorker()
-	t := &thread{id: id, wake: w.wake, parked: true, phase: -1}
+	var t *thread
+	if s.used < len(s.free) {
+		t = s.free[s.used]
+		*t = thread{}
+	} else {
+		t = new(thread)
+		s.free = append(s.free, t)
+	}
+	s.used++
+	t.id, t.wake, t.parked, t.phase = id, w.wake, true, -1
 	if id < len(s.threads) {
 		s.threads[id] = t
 	} else {

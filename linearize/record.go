@@ -80,7 +80,14 @@ func (r *Recorder) Now() int64 { return r.clock.Load() }
 // History returns the operations recorded so far, lane by lane, in call
 // order within a lane. Operations still running are Pending.
 func (r *Recorder) History() []Operation {
-	var h []Operation
+	n := 0
+	for t := range r.lanes {
+		n += int(r.lanes[t].n.Load())
+	}
+	if n == 0 {
+		return nil
+	}
+	h := make([]Operation, 0, n) // more if operations are called meanwhile
 	for t := range r.lanes {
 		l := &r.lanes[t]
 		n := int(l.n.Load())

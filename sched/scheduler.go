@@ -213,9 +213,10 @@ type scheduler struct {
 	vt          vclock // the virtual clock (vtime, see time.go)
 	// What noteOrder needs: the variables' last accesses, and the
 	// orders seen, as a set and in the order they were first seen.
-	last     []lastAccess
-	orderSet map[Order]struct{}
-	orders   []Order
+	last      []lastAccess
+	orderSet  map[Order]struct{}
+	orderKeys map[uint64]struct{}
+	orders    []Order
 	// free holds thread structs of earlier runs, the first used of them
 	// taken by this one.
 	free []*thread
@@ -230,6 +231,7 @@ type scratch struct {
 	pend, ran  []Access
 	last       []lastAccess
 	orderSet   map[Order]struct{}
+	orderKeys  map[uint64]struct{}
 	orders     []Order
 	threads    []*thread
 	phaseBase  []int
@@ -242,16 +244,17 @@ var spare scratch
 // held.
 func (sp *scratch) take(s *scheduler) {
 	if sp.vars == nil {
-		s.vars, s.ptrs, s.orderSet = map[unsafe.Pointer]int{}, map[unsafe.Pointer]int{}, map[Order]struct{}{}
+		s.vars, s.ptrs, s.orderSet, s.orderKeys = map[unsafe.Pointer]int{}, map[unsafe.Pointer]int{}, map[Order]struct{}{}, map[uint64]struct{}{}
 		s.ids, s.pend, s.ran = make([]int, 0, 8), make([]Access, 0, 8), make([]Access, 0, 16)
 		return
 	}
 	clear(sp.vars)
 	clear(sp.ptrs)
 	clear(sp.orderSet)
+	clear(sp.orderKeys)
 	clear(sp.last)
 	clear(sp.threads)
-	s.vars, s.ptrs, s.orderSet = sp.vars, sp.ptrs, sp.orderSet
+	s.vars, s.ptrs, s.orderSet, s.orderKeys = sp.vars, sp.ptrs, sp.orderSet, sp.orderKeys
 	s.ids, s.pend, s.ran, s.last, s.orders = sp.ids[:0], sp.pend[:0], sp.ran[:0], sp.last[:0], sp.orders[:0]
 	s.threads, s.phaseBase, s.free = sp.threads[:0], sp.phaseBase[:0], sp.free
 	*sp = scratch{}
@@ -260,7 +263,7 @@ func (sp *scratch) take(s *scheduler) {
 // keep makes the buffers of s, a finished run, the spare ones: once every
 // thread has returned, none is touched again. Called with runMu held.
 func (sp *scratch) keep(s *scheduler) {
-	*sp = scratch{vars: s.vars, ptrs: s.ptrs, ids: s.ids, pend: s.pend, ran: s.ran, last: s.last, orderSet: s.orderSet, orders: s.orders,
+	*sp = scratch{vars: s.vars, ptrs: s.ptrs, ids: s.ids, pend: s.pend, ran: s.ran, last: s.last, orderSet: s.orderSet, orderKeys: s.orderKeys, orders: s.orders,
 		threads: s.threads, phaseBase: s.phaseBase, free: s.free}
 }
 

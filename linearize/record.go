@@ -44,8 +44,16 @@ type slot struct {
 // lane i holding up to capacity[i] operations.
 func NewRecorder(capacity []int) *Recorder {
 	r := &Recorder{lanes: make([]lane, len(capacity))}
+	n := 0
+	for _, c := range capacity {
+		n += c
+	}
+	// One array for every lane's slots; lanes of different threads share
+	// cache lines only at their ends.
+	slots := make([]slot, n)
 	for i, c := range capacity {
-		r.lanes[i].slots = make([]slot, c)
+		r.lanes[i].slots = slots[:c:c]
+		slots = slots[c:]
 	}
 	return r
 }

@@ -354,27 +354,30 @@ func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, tr
 	// New runs in the first phase and Cleanup after the last operation,
 	// in the run, so that goroutines the type starts in New (workers, a
 	// drainer) are managed, and their locks and waits stay in one mode.
-	phases := [][]func(){{func() {
+	// One array holds the functions of the three phases (New and Init,
+	// the threads, Post and Cleanup).
+	n := len(sc.Threads)
+	fns := make([]func(), n+2)
+	fns[0] = func() {
 		if !x.guard(laneNew, func() { x.v = r.spec.New() }) {
 			return
 		}
 		for _, in := range sc.Init {
 			x.call(0, in)
 		}
-	}}}
-	var threads []func()
+	}
 	for i, ops := range sc.Threads {
-		threads = append(threads, func() {
+		fns[i+1] = func() {
 			if x.broken() {
 				return
 			}
 			for _, in := range ops {
 				x.call(i+1, in)
 			}
-		})
+		}
 	}
 	post := x.post(sc)
-	phases = append(phases, threads, []func(){func() {
+	fns[n+1] = func() {
 		if x.broken() {
 			return
 		}
@@ -384,7 +387,8 @@ func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, tr
 		if r.spec.Cleanup != nil {
 			x.guard(laneCleanup, func() { r.spec.Cleanup(x.v) })
 		}
-	}})
+	}
+	phases := [][]func(){fns[:1], fns[1 : n+1], fns[n+1:]}
 	e := sched.Run(sched.Config{Strategy: strategy, Watchdog: r.cfg.timeout, MaxSteps: r.cfg.maxSteps, Sites: tr == withSites, ChoicesOnly: tr == choicesOnly, Labels: labels}, phases...)
 	unlabel()
 	if x.newPanicked() {

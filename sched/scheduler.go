@@ -555,12 +555,13 @@ func (s *scheduler) runThread(t *thread, fn func()) {
 }
 
 // growStack makes the calling goroutine's stack big enough for a
-// thread's usual depth while it is shallow. A goroutine starts with a
-// small stack that grows by copying, and the copy costs in proportion to
-// the frames it must adjust: at the top of a thread, a few; deep in the
-// scheduler under the type's operations, where a thread would otherwise
-// first outgrow it, many (a sixth of a controlled execution's time, by
-// profile).
+// thread's usual depth while it is shallow: a worker calls it once, when
+// it starts. A goroutine starts with a small stack that grows by copying,
+// and the copy costs in proportion to the frames it must adjust: at the
+// top of a worker, a few; deep in the scheduler under the type's
+// operations, where a thread would otherwise first outgrow it, many (a
+// sixth of a controlled execution's time, by profile, when every thread
+// had a goroutine of its own).
 //
 //go:noinline
 func growStack() byte {

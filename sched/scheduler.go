@@ -274,8 +274,12 @@ func (sp *scratch) keep(s *scheduler) {
 // is 1, b is 2, post is 3, and goroutines started with Go take the next
 // numbers as they start.
 //
-// Run returns when the execution has ended and its goroutines are gone,
-// except a goroutine stuck in a hang, which cannot be reclaimed.
+// Run returns when the execution has ended and its threads have
+// returned, except a thread stuck in a hang, which cannot be reclaimed.
+// Threads run on goroutines kept from run to run (idle ones wait for the
+// next), so Run does not belong in a testing/synctest bubble, whose
+// goroutines must all end with it; package sched's virtual clock is the
+// fake time of a controlled run.
 func Run(cfg Config, phases ...[]func()) *Execution {
 	runMu.Lock()
 	defer runMu.Unlock()

@@ -171,3 +171,45 @@ func TestGreedyExactOnSequential(t *testing.T) {
 		}
 	})
 }
+
+// TestGreedyKeepsToBudget: past the deadline the walk gives up, even on a
+// history it would linearize, however many walks and partitions are
+// left, so that a model slower than the budget gives Undecided, never a
+// verdict that took longer than allowed.
+func TestGreedyKeepsToBudget(t *testing.T) {
+	for _, m := range []model.Sequential[model.SetInput, model.SetOutput]{model.Set(), model.Set().Model} {
+		pm, err := m.Porcupine()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var h []porcupine.Operation
+		for i := range 40 {
+			in := model.SetInput{Op: model.SetContains, Value: i % 3}
+			h = append(h, porcupine.Operation{ClientId: 0, Input: in, Output: model.SetOutput{}, Call: int64(2 * i), Return: int64(2*i + 1)})
+		}
+		if !greedy(pm, h, time.Now().Add(time.Minute)) {
+			t.Fatal("the walk does not linearize a sequential history")
+		}
+		if greedy(pm, h, time.Now().Add(-time.Second)) {
+			t.Fatal("the walk went on past its deadline")
+		}
+		slow := pm
+		slow.Step = func(s, in, out any) (bool, any) {
+			time.Sleep(time.Millisecond)
+			return pm.Step(s, in, out)
+		}
+		if res, err := Check(slow, fromPorcupine(h), Config{Timeout: time.Microsecond}); err != nil || res.Verdict != Undecided {
+			t.Fatalf("slow model, 1µs budget: %v %v, want undecided", res.Verdict, err)
+		}
+	}
+}
+
+// fromPorcupine is toPorcupine's inverse, for histories without pending
+// operations.
+func fromPorcupine(ops []porcupine.Operation) []Operation {
+	h := make([]Operation, len(ops))
+	for i, op := range ops {
+		h[i] = Operation{Thread: op.ClientId, Input: op.Input, Output: op.Output, Call: op.Call, Return: op.Return}
+	}
+	return h
+}

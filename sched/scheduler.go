@@ -686,7 +686,9 @@ func (s *scheduler) park(t *thread) *thread {
 // scheduling point; once unwinding, its operations pass through.
 func (s *scheduler) abandon(t *thread) *thread {
 	s.mu.Lock()
-	exiting := t == nil || t.exiting
+	// A finished t (the thread that panicked) cannot be the caller: the
+	// caller is a thread unwinding, in a deferred call (protocol.go, R9).
+	exiting := t == nil || t.exiting || t.state == finished
 	if t != nil {
 		t.exiting = true
 	}

@@ -109,3 +109,7 @@
 // does not, the code did something uninstrumented, and callers should say
 // so rather than trust the trace.
 package sched
+
+// The scheduler's own rules (the hand-off protocol, the locking rule, how
+// a run ends) are written in protocol.go, each with the test that checks
+// it.

@@ -422,12 +422,7 @@ func TestAbortUnwinds(t *testing.T) {
 		{"panic with a thread parked", Config{Strategy: NewReplay([]int{1, 1})}, Panicked, 1, func(unwind, never func()) [][]func() {
 			return [][]func(){{
 				func() { Yield("a"); panic("boom") },
-				func() {
-					defer unwind()
-					for {
-						Yield("spin")
-					}
-				},
+				spinner(unwind),
 			}, {never}}
 		}, 0},
 		{"panic with threads blocked on every primitive", Config{}, Panicked, 6, func(unwind, never func()) [][]func() {
@@ -466,12 +461,7 @@ func TestAbortUnwinds(t *testing.T) {
 			ch := MakeChan[int](0)
 			return [][]func(){{
 				func() { defer unwind(); ch.Recv() },
-				func() {
-					defer unwind()
-					for {
-						Yield("spin")
-					}
-				},
+				spinner(unwind),
 			}, {never}}
 		}, 0},
 		{"send on a closed channel", Config{}, Panicked, 1, func(unwind, never func()) [][]func() {
@@ -512,6 +502,17 @@ func TestAbortUnwinds(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// spinner returns a thread that yields forever, calling unwind when it
+// unwinds.
+func spinner(unwind func()) func() {
+	return func() {
+		defer unwind()
+		for {
+			Yield("spin")
+		}
 	}
 }
 

@@ -83,7 +83,7 @@ func (r *runner[T, I, O]) verdictOf(x *exec[T, I, O], h []linearize.Operation) (
 	case linearize.NotLinearizable:
 		return outcome{kind: Violation, history: h}
 	case linearize.Undecided:
-		return outcome{kind: Undecided, history: h, detail: fmt.Sprintf("porcupine gave up after %v; a smaller scenario (-stress.threads, -stress.ops) checks faster", r.cfg.checkTime)}
+		return outcome{kind: Undecided, history: h, detail: fmt.Sprintf("porcupine gave up after %v; a smaller scenario (-stress.maxthreads, -stress.maxops) checks faster", r.cfg.checkTime)}
 	}
 	if r.spec.Check != nil {
 		if err := r.spec.Check(typed[I, O](h)); err != nil {

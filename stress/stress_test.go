@@ -73,8 +73,8 @@ func TestBadConfiguration(t *testing.T) {
 		{"no Run", noRun, nil, "Spec.Run is nil"},
 		{"nil model", noModel, nil, "Spec.Model is nil"},
 		{"invalid model", badModel, nil, "Init is nil"},
-		{"zero threads", good, []stress.Option{stress.WithThreads(0)}, "threads must be at least 1"},
-		{"zero ops", good, []stress.Option{stress.WithOps(0)}, "ops per thread must be at least 1"},
+		{"zero threads", good, []stress.Option{stress.WithMaxThreads(0)}, "threads must be at least 1"},
+		{"zero ops", good, []stress.Option{stress.WithMaxOps(0)}, "maxops (operations per thread) must be at least 1"},
 		{"zero checks", good, []stress.Option{stress.WithChecks(0)}, "checks must be at least 1"},
 		{"negative duration", good, []stress.Option{stress.WithDuration(-time.Second)}, "duration must not be negative"},
 		{"controlled fake time", fake, []stress.Option{stress.WithMode(stress.Controlled)}, "controlled mode cannot run a FakeTime spec"},
@@ -91,16 +91,30 @@ func TestBadConfiguration(t *testing.T) {
 	}
 }
 
-func TestEnvironmentOverridesOptions(t *testing.T) {
-	t.Setenv("STRESS_THREADS", "zero")
-	_, err := stress.Run(t, counterSpec(false))
-	if err == nil || !strings.Contains(err.Error(), "STRESS_THREADS") {
-		t.Fatalf("error %v, want one naming STRESS_THREADS", err)
+// TestRenamedEnvironment: a knob's former environment variable is an
+// error naming the new one, not silently ignored.
+func TestRenamedEnvironment(t *testing.T) {
+	for old, now := range map[string]string{"STRESS_TIMEOUT": "STRESS_HANGTIMEOUT", "STRESS_OPS": "STRESS_MAXOPS", "STRESS_THREADS": "STRESS_MAXTHREADS", "STRESS_INIT": "STRESS_MAXINIT", "STRESS_POST": "STRESS_MAXPOST"} {
+		t.Run(old, func(t *testing.T) {
+			t.Setenv(old, "1")
+			_, err := stress.Run(t, counterSpec(false))
+			if err == nil || !strings.Contains(err.Error(), now) {
+				t.Fatalf("error %v, want one naming %s", err, now)
+			}
+		})
 	}
-	t.Setenv("STRESS_THREADS", "0")
-	_, err = stress.Run(t, counterSpec(false), stress.WithThreads(2))
+}
+
+func TestEnvironmentOverridesOptions(t *testing.T) {
+	t.Setenv("STRESS_MAXTHREADS", "zero")
+	_, err := stress.Run(t, counterSpec(false))
+	if err == nil || !strings.Contains(err.Error(), "STRESS_MAXTHREADS") {
+		t.Fatalf("error %v, want one naming STRESS_MAXTHREADS", err)
+	}
+	t.Setenv("STRESS_MAXTHREADS", "0")
+	_, err = stress.Run(t, counterSpec(false), stress.WithMaxThreads(2))
 	if err == nil || !strings.Contains(err.Error(), "threads must be at least 1") {
-		t.Fatalf("STRESS_THREADS=0 did not override WithThreads(2): %v", err)
+		t.Fatalf("STRESS_MAXTHREADS=0 did not override WithMaxThreads(2): %v", err)
 	}
 }
 
@@ -222,7 +236,7 @@ func TestFailureKinds(t *testing.T) {
 			// so that a slow machine cannot turn them into hangs.
 			opts := []stress.Option{stress.WithMode(tc.mode), stress.WithSeed(1), stress.WithChecks(5), stress.WithRuns(5), stress.WithShrinkTime(5 * time.Second), artifacts(t)}
 			if tc.want == stress.Hang {
-				opts = append(opts, stress.WithTimeout(300*time.Millisecond))
+				opts = append(opts, stress.WithHangTimeout(300*time.Millisecond))
 			}
 			res, err := stress.Run(t, blockerSpec(tc.run, release), opts...)
 			if err != nil {
@@ -333,7 +347,7 @@ func TestFakeTimeHang(t *testing.T) {
 		return model.CounterOutput{}
 	}, nil)
 	spec.FakeTime = true
-	res, err := stress.Run(t, spec, stress.WithMode(stress.Stress), stress.WithChecks(2), stress.WithRuns(1), stress.WithTimeout(300*time.Millisecond), artifacts(t))
+	res, err := stress.Run(t, spec, stress.WithMode(stress.Stress), stress.WithChecks(2), stress.WithRuns(1), stress.WithHangTimeout(300*time.Millisecond), artifacts(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -487,7 +501,7 @@ func TestStressShrinksPlainCode(t *testing.T) {
 	}
 	for _, mode := range []stress.Mode{stress.Auto, stress.Stress} {
 		t.Run(mode.String(), func(t *testing.T) {
-			res, err := stress.Run(t, spec, stress.WithMode(mode), stress.WithSeed(7), stress.WithOps(6), stress.WithRuns(50), stress.WithShrinkTime(5*time.Second), artifacts(t))
+			res, err := stress.Run(t, spec, stress.WithMode(mode), stress.WithSeed(7), stress.WithMaxOps(6), stress.WithRuns(50), stress.WithShrinkTime(5*time.Second), artifacts(t))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -526,7 +540,7 @@ func TestUndecided(t *testing.T) {
 	}
 	spec.Model = slow
 	res, err := stress.Run(t, spec, stress.WithMode(stress.Controlled), stress.WithCheckTime(time.Microsecond),
-		stress.WithSeed(1), stress.WithChecks(3), stress.WithThreads(2), stress.WithOps(2), stress.WithShrinkTime(time.Second), artifacts(t))
+		stress.WithSeed(1), stress.WithChecks(3), stress.WithMaxThreads(2), stress.WithMaxOps(2), stress.WithShrinkTime(time.Second), artifacts(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -535,7 +549,7 @@ func TestUndecided(t *testing.T) {
 	}
 	// With the default budget the same spec passes: the kind came from
 	// the budget, not from the history.
-	res, err = stress.Run(t, spec, stress.WithMode(stress.Controlled), stress.WithSeed(1), stress.WithChecks(3), stress.WithThreads(2), stress.WithOps(2), artifacts(t))
+	res, err = stress.Run(t, spec, stress.WithMode(stress.Controlled), stress.WithSeed(1), stress.WithChecks(3), stress.WithMaxThreads(2), stress.WithMaxOps(2), artifacts(t))
 	if err != nil || res.Failure != nil {
 		t.Fatalf("with the default check time: %v, %v", res.Failure, err)
 	}

@@ -83,7 +83,8 @@
 // [NewPCT] (Burckhardt et al., ASPLOS 2010), [NewReplay] of recorded choices,
 // and [Explore], which enumerates every schedule up to a preemption bound.
 // Choice 0 always means "keep running the current thread", so the simplest
-// schedule is the one with the fewest context switches.
+// schedule is the one with the fewest preemptions (switches away from a
+// thread that could have gone on).
 //
 // # Blocking and hangs
 //

@@ -473,6 +473,51 @@ func TestAbortUnwinds(t *testing.T) {
 				func() { ch.Close() },
 			}, {never}}
 		}, 0},
+		{"every primitive passes through while unwinding", Config{}, Panicked, 1, func(unwind, never func()) [][]func() {
+			var mu Mutex
+			var rw RWMutex
+			var wg WaitGroup
+			var once Once
+			var v Int64
+			c := NewCond(&mu)
+			ch, buf := MakeChan[int](0), MakeChan[int](1)
+			return [][]func(){{
+				func() {
+					defer func() {
+						// The run is over: none of these waits, panics or
+						// is recorded, and the call goes on to its end.
+						mu.Lock()
+						mu.Unlock()
+						mu.Unlock() // not held: passes through too
+						rw.RLock()
+						rw.RUnlock()
+						rw.Lock()
+						rw.Unlock()
+						c.Wait()
+						c.Signal()
+						c.Broadcast()
+						wg.Add(1)
+						wg.Wait()
+						wg.Done()
+						once.Do(func() {})
+						v.Add(1)
+						v.CompareAndSwap(1, 2)
+						ch.Send(1)
+						ch.Recv()
+						buf.Send(1)
+						buf.Recv2()
+						Select(false, ch.RecvCase(nil, nil), ch.SendCase(2))
+						Sleep(time.Hour)
+						Yield("unwinding")
+						NewTimer(time.Hour).Stop()
+						_ = Now()
+						unwind()
+					}()
+					ch.Recv()
+				},
+				func() { Yield("let it block"); panic("boom") },
+			}, {never}}
+		}, 0},
 		{"goroutine not yet run", Config{}, Panicked, 0, func(unwind, never func()) [][]func() {
 			return [][]func(){{func() { Go(never); panic("boom") }}}
 		}, 0},

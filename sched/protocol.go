@@ -47,8 +47,10 @@ package sched
 // parked, exiting and blocked-on fields, s.cur, the choices and events,
 // aborted, exec) and the controlled state of every primitive. Functions
 // whose names end in Locked, and those whose comments say "called with
-// (s.)mu held", must be called with it held; the others take it
-// themselves, and none may be called with it held. With s.mu held nothing
+// (s.)mu held", expect it held (varID also lets the thread holding the
+// processor call it without); those that take it themselves (record,
+// varOf, ptrID, block, point, park, abandon, ...) must not be called with
+// it held, for it is not reentrant. With s.mu held nothing
 // waits: the only channel sends are the wake sends of R3, and
 // Strategy.Choose, which runs under it, must not call into this package.
 // A thread never waits for its token with s.mu held (park releases it

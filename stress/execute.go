@@ -67,7 +67,7 @@ type panicInfo struct {
 
 func (r *runner[T, I, O]) newExec(sc Scenario[I]) *exec[T, I, O] {
 	x := r.blankExec(sc)
-	x.guard(laneNew, func() { x.v = r.spec.New() })
+	x.guard(threadNew, func() { x.v = r.spec.New() })
 	return x
 }
 
@@ -87,7 +87,7 @@ func (x *exec[T, I, O]) broken() bool { return x.newPanicked() }
 // newPanicked reports whether New panicked.
 func (x *exec[T, I, O]) newPanicked() bool {
 	p := x.panicked.Load()
-	return p != nil && p.thread == laneNew
+	return p != nil && p.thread == threadNew
 }
 
 // call performs one operation on lane and records it.
@@ -229,7 +229,7 @@ func (r *runner[T, I, O]) stressBody(sc Scenario[I], stop *atomic.Bool, settling
 		}
 	}
 	if r.spec.Cleanup != nil && !x.broken() {
-		x.guard(laneCleanup, func() { r.spec.Cleanup(x.v) })
+		x.guard(threadCleanup, func() { r.spec.Cleanup(x.v) })
 	}
 	o := r.verdict(x)
 	if stop != nil && o.kind == 0 {
@@ -351,7 +351,7 @@ func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, tr
 	// in the run, so that goroutines the type starts in New (workers, a
 	// drainer) are managed, and their locks and waits stay in one mode.
 	phases := [][]func(){{func() {
-		if !x.guard(laneNew, func() { x.v = r.spec.New() }) {
+		if !x.guard(threadNew, func() { x.v = r.spec.New() }) {
 			return
 		}
 		for _, in := range sc.Init {
@@ -378,7 +378,7 @@ func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, tr
 			x.call(0, in)
 		}
 		if r.spec.Cleanup != nil {
-			x.guard(laneCleanup, func() { r.spec.Cleanup(x.v) })
+			x.guard(threadCleanup, func() { r.spec.Cleanup(x.v) })
 		}
 	}})
 	e := sched.Run(sched.Config{Strategy: strategy, Watchdog: r.cfg.timeout, MaxSteps: r.cfg.maxSteps, Sites: tr == withSites, ChoicesOnly: tr == choicesOnly}, phases...)
@@ -464,15 +464,21 @@ func onlyGoroutinesLeft(e *sched.Execution, n int) bool {
 	return len(e.Waiters) > 0
 }
 
-// threadName names a sched thread number of a scenario with n threads:
-// 0 is the initial part, 1..n the parallel threads, n+1 the final part,
-// and the rest goroutines the subject started (see goName).
+// threadName is the one name of a thread in reports, given its number in
+// package sched's numbering for a scenario of n parallel threads (see
+// schedThread for the spec's): init (0), thread 1..n, post (n+1), the
+// goroutines the subject started, g1, g2, ... (see goName), and the
+// spec's New and Cleanup (threadNew, threadCleanup).
 func threadName(id, n int) string {
 	switch {
+	case id == threadNew:
+		return "Spec.New"
+	case id == threadCleanup:
+		return "Spec.Cleanup"
 	case id == 0:
 		return "init"
 	case id <= n:
-		return fmt.Sprint(id)
+		return fmt.Sprintf("thread %d", id)
 	case id == n+1:
 		return "post"
 	}

@@ -456,23 +456,9 @@ func (r *runner[T, I, O]) formatHistory(h []linearize.Operation, threads int) st
 			res = r.model.DescribeOutput(in, op.Output.(O))
 			span = fmt.Sprintf("[%d, %d]", op.Call, op.Return)
 		}
-		fmt.Fprintf(&b, "  %-9s %-10s %s -> %s\n", laneLabel(op.Thread, op.Call, h), span, r.model.DescribeInput(in), res)
+		fmt.Fprintf(&b, "  %-9s %-10s %s -> %s\n", threadName(schedThread(op.Thread, op.Call, h, threads), threads), span, r.model.DescribeInput(in), res)
 	}
 	return b.String()
-}
-
-// laneLabel names lane 0 as init or post depending on whether the
-// operation came before or after the parallel part.
-func laneLabel(lane int, call int64, h []linearize.Operation) string {
-	if lane != 0 {
-		return fmt.Sprintf("thread %d", lane)
-	}
-	for _, op := range h {
-		if op.Thread != 0 && op.Call < call {
-			return "post"
-		}
-	}
-	return "init"
 }
 
 // grid lays out rows of (column, text) with separator lines.
@@ -559,9 +545,6 @@ func formatEvents(events []sched.Event, threads int) string {
 	for i, id := range order {
 		ids[id] = i
 		name := threadName(id, threads)
-		if id >= 1 && id <= threads {
-			name = "thread " + name
-		}
 		if _, ok := started[id]; ok {
 			name = goName(id, threads)
 		}
@@ -628,13 +611,13 @@ func startedBy(events []sched.Event) map[int]sched.Event {
 }
 
 // threadLabel names thread id of a scenario with n threads in a detail:
-// "thread 1", "thread init", or "goroutine g1" for one that sched.Go
-// started (see startedBy).
+// its threadName, "init" or "thread 1" say, or "goroutine g1" for one that
+// sched.Go started (see startedBy).
 func threadLabel(id, n int, started map[int]sched.Event) string {
 	if _, ok := started[id]; ok {
 		return "goroutine " + goName(id, n)
 	}
-	return "thread " + threadName(id, n)
+	return threadName(id, n)
 }
 
 // shortSite keeps the method and line: "pkg.(*T).Add:31" becomes "Add:31".

@@ -185,7 +185,7 @@ func (r *runner[T, I, O]) stressOnce(sc Scenario[I]) outcome {
 		unlabel()
 		done <- o
 	}()
-	timer := time.NewTimer(r.cfg.timeout)
+	timer := time.NewTimer(r.cfg.hangTimeout)
 	defer timer.Stop()
 	select {
 	case o := <-done:
@@ -265,7 +265,7 @@ func (r *runner[T, I, O]) inBubble(body func(stop *atomic.Bool, settling func())
 			o = body(&stop, func() { close(settled) })
 		})
 	}()
-	timer := time.NewTimer(r.cfg.timeout)
+	timer := time.NewTimer(r.cfg.hangTimeout)
 	defer timer.Stop()
 	var limit <-chan time.Time
 	for {
@@ -274,7 +274,7 @@ func (r *runner[T, I, O]) inBubble(body func(stop *atomic.Bool, settling func())
 			return o
 		case <-settled:
 			settled = nil
-			t := time.NewTimer(r.cfg.timeout / 4)
+			t := time.NewTimer(r.cfg.hangTimeout / 4)
 			defer t.Stop()
 			limit = t.C
 		case <-limit:
@@ -290,7 +290,7 @@ func (r *runner[T, I, O]) inBubble(body func(stop *atomic.Bool, settling func())
 func (r *runner[T, I, O]) hung() outcome {
 	r.poisoned = true
 	buf := make([]byte, 1<<20)
-	return outcome{kind: Hang, detail: fmt.Sprintf("the execution did not end within %v; every goroutine's stack:\n\n%s", r.cfg.timeout, buf[:runtime.Stack(buf, true)])}
+	return outcome{kind: Hang, detail: fmt.Sprintf("the execution did not end within %v; every goroutine's stack:\n\n%s", r.cfg.hangTimeout, buf[:runtime.Stack(buf, true)])}
 }
 
 // leakCheck looks for goroutines that the execution labelled id started
@@ -381,7 +381,7 @@ func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, tr
 			x.guard(threadCleanup, func() { r.spec.Cleanup(x.v) })
 		}
 	}})
-	e := sched.Run(sched.Config{Strategy: strategy, Watchdog: r.cfg.timeout, MaxSteps: r.cfg.maxSteps, Sites: tr == withSites, ChoicesOnly: tr == choicesOnly}, phases...)
+	e := sched.Run(sched.Config{Strategy: strategy, Watchdog: r.cfg.hangTimeout, MaxSteps: r.cfg.maxSteps, Sites: tr == withSites, ChoicesOnly: tr == choicesOnly}, phases...)
 	unlabel()
 	if x.newPanicked() {
 		return r.verdict(x) // nothing else ran

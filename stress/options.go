@@ -129,7 +129,9 @@ func WithArtifacts(dir string) Option { return optionFunc(func(c *config) { c.ar
 // reported as a [Hang]; the default is 5s (-stress.hangtimeout). It is the
 // hang watchdog, not a budget for the search or the checker (see
 // WithDuration, WithShrinkTime and WithCheckTime).
-func WithHangTimeout(d time.Duration) Option { return optionFunc(func(c *config) { c.timeout = d }) }
+func WithHangTimeout(d time.Duration) Option {
+	return optionFunc(func(c *config) { c.hangTimeout = d })
+}
 
 // WithCheckTime bounds the time the linearizability checker may spend on
 // one history; the default is 10s (-stress.checktime). A history it cannot
@@ -161,44 +163,44 @@ func WithSubprocess(on bool) Option { return optionFunc(func(c *config) { c.subp
 
 // config is the resolved set of knobs.
 type config struct {
-	mode      Mode
-	strategy  Strategy
-	depth     int
-	checks    int
-	duration  time.Duration
-	threads   int
-	ops       int
-	init      int
-	post      int
-	runs      int
-	seed      uint64
-	artifacts string
-	timeout   time.Duration
-	checkTime time.Duration
-	maxSteps  int
-	shrink    time.Duration
-	replay    string
-	verbose   bool
+	mode        Mode
+	strategy    Strategy
+	depth       int
+	checks      int
+	duration    time.Duration
+	threads     int
+	ops         int
+	init        int
+	post        int
+	runs        int
+	seed        uint64
+	artifacts   string
+	hangTimeout time.Duration
+	checkTime   time.Duration
+	maxSteps    int
+	shrink      time.Duration
+	replay      string
+	verbose     bool
 	// subprocess runs stress and auto searches in a child process.
 	subprocess bool
 }
 
 func defaults() config {
 	return config{
-		mode:      Auto,
-		strategy:  LearnedPCT,
-		depth:     3,
-		checks:    -1, // the mode's default
-		threads:   3,
-		ops:       4,
-		init:      2,
-		post:      1,
-		runs:      200,
-		artifacts: filepath.Join(os.TempDir(), "interleave"),
-		timeout:   5 * time.Second,
-		checkTime: 10 * time.Second,
-		maxSteps:  100000,
-		shrink:    30 * time.Second,
+		mode:        Auto,
+		strategy:    LearnedPCT,
+		depth:       3,
+		checks:      -1, // the mode's default
+		threads:     3,
+		ops:         4,
+		init:        2,
+		post:        1,
+		runs:        200,
+		artifacts:   filepath.Join(os.TempDir(), "interleave"),
+		hangTimeout: 5 * time.Second,
+		checkTime:   10 * time.Second,
+		maxSteps:    100000,
+		shrink:      30 * time.Second,
 
 		subprocess: true,
 	}
@@ -247,7 +249,7 @@ var knobs = []knob{
 		fs.Uint64Var(&c.seed, name, c.seed, usage)
 	}},
 	{"artifacts", "`directory` for reports, visualizations and replay files", stringKnob(func(c *config) *string { return &c.artifacts })},
-	{"hangtimeout", "how long one execution may run before it is reported as a hang", durKnob(func(c *config) *time.Duration { return &c.timeout })},
+	{"hangtimeout", "how long one execution may run before it is reported as a hang", durKnob(func(c *config) *time.Duration { return &c.hangTimeout })},
 	{"checktime", "most time the linearizability checker spends on one history", durKnob(func(c *config) *time.Duration { return &c.checkTime })},
 	{"maxsteps", "most scheduling points of one controlled execution", intKnob(func(c *config) *int { return &c.maxSteps })},
 	{"shrinktime", "most time spent minimizing a failure", durKnob(func(c *config) *time.Duration { return &c.shrink })},
@@ -395,8 +397,8 @@ func (c config) validate() error {
 		return fmt.Errorf("stress: runs must be at least 1, got %d", c.runs)
 	case c.depth < 1:
 		return fmt.Errorf("stress: PCT depth must be at least 1, got %d", c.depth)
-	case c.timeout <= 0:
-		return fmt.Errorf("stress: hangtimeout must be positive, got %v", c.timeout)
+	case c.hangTimeout <= 0:
+		return fmt.Errorf("stress: hangtimeout must be positive, got %v", c.hangTimeout)
 	case c.checkTime <= 0:
 		return fmt.Errorf("stress: checktime must be positive, got %v", c.checkTime)
 	case c.maxSteps < 1:

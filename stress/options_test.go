@@ -108,7 +108,7 @@ func TestResolve(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := []any{c.verbose, c.threads, c.ops, c.mode, c.strategy, c.timeout, c.seed, c.depth, c.runs, c.post, c.checks}
+	got := []any{c.verbose, c.threads, c.ops, c.mode, c.strategy, c.hangTimeout, c.seed, c.depth, c.runs, c.post, c.checks}
 	want := []any{true, 2, 6, Controlled, RandomWalk, 3 * time.Second, uint64(16), 5, 20, 1, -1}
 	for i := range got {
 		if got[i] != want[i] {

@@ -182,9 +182,9 @@ func (r *runner[T, I, O]) report(f *found[I], note string) *Failure {
 			// A hang is run again only to see its events: under a short
 			// watchdog, since it stops where it stopped before, and its
 			// stuck goroutine, like the first one, is never reclaimed.
-			timeout := r.cfg.timeout
-			r.cfg.timeout = hangProbe(timeout)
-			defer func() { r.cfg.timeout = timeout }()
+			timeout := r.cfg.hangTimeout
+			r.cfg.hangTimeout = hangProbe(timeout)
+			defer func() { r.cfg.hangTimeout = timeout }()
 		}
 		if !r.poisoned || hang {
 			// Determinism is checked, not assumed: the schedule is run

@@ -25,7 +25,7 @@ func ExampleExplore() {
 		for _, ev := range e.Events {
 			steps = append(steps, fmt.Sprintf("%d:%s", ev.Thread, ev.Action()))
 		}
-		fmt.Printf("picks %v, %d preemptions, n = %d: %s\n", sched.Choices(e), e.Preemptions, n.Load(), strings.Join(steps, ", "))
+		fmt.Printf("picks %v, %d preemptions, n = %d: %s\n", sched.Picks(e), e.Preemptions, n.Load(), strings.Join(steps, ", "))
 		return true
 	})
 	fmt.Println(runs, "executions")

@@ -126,7 +126,7 @@ func explore(t *testing.T, bound int, build func(r *runner) program, visit func(
 		}
 		visit(e, p)
 		if e.Outcome == Completed || e.Outcome == Deadlocked {
-			again := Run(Config{Strategy: NewReplay(Choices(e))}, build(new(runner)).phases...)
+			again := Run(Config{Strategy: NewReplay(Picks(e))}, build(new(runner)).phases...)
 			if again.Fingerprint != e.Fingerprint || again.Outcome != e.Outcome {
 				t.Fatalf("schedule %v: replayed, %v %x; first %v %x", picks, again.Outcome, again.Fingerprint, e.Outcome, e.Fingerprint)
 			}

@@ -421,7 +421,7 @@ func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, tr
 	if o.history == nil {
 		o.history = x.rec.History()
 	}
-	o.events, o.choices, o.schedule, o.preemptions = e.Events, sched.Trim(sched.Choices(e)), e.Choices, e.Preemptions
+	o.events, o.choices, o.schedule, o.preemptions = e.Events, sched.Trim(sched.Picks(e)), e.Choices, e.Preemptions
 	o.fingerprint = e.Fingerprint
 	if e.Ops > 0 {
 		r.sawEvents = true

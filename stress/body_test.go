@@ -178,7 +178,7 @@ func TestCheckReplay(t *testing.T) {
 		wg.Wait()
 	}
 	f := checkFails(t, body, stress.Deadlock, stress.WithMaxThreads(3), stress.WithMaxOps(4))
-	if f.Mode != stress.Controlled || f.Threads != 1 || f.Ops != 1 || f.Preemptions != 1 || f.ReplayFile == "" {
+	if f.Mode != stress.Controlled || f.Threads != 1 || f.Size != 1 || f.Preemptions != 1 || f.ReplayFile == "" {
 		t.Fatalf("want a controlled deadlock of one body and 1 context switch, with a replay file:\n%s", f.Report())
 	}
 	mustContain(t, f, "goroutine g2: waits for mutex", "started at stress_test.TestCheckReplay.func1:")

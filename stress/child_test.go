@@ -88,7 +88,7 @@ func TestGoroutinePanic(t *testing.T) {
 			}
 			// Only Add(3) panics: minimization keeps it and drops what
 			// does not matter.
-			if !strings.Contains(f.Scenario, "Add(3)") || f.Ops > 2 {
+			if !strings.Contains(f.Scenario, "Add(3)") || f.Size > 2 {
 				t.Errorf("scenario not minimal (want Add(3), at most 2 operations):\n%s", f.Report())
 			}
 			if f.ReplayFile == "" {

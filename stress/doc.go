@@ -18,7 +18,7 @@
 //
 //   - operation: one call on the value under test (an input I, an output
 //     O). Spec.Ops is the generator that draws one, Spec.Run performs
-//     it; Scenario.Size and Failure.Ops count them.
+//     it; Scenario.Size and Failure.Size count them.
 //   - thread: a sequence of operations run by one goroutine, numbered as
 //     package sched numbers them: the sequential init part is thread 0
 //     (shown as init), the parallel threads are 1..n, the sequential post
@@ -31,8 +31,8 @@
 //   - execution: one run of a scenario; a search runs many.
 //   - schedule: the choices of who runs next at each scheduling point of a
 //     controlled execution (sched.Choice); a scenario and a schedule
-//     determine it. Its picks, the index chosen at each choice, replay it
-//     (sched.NewReplay).
+//     determine it. Its picks (sched.Picks), the index chosen at each
+//     choice, replay it (sched.NewReplay).
 //   - interleaving: the order of the steps an execution took, as the
 //     report's table shows it.
 //   - switch and preemption: a switch passes the processor from one
@@ -48,7 +48,11 @@
 //   - history: the calls and returns of the operations, with their
 //     logical times, that package linearize checks against the model.
 //   - model: the sequential specification (package model).
-//   - strategy: how controlled mode picks schedules ([Strategy]).
+//   - strategy: how controlled mode picks schedules ([Strategy]); a
+//     decision is one of its choices (sched.Decision).
+//   - verdict: what the linearizability checker found (linearize.Verdict,
+//     in a linearize.Finding); a failure's kind says what the whole
+//     execution showed.
 //   - failure and kind: what was found ([Failure], [Kind]); replay: the
 //     file and command that run a failure again.
 //

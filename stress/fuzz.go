@@ -176,7 +176,7 @@ func (r *runner[T, I, O]) fuzzReport(f *found[I]) *Failure {
 		Detail:      f.o.detail,
 		Scenario:    r.formatScenario(sc),
 		Threads:     len(sc.Threads),
-		Ops:         sc.Size(),
+		Size:        sc.Size(),
 		Preemptions: f.o.preemptions,
 		History:     r.formatHistory(f.o.history, len(sc.Threads)),
 		Executions:  f.executions,

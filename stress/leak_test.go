@@ -206,8 +206,8 @@ func TestLeakReportListsOnlyTheFailingExecution(t *testing.T) {
 		n, _ := strconv.Atoi(m[1])
 		listed += n
 	}
-	if listed != f.Ops || !strings.Contains(f.Detail, "parkForever") {
-		t.Fatalf("the report lists %d goroutines; the execution shown has %d operations, each leaking one in parkForever:\n%s", listed, f.Ops, f.Report())
+	if listed != f.Size || !strings.Contains(f.Detail, "parkForever") {
+		t.Fatalf("the report lists %d goroutines; the execution shown has %d operations, each leaking one in parkForever:\n%s", listed, f.Size, f.Report())
 	}
 }
 

@@ -28,10 +28,11 @@ type Failure struct {
 	// Detail says what went wrong beyond the kind: the panic and its
 	// stack, the property's error, where goroutines are stuck.
 	Detail string
-	// Scenario is the minimal scenario, formatted; Threads and Ops count
-	// its parallel threads and all its operations.
-	Scenario     string
-	Threads, Ops int
+	// Scenario is the minimal scenario, formatted; Threads counts its
+	// parallel threads and Size all its operations, as Scenario.Size does
+	// (Spec.Ops is the generator that draws them).
+	Scenario      string
+	Threads, Size int
 	// Preemptions counts the context switches of a controlled
 	// interleaving that took the processor from a thread that could have
 	// gone on.
@@ -95,7 +96,7 @@ func (f *Failure) Report() string {
 	if f.Detail != "" {
 		fmt.Fprintf(&b, "\n%s\n", strings.TrimRight(f.Detail, "\n"))
 	}
-	fmt.Fprintf(&b, "\nminimal scenario (%d %s, %d %s):\n%s", f.Threads, plural(f.Threads, "thread", "threads"), f.Ops, plural(f.Ops, "operation", "operations"), f.Scenario)
+	fmt.Fprintf(&b, "\nminimal scenario (%d %s, %d %s):\n%s", f.Threads, plural(f.Threads, "thread", "threads"), f.Size, plural(f.Size, "operation", "operations"), f.Scenario)
 	switch {
 	case f.Mode == Controlled && f.wholeOps:
 		fmt.Fprintf(&b, "\ninterleaving (under the scheduler, which saw no operation of package sched: each operation ran whole, and threads could switch only between operations):\n%s", f.Table)
@@ -155,7 +156,7 @@ func (r *runner[T, I, O]) report(f *found[I], note string) *Failure {
 		Explanation: kindExplanations[f.o.kind],
 		Scenario:    r.formatScenario(sc),
 		Threads:     len(sc.Threads),
-		Ops:         sc.Size(),
+		Size:        sc.Size(),
 		Preemptions: f.o.preemptions,
 		History:     r.formatHistory(f.o.history, len(sc.Threads)),
 		FoundBy:     f.mode,

@@ -146,8 +146,8 @@ func TestLostUpdateMinimal(t *testing.T) {
 	if f == nil {
 		t.Fatal("lost update not found")
 	}
-	if f.Kind != stress.Violation || f.Threads != 2 || f.Ops != 2 || f.Preemptions != 1 || strings.Count(f.Scenario, "Add(1)") != 2 {
-		t.Fatalf("got %v, %d threads, %d ops, %d switches; want a violation with 2 threads, one Add each, 1 switch:\n%s", f.Kind, f.Threads, f.Ops, f.Preemptions, f.Report())
+	if f.Kind != stress.Violation || f.Threads != 2 || f.Size != 2 || f.Preemptions != 1 || strings.Count(f.Scenario, "Add(1)") != 2 {
+		t.Fatalf("got %v, %d threads, %d ops, %d switches; want a violation with 2 threads, one Add each, 1 switch:\n%s", f.Kind, f.Threads, f.Size, f.Preemptions, f.Report())
 	}
 }
 
@@ -255,8 +255,8 @@ func TestFailureKinds(t *testing.T) {
 			// Every kind is minimized: two threads with one operation each
 			// are enough for all of these, and one operation for the
 			// controlled hang, which needs no second thread.
-			if f.Ops > 2 || tc.name == "hang controlled" && f.Ops != 1 {
-				t.Errorf("not minimized: %d threads, %d operations:\n%s", f.Threads, f.Ops, f.Report())
+			if f.Size > 2 || tc.name == "hang controlled" && f.Size != 1 {
+				t.Errorf("not minimized: %d threads, %d operations:\n%s", f.Threads, f.Size, f.Report())
 			}
 			if strings.Contains(f.Detail, " at )") {
 				t.Errorf("a location is empty:\n%s", f.Detail)
@@ -404,8 +404,8 @@ func TestSpecPanics(t *testing.T) {
 				if head := strings.SplitN(f.Report(), "\n", 3)[1]; !strings.HasPrefix(head, tc.headline) {
 					t.Errorf("headline %q, want %q", head, tc.headline)
 				}
-				if f.Ops > tc.ops {
-					t.Errorf("not minimized: %d operations, want at most %d:\n%s", f.Ops, tc.ops, f.Report())
+				if f.Size > tc.ops {
+					t.Errorf("not minimized: %d operations, want at most %d:\n%s", f.Size, tc.ops, f.Report())
 				}
 			})
 		}
@@ -509,7 +509,7 @@ func TestStressShrinksPlainCode(t *testing.T) {
 			if f == nil || f.Kind != stress.Violation {
 				t.Fatalf("want a violation, got %v", f)
 			}
-			if f.Threads != 2 || f.Ops != 2 || strings.Contains(f.Scenario, "finally") || strings.Count(f.Table, "Get()") != 2 {
+			if f.Threads != 2 || f.Size != 2 || strings.Contains(f.Scenario, "finally") || strings.Count(f.Table, "Get()") != 2 {
 				t.Fatalf("not minimal: want 2 threads with one Get each and no Finally:\n%s", f.Report())
 			}
 			// The replay file keeps what minimization kept, Finally
@@ -587,7 +587,7 @@ func TestStepLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := res.Failure
-	if f == nil || f.Kind != stress.StepLimit || f.Ops != 1 || !strings.Contains(f.Detail, "within 500 scheduling points") || !strings.Contains(f.Table, "more times, to step") {
+	if f == nil || f.Kind != stress.StepLimit || f.Size != 1 || !strings.Contains(f.Detail, "within 500 scheduling points") || !strings.Contains(f.Table, "more times, to step") {
 		t.Fatalf("got %v, want a step limit with one operation", f)
 	}
 	if testing.Verbose() {

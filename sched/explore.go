@@ -4,7 +4,7 @@ import "slices"
 
 // Explore runs the program that build returns under every schedule with at
 // most bound preemptions, depth first in order of picks (so schedules with
-// earlier context switches come first), and calls visit with each
+// earlier switches come first), and calls visit with each
 // execution until visit returns false or no schedule is left. It returns
 // the number of executions. build is called once per execution and must
 // return a fresh program: a new value under test and new closures.

@@ -105,7 +105,7 @@ type Execution struct {
 	Outcome Outcome
 	Events  []Event
 	Choices []Choice
-	// Preemptions counts context switches away from a thread that could
+	// Preemptions counts preemptions, switches away from a thread that could
 	// have gone on; Steps counts scheduling points.
 	Preemptions, Steps int
 	// Threads is the number of managed goroutines, spawned ones included.

@@ -7,7 +7,7 @@ import (
 
 // Decision is what a Strategy decides on: which of the Runnable threads
 // (by number) runs next. When Continuing, Runnable[0] is the thread that
-// ran last and could go on, so choice 0 means "no context switch"; the rest
+// ran last and could go on, so choice 0 means "no switch"; the rest
 // are in increasing order.
 type Decision struct {
 	// Step counts the decisions made before this one in the execution.

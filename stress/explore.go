@@ -26,10 +26,10 @@ func Exhaust[T, I, O any](t testing.TB, spec Spec[T, I, O], sc Scenario[I], boun
 		return nil, errNoThreads
 	}
 	defer serial()()
+	var st searchState[I]
 	for b := 0; b <= bound; b++ {
 		if o, ok := r.explore(sc, b, 0, 0); ok {
-			r.note(sc, o, Controlled, bounds{})
-			return r.report(r.last, "found by exhaustive search"), nil
+			return r.report(r.note(&st, sc, o, Controlled, bounds{}), "found by exhaustive search"), nil
 		}
 		if r.poisoned {
 			break

@@ -160,7 +160,7 @@ func want(ok bool, format string, args ...any) error {
 // wakes it in every one (every execution completes, with the right
 // result: the wake-up path).
 func TestProtocolTable(t *testing.T) {
-	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent(), idleWorkers)
 	for _, tc := range []struct {
 		name  string
 		build func(r *runner) program
@@ -407,7 +407,7 @@ func TestProtocolTable(t *testing.T) {
 // instrumented operations in them pass through, a thread that never
 // started does not run, and no goroutine of the run is left (R8-R11).
 func TestAbortUnwinds(t *testing.T) {
-	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent(), idleWorkers)
 	for _, tc := range []struct {
 		name     string
 		cfg      Config
@@ -523,7 +523,7 @@ func TestAbortUnwinds(t *testing.T) {
 		}, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			defer goleak.VerifyNone(t, goleak.IgnoreCurrent()) // R10
+			defer goleak.VerifyNone(t, goleak.IgnoreCurrent(), idleWorkers) // R10
 			var unwound, ran atomic.Int32
 			e := runWithin(t, tc.cfg, tc.phases(func() { unwound.Add(1) }, func() { ran.Add(1) })...)
 			if e.Outcome != tc.outcome {
@@ -617,7 +617,7 @@ func TestHangUnwinds(t *testing.T) {
 		t.Error("the hang's stacks do not show the hung thread")
 	}
 	close(release)
-	goleak.VerifyNone(t, before)
+	goleak.VerifyNone(t, before, idleWorkers)
 	if got := unwound.Load(); got != 2 {
 		t.Errorf("%d threads unwound, want 2", got)
 	}
@@ -627,3 +627,8 @@ func TestHangUnwinds(t *testing.T) {
 		t.Error("the hung thread went on past a scheduling point of the ended run")
 	}
 }
+
+// idleWorkers ignores the goroutines the scheduler keeps to run threads
+// of later runs (see idleWorker): one waiting in its loop runs nothing;
+// a thread that did not end stops elsewhere and is still found.
+var idleWorkers = goleak.IgnoreTopFunction("github.com/interleave-go/interleave/sched.(*worker).loop")

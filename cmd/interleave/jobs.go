@@ -13,11 +13,42 @@ import (
 	"strings"
 	"time"
 
+	"github.com/interleave-go/interleave/internal/instrument"
 	"github.com/interleave-go/interleave/internal/job"
 	"github.com/interleave-go/interleave/subjects/specs"
 )
 
 const jobPkg = "github.com/interleave-go/interleave/internal/job"
+
+// subjectPkgs are the packages the job binary instruments, as interleave
+// test would, for controlled mode: the subjects and their specs. The
+// limiter's x/time/rate is rewritten too, so that its lock, clock and
+// timers (Wait) are the scheduler's.
+var (
+	subjectPkgs  = []string{"github.com/interleave-go/interleave/subjects/..."}
+	subjectExtra = []string{"golang.org/x/time/rate"}
+)
+
+// instrumentSubjects prepares the overlay that instruments the subjects
+// in the job binary, and reports what it could not instrument.
+func instrumentSubjects(o options, w io.Writer) (*instrument.Result, error) {
+	var build []string
+	if o.race {
+		build = append(build, "-race")
+	}
+	start := time.Now()
+	res, err := instrument.Prepare(instrument.Config{Patterns: subjectPkgs, Rewrite: subjectExtra, BuildFlags: build})
+	if err != nil {
+		return nil, err
+	}
+	printNotes(w, res, ".")
+	how := "rewritten"
+	if res.Cached {
+		how = "from the cache"
+	}
+	fmt.Fprintf(w, "instrumented %d files of %d packages (%s) in %v\n", res.Files, len(res.Packages), how, time.Since(start).Round(time.Millisecond))
+	return res, nil
+}
 
 // checkNames reports subjects or variants that the catalog does not have.
 func checkNames(subjects, variants []string) error {
@@ -88,9 +119,21 @@ func runAll(ctx context.Context, o options, w io.Writer) ([]job.Result, error) {
 	}
 	defer os.RemoveAll(tmp)
 
+	// The subjects are plain Go: controlled mode needs them instrumented,
+	// as interleave test does it. Stress mode runs on the same build, where
+	// the instrumented operations perturb the schedule as they run.
+	ins, err := instrumentSubjects(o, w)
+	if err != nil {
+		return nil, err
+	}
 	fmt.Fprintf(w, "building the job binary%s...\n", map[bool]string{true: " (with -race)"}[o.race])
 	bin := filepath.Join(tmp, "job.test")
 	args := []string{"test", "-c", "-o", bin}
+	replay := "go test"
+	if ins.Overlay != "" {
+		args = append(args, "-overlay="+ins.Overlay)
+		replay += " -overlay=" + ins.Overlay
+	}
 	if o.race {
 		args = append(args, "-race")
 	}
@@ -112,7 +155,7 @@ func runAll(ctx context.Context, o options, w io.Writer) ([]job.Result, error) {
 		}
 		fmt.Fprintf(w, "[%2d/%d] %-8s %-16s %-10s ", i+1, len(todo), t.entry.Subject, t.entry.Variant, t.mode)
 		jb := job.Job{Entries: []string{t.entry.Name()}, Mode: t.mode, Checks: o.checks, Duration: o.duration, Seed: shardSeed(o), Artifacts: artifacts}
-		res, err := runChild(ctx, bin, strings.TrimSpace(string(dir)), jb)
+		res, err := runChild(ctx, bin, strings.TrimSpace(string(dir)), replay, jb)
 		if err != nil {
 			res = job.Result{Subject: t.entry.Subject, Variant: t.entry.Variant, Mode: t.mode, Bug: t.entry.Bug, Verdict: "error: " + err.Error(), Seed: jb.Seed}
 		}
@@ -164,8 +207,10 @@ func count(n int, what string) string {
 	return fmt.Sprintf("%d %ss", n, what)
 }
 
-// runChild runs one job in a child process and reads its result line.
-func runChild(ctx context.Context, bin, dir string, jb job.Job) (job.Result, error) {
+// runChild runs one job in a child process and reads its result line. A
+// failure's replay command runs go test with replay, which names the
+// overlay, so that it replays on the instrumented build.
+func runChild(ctx context.Context, bin, dir, replay string, jb job.Job) (job.Result, error) {
 	data, err := json.Marshal(jb)
 	if err != nil {
 		return job.Result{}, err
@@ -175,7 +220,7 @@ func runChild(ctx context.Context, bin, dir string, jb job.Job) (job.Result, err
 	defer cancel()
 	cmd := exec.CommandContext(cctx, bin, "-test.run=^TestJob$", "-test.v", "-test.count=1", "-test.timeout="+timeout.String())
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), job.Env+"="+string(data))
+	cmd.Env = append(os.Environ(), job.Env+"="+string(data), replayEnv+"="+replay)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return job.Result{}, err

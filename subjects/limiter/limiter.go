@@ -174,6 +174,8 @@ type Variant struct {
 	Name string
 	// Bug describes the mutant's bug; empty for a correct variant.
 	Bug string
+	// Rate is set for a variant built on golang.org/x/time/rate.
+	Rate bool
 	// New returns a limiter allowing perSecond requests per second and
 	// burst at once.
 	New func(perSecond, burst int) Interface
@@ -184,7 +186,7 @@ func (v Variant) Mutant() bool { return v.Bug != "" }
 
 // Variants lists the limiter implementations.
 var Variants = []Variant{
-	{Name: "Rate", New: func(r, b int) Interface { return NewRate(float64(r), b) }},
-	{Name: "MutexAcrossWait", Bug: "a mutex held across Wait and the work: one request at a time", New: func(r, b int) Interface { return NewMutexAcrossWait(float64(r), b) }},
+	{Name: "Rate", Rate: true, New: func(r, b int) Interface { return NewRate(float64(r), b) }},
+	{Name: "MutexAcrossWait", Bug: "a mutex held across Wait and the work: one request at a time", Rate: true, New: func(r, b int) Interface { return NewMutexAcrossWait(float64(r), b) }},
 	{Name: "CheckThenAct", Bug: "hand-rolled bucket checks and takes tokens in separate steps: over-admits", New: func(r, b int) Interface { return NewCheckThenAct(r, b) }},
 }

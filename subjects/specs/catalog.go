@@ -118,14 +118,30 @@ func Catalog() []Entry {
 	limiterWant := map[string]stress.Kind{"MutexAcrossWait": stress.Property, "CheckThenAct": stress.Violation}
 	for _, v := range limiter.Variants {
 		s := Limiter(v)
+		run := runner(s)
+		if v.Rate {
+			run = func(t testing.TB, mode stress.Mode, opts ...stress.Option) (stress.Summary, error) {
+				t.Helper()
+				if mode == stress.Controlled && Instrumented() && !RateInstrumented() {
+					return stress.Summary{}, errRateNotInstrumented
+				}
+				return runner(s)(t, mode, opts...)
+			}
+		}
 		e := Entry{Subject: "limiter", Variant: v.Name, Bug: v.Bug, Want: limiterWant[v.Name],
-			Controlled: true, Run: runner(s), Fuzz: fuzzer(s), Stress: fakeTimeRuns}
+			Controlled: true, Run: run, Fuzz: fuzzer(s), Stress: fakeTimeRuns}
 		if v.Name == "MutexAcrossWait" {
 			// The mutex makes a Wait reserve its token late. Alone, that
 			// shows as requests finishing past the throughput bound; with
 			// an Allow after it, the bucket is in a state no timely
 			// reservation leaves, which the model sees first.
 			e.Also = []stress.Kind{stress.Violation}
+		}
+		if v.Name == "CheckThenAct" {
+			// Its Do polls for a token instead of reserving one, so an
+			// Allow can take the token a waiting request was due: that
+			// request finishes past the throughput bound, without a race.
+			e.Also = []stress.Kind{stress.Property}
 		}
 		out = append(out, e)
 	}

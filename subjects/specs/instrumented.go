@@ -1,14 +1,32 @@
 package specs
 
 import (
+	"errors"
 	"reflect"
 	"sync/atomic"
+
+	"golang.org/x/time/rate"
 )
+
+const schedPath = "github.com/interleave-go/interleave/sched"
 
 // Instrumented reports whether this binary was built with the subjects
 // instrumented, by interleave test or the main job: this file is
 // instrumented with them, and the rewrite turns its atomic.Int64 into
 // package sched's.
 func Instrumented() bool {
-	return reflect.TypeFor[atomic.Int64]().PkgPath() == "github.com/interleave-go/interleave/sched"
+	return reflect.TypeFor[atomic.Int64]().PkgPath() == schedPath
 }
+
+// RateInstrumented reports whether golang.org/x/time/rate is instrumented
+// too, as interleave test -interleave.rewrite=golang.org/x/time/rate and
+// the main job build it: its mutex is then package sched's.
+func RateInstrumented() bool {
+	f, ok := reflect.TypeFor[rate.Limiter]().FieldByName("mu")
+	return ok && f.Type.PkgPath() == schedPath
+}
+
+// errRateNotInstrumented: the subjects are instrumented but x/time/rate
+// is not, so a controlled run would mix its real clock (and timers the
+// scheduler does not see) with the virtual one, and report nonsense.
+var errRateNotInstrumented = errors.New("specs: the limiter is instrumented but golang.org/x/time/rate is not: its clock and timers would be real while the test's are virtual; run interleave test -interleave.rewrite=golang.org/x/time/rate (INTERLEAVE_REWRITE=golang.org/x/time/rate)")

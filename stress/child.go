@@ -446,7 +446,13 @@ func (r *runner[T, I, O]) startChild(dir string, index int, prev map[string][]ca
 		"-stress.seed="+strconv.FormatUint(r.cfg.seed, 10), "-stress.artifacts="+r.cfg.artifacts)
 	args = append(args, extra...)
 	cmd := osexec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), childEnv+"="+taskPath)
+	// The child's temporary files (t.TempDir, os.MkdirTemp) go under sub,
+	// which this process removes: a child that crashes cannot clean up.
+	tmp := filepath.Join(sub, "tmp")
+	if err := os.Mkdir(tmp, 0o755); err != nil {
+		return childRun{err: fmt.Errorf("%w: %w", errNoChild, err)}
+	}
+	cmd.Env = append(os.Environ(), childEnv+"="+taskPath, "TMPDIR="+tmp)
 	if race.Enabled {
 		// Stop at the first race, with its report in a file of its own
 		// (the race runtime adds the process id to the path), and do not

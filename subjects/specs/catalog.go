@@ -123,7 +123,7 @@ func Catalog() []Entry {
 			run = func(t testing.TB, mode stress.Mode, opts ...stress.Option) (stress.Summary, error) {
 				t.Helper()
 				if mode == stress.Controlled && Instrumented() && !RateInstrumented() {
-					return stress.Summary{}, errRateNotInstrumented
+					return stress.Summary{}, ErrRateNotInstrumented
 				}
 				return runner(s)(t, mode, opts...)
 			}

@@ -2,7 +2,6 @@ package fuzz_test
 
 import (
 	"flag"
-	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -42,11 +41,7 @@ func instrumented(t *testing.T) string {
 		if binDir, binErr = os.MkdirTemp("", "interleave-fuzz-"); binErr != nil {
 			return
 		}
-		binary = filepath.Join(binDir, "fuzz.test")
-		out, err := exec.Command("go", "run", "github.com/interleave-go/interleave/cmd/interleave", "test", "-c", "-o", binary, ".").CombinedOutput()
-		if err != nil {
-			binErr = fmt.Errorf("building the instrumented test binary: %v\n%s", err, out)
-		}
+		binary, binErr = specs.BuildInstrumented(binDir)
 	})
 	if binErr != nil {
 		t.Fatal(binErr)

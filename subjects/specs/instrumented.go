@@ -2,6 +2,9 @@ package specs
 
 import (
 	"errors"
+	"fmt"
+	"os/exec"
+	"path/filepath"
 	"reflect"
 	"sync/atomic"
 
@@ -32,3 +35,16 @@ func RateInstrumented() bool {
 // mix its real clock, and timers the scheduler does not see, with the
 // virtual one, and report nonsense.
 var ErrRateNotInstrumented = errors.New("specs: the limiter is instrumented but golang.org/x/time/rate is not: its clock and timers would be real while the test's are virtual; run interleave test -interleave.rewrite=golang.org/x/time/rate (INTERLEAVE_REWRITE=golang.org/x/time/rate)")
+
+// BuildInstrumented builds the test binary of the package in the current
+// directory with interleave test -c, into dir, and returns its path: for
+// tests that need an instrumented build to run (exhaustive search, inputs
+// holding controlled schedules) when plain go test runs them.
+func BuildInstrumented(dir string) (string, error) {
+	bin := filepath.Join(dir, "pkg.test")
+	out, err := exec.Command("go", "run", "github.com/interleave-go/interleave/cmd/interleave", "test", "-vet=off", "-c", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("building the test binary instrumented: %v\n%s", err, out)
+	}
+	return bin, nil
+}

@@ -1,6 +1,7 @@
 package stack_test
 
 import (
+	"os/exec"
 	"testing"
 
 	"github.com/interleave-go/interleave/model"
@@ -82,8 +83,23 @@ func scenarios(n int, alphabet []model.ContainerInput, f func(stress.Scenario[mo
 // context switches. The search covers every scenario built from the
 // operations each bug needs (and 2 or 3 threads), so it is the ground
 // truth for "minimal" in that space.
+//
+// Exhaustive search needs the stack instrumented: under plain go test the
+// test runs again in this package's test binary built by interleave test.
 func TestControlledShrunkIsMinimal(t *testing.T) {
 	specs.SkipUnderRace(t)
+	if !specs.Instrumented() {
+		bin, err := specs.BuildInstrumented(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command(bin, "-test.run=^TestControlledShrunkIsMinimal$", "-test.count=1", "-test.v").CombinedOutput()
+		t.Logf("in the instrumented test binary:\n%s", out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
 	const bound = 2
 	for _, tc := range []struct {
 		variant  string

@@ -122,7 +122,7 @@ func Catalog() []Entry {
 		if v.Rate {
 			run = func(t testing.TB, mode stress.Mode, opts ...stress.Option) (stress.Summary, error) {
 				t.Helper()
-				if mode == stress.Controlled && Instrumented() && !RateInstrumented() {
+				if mode == stress.Controlled && !RateInstrumented() {
 					return stress.Summary{}, ErrRateNotInstrumented
 				}
 				return runner(s)(t, mode, opts...)

@@ -30,10 +30,10 @@ func RateInstrumented() bool {
 }
 
 // ErrRateNotInstrumented is what a controlled run of a limiter on
-// x/time/rate returns when the subjects are instrumented but x/time/rate
-// is not (interleave test cannot overlay the module cache): the run would
-// mix its real clock, and timers the scheduler does not see, with the
-// virtual one, and report nonsense.
+// x/time/rate returns when x/time/rate is not instrumented (interleave
+// test, and so plain go test's re-run, cannot overlay the module cache;
+// the main job can): the run would mix its real clock, and timers the
+// scheduler does not see, with the virtual one, and report nonsense.
 var ErrRateNotInstrumented = errors.New("specs: the limiter is instrumented but golang.org/x/time/rate is not: its clock and timers would be real while the test's are virtual; run interleave test -interleave.rewrite=golang.org/x/time/rate (INTERLEAVE_REWRITE=golang.org/x/time/rate)")
 
 // BuildInstrumented builds the test binary of the package in the current

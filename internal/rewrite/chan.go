@@ -460,6 +460,9 @@ func (r *rewriter) nilTarget(id *ast.Ident) types.Type {
 			return nil
 		}
 	case *ast.CallExpr:
+		if tv, ok := info.Types[p.Fun]; ok && tv.IsType() {
+			return tv.Type // a conversion: (chan T)(nil)
+		}
 		sig, ok := info.TypeOf(p.Fun).(*types.Signature)
 		i := index(p.Args)
 		if !ok || i < 0 {

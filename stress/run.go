@@ -127,7 +127,7 @@ var (
 	ErrNothingRan = errors.New("stress: no execution ran, so nothing was tested")
 	// ErrNotInstrumented: controlled mode saw no operation of package
 	// sched, so every schedule was the same.
-	ErrNotInstrumented = errors.New("stress: controlled mode saw no operation of package sched: the type does not use its primitives, so every schedule is the same and nothing was tested; use stress mode, or build the type on sched.Int64, sched.Pointer, sched.Mutex, ...")
+	ErrNotInstrumented = errors.New("stress: controlled mode saw no operation of package sched: the code under test is not instrumented, so every schedule is the same and nothing was tested; run it with interleave test (which compiles plain sync, sync/atomic, channels and time onto the scheduler), or use stress mode")
 )
 
 var (

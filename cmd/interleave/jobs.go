@@ -24,10 +24,11 @@ const jobPkg = "github.com/interleave-go/interleave/internal/job"
 // test would, for controlled mode: the subjects and their specs.
 var subjectPkgs = []string{"github.com/interleave-go/interleave/subjects/..."}
 
-// subjectModules are modules the subjects use that are instrumented too:
-// x/time/rate, so that the limiter's lock, clock and timers (Wait) are
-// the scheduler's.
-var subjectModules = []string{"golang.org/x/time"}
+// subjectRewrite names packages of other modules the subjects use that
+// are instrumented too: x/time/rate, so that the limiter's lock, clock
+// and timers (Wait) are the scheduler's. It comes from the module cache,
+// so instrument rewrites a copy and gives a -modfile that points to it.
+var subjectRewrite = []string{"golang.org/x/time/rate"}
 
 // instrumentSubjects prepares the build flags that instrument the
 // subjects in the job binary (an -overlay, and a -modfile), and reports
@@ -38,12 +39,7 @@ func instrumentSubjects(ctx context.Context, o options, w io.Writer) ([]string, 
 		build = append(build, "-race")
 	}
 	start := time.Now()
-	modfile, err := localModules(ctx, subjectModules)
-	if err != nil {
-		return nil, err
-	}
-	build = append(build, "-modfile="+modfile)
-	res, err := instrument.Prepare(instrument.Config{Patterns: subjectPkgs, BuildFlags: build})
+	res, err := instrument.Prepare(instrument.Config{Patterns: subjectPkgs, BuildFlags: build, Rewrite: subjectRewrite})
 	if err != nil {
 		return nil, err
 	}
@@ -53,101 +49,14 @@ func instrumentSubjects(ctx context.Context, o options, w io.Writer) ([]string, 
 		how = "from the cache"
 	}
 	fmt.Fprintf(w, "instrumented %d files of %d packages (%s) in %v\n", res.Files, len(res.Packages), how, time.Since(start).Round(time.Millisecond))
-	flags := []string{"-modfile=" + modfile}
+	var flags []string
+	if res.Modfile != "" {
+		flags = append(flags, "-modfile="+res.Modfile)
+	}
 	if res.Overlay != "" {
 		flags = append(flags, "-overlay="+res.Overlay)
 	}
 	return flags, nil
-}
-
-// localModules returns a go.mod, kept in the user cache directory, that
-// is this module's with each of mods replaced by a copy of it out of the
-// module cache. The go command refuses an -overlay for files in the
-// module cache, so a module to instrument must be elsewhere; replaced by
-// a local directory, it is instrumented like the main module.
-func localModules(ctx context.Context, mods []string) (string, error) {
-	gomod, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
-	if err != nil {
-		return "", fmt.Errorf("locating go.mod: %w", err)
-	}
-	main := strings.TrimSpace(string(gomod))
-	if main == "" || main == os.DevNull {
-		return "", fmt.Errorf("the main job runs inside the interleave module")
-	}
-	cache, err := os.UserCacheDir()
-	if err != nil {
-		return "", err
-	}
-	root := filepath.Join(cache, "interleave", "job")
-	data, err := os.ReadFile(main)
-	if err != nil {
-		return "", err
-	}
-	mf := string(data)
-	for _, m := range mods {
-		out, err := exec.CommandContext(ctx, "go", "list", "-m", "-f", "{{.Version}} {{.Dir}}", m).Output()
-		if err != nil {
-			return "", fmt.Errorf("locating module %s: %w", m, err)
-		}
-		version, dir, _ := strings.Cut(strings.TrimSpace(string(out)), " ")
-		copyDir := filepath.Join(root, "mod", m+"@"+version)
-		if err := copyTree(dir, copyDir); err != nil {
-			return "", fmt.Errorf("copying module %s: %w", m, err)
-		}
-		mf += fmt.Sprintf("\nreplace %s => %s\n", m, copyDir)
-	}
-	modfile := filepath.Join(root, "go.mod")
-	sum, err := os.ReadFile(strings.TrimSuffix(main, ".mod") + ".sum")
-	if err != nil {
-		return "", err
-	}
-	if err := writeIfChanged(modfile, []byte(mf)); err != nil {
-		return "", err
-	}
-	return modfile, writeIfChanged(filepath.Join(root, "go.sum"), sum)
-}
-
-// copyTree copies the files under src to dst, once: a complete copy is
-// marked by a file that is written last.
-func copyTree(src, dst string) error {
-	done := filepath.Join(dst, ".interleave-copied")
-	if _, err := os.Stat(done); err == nil {
-		return nil
-	}
-	err := filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, path)
-		if err != nil {
-			return err
-		}
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, 0o644)
-	})
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(done, nil, 0o644)
-}
-
-// writeIfChanged writes data to path unless it holds it already, so that
-// the instrument cache, keyed by file contents, stays valid.
-func writeIfChanged(path string, data []byte) error {
-	if old, err := os.ReadFile(path); err == nil && string(old) == string(data) {
-		return nil
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(path, data, 0o644)
 }
 
 // checkNames reports subjects or variants that the catalog does not have.

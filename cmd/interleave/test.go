@@ -160,6 +160,12 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 	if res.Overlay != "" {
 		goArgs = append(goArgs, "-overlay="+res.Overlay)
 	}
+	if res.Modfile != "" {
+		// Packages of the module cache are instrumented in copies that
+		// this go.mod (the module's own, plus replace lines) points to.
+		goArgs = append(goArgs, "-modfile="+res.Modfile)
+		rest = instrument.WithoutModfile(rest)
+	}
 	cmd := exec.Command("go", append(goArgs, rest...)...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, stdout, stderr
 	cmd.Env = append(os.Environ(), replayEnv+"="+a.replayCommand())

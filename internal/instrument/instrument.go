@@ -55,6 +55,11 @@ type Result struct {
 	Stress []string
 	Notes  []rewrite.Note // operations left outside the scheduler
 	Cached bool           // the rewrite came from the cache
+	// Modfile, if not "", is the -modfile the build must use with the
+	// overlay: Config.Rewrite named packages of the module cache, which
+	// the go command overlays in no build, and it replaces their modules
+	// by copies.
+	Modfile string
 }
 
 // FatalError lists what the rewrite could not do; the instrumented build
@@ -104,20 +109,39 @@ func Prepare(opts Config) (*Result, error) {
 		return nil, errors.New("instrument: the packages under test do not import " + modulePath + " (stress.Test, say): no test would run in controlled mode")
 	}
 	chosen := choose(all, opts.Rewrite)
-	key, files, err := cacheKey(all, chosen, opts)
-	if err != nil {
-		return nil, err
-	}
-	res := &Result{Packages: sortedKeys(chosen)}
-	if len(files) == 0 {
-		return res, nil
-	}
 	root := opts.CacheDir
 	if root == "" {
 		if root, err = os.UserCacheDir(); err != nil {
 			return nil, fmt.Errorf("instrument: %w", err)
 		}
 		root = filepath.Join(root, "interleave", "instrument")
+	}
+	modfile := ""
+	if mods := cachedModules(all, chosen); len(mods) > 0 {
+		// Load again with the copies in place of the module cache's
+		// files: those are the files to rewrite and to overlay.
+		if modfile, err = localModfile(opts, root, mods); err != nil {
+			return nil, err
+		}
+		opts.BuildFlags = withModfile(opts.BuildFlags, modfile)
+		cfg.BuildFlags = opts.BuildFlags
+		if graph, err = packages.Load(cfg, patterns...); err != nil {
+			return nil, fmt.Errorf("instrument: listing the packages: %w", err)
+		}
+		if err := loadErrors(graph); err != nil {
+			return nil, err
+		}
+		all = map[string]*packages.Package{}
+		packages.Visit(graph, nil, func(p *packages.Package) { all[p.ID] = p })
+		chosen = choose(all, opts.Rewrite)
+	}
+	key, files, err := cacheKey(all, chosen, opts)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Packages: sortedKeys(chosen), Modfile: modfile}
+	if len(files) == 0 {
+		return res, nil
 	}
 	dir := filepath.Join(root, key)
 	if data, err := os.ReadFile(filepath.Join(dir, "result.json")); err == nil {

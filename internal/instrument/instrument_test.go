@@ -3,8 +3,10 @@ package instrument
 import (
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -135,5 +137,49 @@ func TestChoose(t *testing.T) {
 	want := []string{"example.com/dep/r", "example.com/fork/q", "example.com/me/p", "example.com/me/p_test", modulePath + "/subjects/counter"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("choose = %q, want %q", got, want)
+	}
+}
+
+// TestPrepareModuleCache: a package of the module cache named by Rewrite
+// (x/time/rate, which the limiter subject uses) is instrumented in a copy
+// of its module that the returned -modfile points to, since the go
+// command overlays no file of the module cache.
+func TestPrepareModuleCache(t *testing.T) {
+	if testing.Short() {
+		t.Skip("type-checks packages with the go command: a few seconds")
+	}
+	cache := t.TempDir()
+	res, err := Prepare(Config{Dir: "../..", Patterns: []string{"./subjects/limiter"}, Rewrite: []string{"golang.org/x/time/rate"}, CacheDir: cache})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(res.Packages, "golang.org/x/time/rate") || res.Modfile == "" {
+		t.Fatalf("Prepare = packages %q, modfile %q; want x/time/rate instrumented with a modfile", res.Packages, res.Modfile)
+	}
+	mod, err := os.ReadFile(res.Modfile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copyDir := filepath.Join(cache, "mod")
+	if !strings.Contains(string(mod), "replace golang.org/x/time => "+copyDir) {
+		t.Errorf("the modfile does not replace x/time by its copy under %s:\n%s", copyDir, mod)
+	}
+	data, err := os.ReadFile(res.Overlay)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var overlay struct{ Replace map[string]string }
+	if err := json.Unmarshal(data, &overlay); err != nil {
+		t.Fatal(err)
+	}
+	rate := false
+	for orig := range overlay.Replace {
+		rate = rate || strings.HasPrefix(orig, copyDir) && strings.HasSuffix(orig, filepath.Join("rate", "rate.go"))
+	}
+	if !rate {
+		t.Errorf("the overlay rewrites no rate.go of the copy: %v", overlay.Replace)
+	}
+	if got := WithoutModfile([]string{"-modfile", "a.mod", "-run", "X", "-modfile=b.mod", "./..."}); !slices.Equal(got, []string{"-run", "X", "./..."}) {
+		t.Errorf("WithoutModfile = %q", got)
 	}
 }

@@ -23,16 +23,14 @@ func TestStress(t *testing.T) {
 // on package sched's virtual clock, with 20 fixed seeds, on an
 // instrumented build (interleave test, or plain go test's re-run in one).
 // The variants on x/time/rate need it instrumented too, which interleave
-// test cannot do from the module cache (the go command refuses overlays
-// there): they are skipped, saying so, and the main job, which copies the
-// module out of the cache, runs them (go run ./cmd/interleave -subjects
-// limiter).
+// test does when asked (-interleave.rewrite=golang.org/x/time/rate);
+// otherwise they are skipped, saying so. The main job asks.
 func TestControlled(t *testing.T) {
 	specs.SkipUnderRace(t)
 	for _, e := range specs.Subject("limiter") {
 		t.Run(e.Variant, func(t *testing.T) {
 			if v := variant(t, e.Variant); v.Rate && !specs.RateInstrumented() {
-				t.Skip("golang.org/x/time/rate is not instrumented (interleave test cannot overlay the module cache): go run ./cmd/interleave -subjects limiter runs this variant controlled")
+				t.Skip("golang.org/x/time/rate is not instrumented: go run ./cmd/interleave test -interleave.rewrite=golang.org/x/time/rate -run Controlled ./subjects/limiter runs this variant controlled, and so does the main job")
 			}
 			specs.VerifySeeds(t, e, 20, 500, nil)
 		})

@@ -58,8 +58,10 @@ if [ "$fuzztime" != 0 ]; then
     echo "== fuzzing $target for $fuzztime"
     # The fuzzer starts from the target's seeds and from the inputs it
     # kept in GOCACHE on earlier runs; the last status line says how many
-    # executions it ran.
-    if go test -run '^$' -fuzz "^$target\$" -fuzztime "$fuzztime" ./fuzz > "$out/$target.log" 2>&1; then
+    # executions it ran. interleave test builds the subjects instrumented,
+    # so the counter's and the stack's inputs run in controlled mode (the
+    # targets run auto mode: plain go test -fuzz would be stress mode).
+    if go run ./cmd/interleave test -interleave.rewrite=golang.org/x/time/rate -run '^$' -fuzz "^$target\$" -fuzztime "$fuzztime" ./fuzz > "$out/$target.log" 2>&1; then
       execs=$(grep -o 'execs: [0-9]*' "$out/$target.log" | tail -n 1 | cut -d' ' -f2)
       echo "| fuzz | $target | pass: ${execs:-0} executions in $fuzztime |" >> "$out/summary.md"
     else

@@ -1,6 +1,8 @@
 package specs_test
 
 import (
+	"os"
+	"strconv"
 	"slices"
 	"testing"
 	"time"
@@ -16,17 +18,21 @@ import (
 // searches, minimization (at most a second each) included, and is not the
 // point. Run it with -benchtime=1x.
 func BenchmarkFirstFailure(b *testing.B) {
+	depth := 3
+	if v, err := strconv.Atoi(os.Getenv("FF_DEPTH")); err == nil {
+		depth = v
+	}
 	for _, e := range specs.Catalog() {
 		if !e.Mutant() || !e.Controlled {
 			continue
 		}
-		for _, strategy := range []stress.Strategy{stress.RandomWalk, stress.PCT, stress.POS, stress.LearnedPCT} {
+		for _, strategy := range []stress.Strategy{stress.RandomWalk, stress.PCT, stress.POS, stress.LearnedPCT, stress.WindowPCT} {
 			b.Run(e.Subject+"/"+e.Variant+"/"+strategy.String(), func(b *testing.B) {
 				for range b.N {
 					var execs []int
 					missed := 0
 					for seed := uint64(1); seed <= 20; seed++ {
-						res, err := e.Run(b, stress.Controlled, stress.WithSeed(seed), stress.WithStrategy(strategy), stress.WithChecks(50000), stress.WithShrinkTime(time.Second))
+						res, err := e.Run(b, stress.Controlled, stress.WithSeed(seed), stress.WithStrategy(strategy), stress.WithDepth(depth), stress.WithChecks(50000), stress.WithShrinkTime(time.Second))
 						if err != nil {
 							b.Fatal(err)
 						}

@@ -26,14 +26,26 @@ func Exhaust[T, I, O any](t testing.TB, spec Spec[T, I, O], sc Scenario[I], boun
 		return nil, errNoThreads
 	}
 	defer serial()()
-	for b := 0; b <= bound; b++ {
-		if o, ok := r.explore(sc, b, 0, 0); ok {
-			r.note(sc, o, Controlled, bounds{})
-			return r.report(r.last, "found by exhaustive search"), nil
+	// One enumeration within the bound, keeping the failure with the
+	// fewest preemptions, the first such in its order: enumerating bound
+	// 0, then 1, ..., would run the schedules of each bound again in the
+	// next.
+	x := sched.NewExplorer(bound, true)
+	var first outcome
+	for {
+		o := r.controlledOnce(sc, x.Strategy())
+		r.executions++
+		r.total++
+		if o.kind != 0 && (first.kind == 0 || o.preemptions < first.preemptions) {
+			first = o
 		}
-		if r.poisoned {
+		if first.kind != 0 && first.preemptions == 0 || r.poisoned || !x.Advance() {
 			break
 		}
+	}
+	if first.kind != 0 {
+		r.note(sc, first, Controlled, bounds{})
+		return r.report(r.last, "found by exhaustive search"), nil
 	}
 	return nil, nil
 }

@@ -79,12 +79,14 @@ func (f optionFunc) apply(c *config) { f(c) }
 // stress or controlled).
 func WithMode(m Mode) Option { return optionFunc(func(c *config) { c.mode = m }) }
 
-// WithStrategy sets the controlled strategy; the default is LearnedPCT
+// WithStrategy sets the controlled strategy; the default is WindowPCT
 // (-stress.strategy: random, pct, pos, learned-pct or window-pct). PCT finds the
 // deeper bugs (ABA, a lagging length) many times sooner than a random
-// walk, and LearnedPCT, whose priority changes fall within the
-// executions, sooner than PCT on most of the shipped mutants; see
-// BenchmarkFirstFailure.
+// walk, LearnedPCT, whose priority changes fall within the executions,
+// sooner than PCT, and WindowPCT, which aims them at atomicity
+// violations, sooner than LearnedPCT on most of the shipped mutants and
+// examples (ABA: about 7 times); see BenchmarkFirstFailure and the
+// README.
 func WithStrategy(s Strategy) Option { return optionFunc(func(c *config) { c.strategy = s }) }
 
 // WithDepth sets PCT's bug depth, the number of priority changes in a
@@ -189,7 +191,7 @@ type config struct {
 func defaults() config {
 	return config{
 		mode:      Auto,
-		strategy:  LearnedPCT,
+		strategy:  WindowPCT,
 		depth:     3,
 		checks:    -1, // the mode's default
 		threads:   3,

@@ -1,8 +1,6 @@
 package specs_test
 
 import (
-	"os"
-	"strconv"
 	"slices"
 	"testing"
 	"time"
@@ -18,10 +16,6 @@ import (
 // searches, minimization (at most a second each) included, and is not the
 // point. Run it with -benchtime=1x.
 func BenchmarkFirstFailure(b *testing.B) {
-	depth := 3
-	if v, err := strconv.Atoi(os.Getenv("FF_DEPTH")); err == nil {
-		depth = v
-	}
 	for _, e := range specs.Catalog() {
 		if !e.Mutant() || !e.Controlled {
 			continue
@@ -32,7 +26,7 @@ func BenchmarkFirstFailure(b *testing.B) {
 					var execs []int
 					missed := 0
 					for seed := uint64(1); seed <= 20; seed++ {
-						res, err := e.Run(b, stress.Controlled, stress.WithSeed(seed), stress.WithStrategy(strategy), stress.WithDepth(depth), stress.WithChecks(50000), stress.WithShrinkTime(time.Second))
+						res, err := e.Run(b, stress.Controlled, stress.WithSeed(seed), stress.WithStrategy(strategy), stress.WithChecks(50000), stress.WithShrinkTime(time.Second))
 						if err != nil {
 							b.Fatal(err)
 						}

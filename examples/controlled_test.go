@@ -8,13 +8,13 @@ import (
 )
 
 // instrumentable lists the examples that interleave test runs under
-// controlled scheduling. firstwins waits on ctx.Done(), a channel of the
-// standard library that the rewrite leaves to stress mode for now.
-var instrumentable = []string{"./hits", "./intern", "./inventory", "./stats", "./lazyconn", "./logbuf"}
+// controlled scheduling: all of them (firstwins's ctx.Done() becomes
+// sched.Done(ctx)).
+var instrumentable = []string{"./hits", "./intern", "./inventory", "./stats", "./lazyconn", "./logbuf", "./firstwins"}
 
 // caught is the number of Caught tests in those packages: one bug each,
 // two in inventory.
-const caught = 7
+const caught = 8
 
 // TestControlled runs every bug's Caught test under interleave test: each
 // must be caught in controlled mode, which plain go test cannot promise

@@ -44,8 +44,16 @@ type slot struct {
 // lane i holding up to capacity[i] operations.
 func NewRecorder(capacity []int) *Recorder {
 	r := &Recorder{lanes: make([]lane, len(capacity))}
+	n := 0
+	for _, c := range capacity {
+		n += c
+	}
+	// One array for every lane's slots; lanes of different threads share
+	// cache lines only at their ends.
+	slots := make([]slot, n)
 	for i, c := range capacity {
-		r.lanes[i].slots = make([]slot, c)
+		r.lanes[i].slots = slots[:c:c]
+		slots = slots[c:]
 	}
 	return r
 }
@@ -80,7 +88,14 @@ func (r *Recorder) Now() int64 { return r.clock.Load() }
 // History returns the operations recorded so far, lane by lane, in call
 // order within a lane. Operations still running are Pending.
 func (r *Recorder) History() []Operation {
-	var h []Operation
+	n := 0
+	for t := range r.lanes {
+		n += int(r.lanes[t].n.Load())
+	}
+	if n == 0 {
+		return nil
+	}
+	h := make([]Operation, 0, n) // more if operations are called meanwhile
 	for t := range r.lanes {
 		l := &r.lanes[t]
 		n := int(l.n.Load())

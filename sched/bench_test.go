@@ -141,7 +141,7 @@ func compare(b *testing.B, ops []benchOp) {
 // allocations per execution must not grow with n (no allocation per
 // scheduling point), and ns/op over 2n is the cost of a point.
 func BenchmarkRunSteps(b *testing.B) {
-	for _, n := range []int{2, 64} {
+	for _, n := range []int{2, 64, 512} {
 		b.Run(fmt.Sprintf("steps=%d", 2*n), func(b *testing.B) {
 			src := sched.NewSource(1)
 			b.ReportAllocs()

@@ -28,6 +28,11 @@
 //     [AfterFunc], [Tick] and [NewTicker], on a virtual clock per
 //     controlled run that moves only when every managed goroutine is
 //     blocked (see time.go).
+//   - contexts: [WithCancel], [WithCancelCause], [WithTimeout],
+//     [WithTimeoutCause], [WithDeadline], [WithDeadlineCause],
+//     [ContextAfterFunc] and [Cause], whose cancels are scheduling points
+//     and deadlines on the virtual clock, and [Done], a context's Done as
+//     a Chan (see context.go).
 //
 // Their zero values are ready to use, as sync's are.
 //
@@ -45,9 +50,9 @@
 // in one mode (controlled run or not) and unlocked in the other; a
 // WaitGroup's counter is shared by both.
 //
-// Not done yet: channels made by the standard library (a context's Done,
-// a time.Timer's C), which a Chan cannot wrap, nor a Select wait on;
-// contexts with deadlines; sync.Pool (which code can keep using: it only
+// Not done yet: channels made by the standard library (a time.Timer's C;
+// a context's Done, but through [Done]), which a Chan cannot wrap, nor a
+// Select wait on; sync.Pool (which code can keep using: it only
 // caches). Code that blocks on them in a controlled run blocks outside
 // the scheduler's sight, and the run ends as a [Hung]. Chan.Len is a
 // scheduling point; Cap, which cannot change, is not. Outside controlled
@@ -70,6 +75,9 @@
 //     index is the switch's case, -1 the default.
 //   - go f(x) to sched.Go(func() { f(x) }), with the arguments evaluated
 //     before, as the go statement does.
+//   - the functions of time and context above to their twins
+//     (context.AfterFunc to [ContextAfterFunc]), and a call ctx.Done() of
+//     the method of context.Context to Done(ctx).
 //
 // Nothing here needs the rewritten code to change its logic: each twin has
 // its original's semantics outside controlled runs.

@@ -1,8 +1,11 @@
 package sched
 
 import (
+	"context"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -77,6 +80,11 @@ type Config struct {
 	// it; since a replay is exact, running the schedule again without it
 	// rebuilds the events of the execution they report.
 	ChoicesOnly bool
+	// Labels, if set, holds the profiler labels (runtime/pprof) that the
+	// run's goroutines carry, and goroutines they start inherit. The
+	// run's threads are pooled goroutines, which do not inherit the
+	// labels of Run's caller.
+	Labels context.Context
 }
 
 // Choice is one scheduling decision: Pick among N runnable threads, listed
@@ -120,6 +128,10 @@ type Execution struct {
 	// Ops counts the events other than calls and returns: the
 	// instrumented operations the run saw.
 	Ops int
+	// Orders lists, once each in the order first seen, the orders in
+	// which the run made pairs of conflicting accesses (see Order): a
+	// search that never sees a pair's reverse never tried it.
+	Orders []Order
 	// Panic, PanicThread and PanicStack describe a panic.
 	Panic       any
 	PanicThread int
@@ -150,8 +162,10 @@ type thread struct {
 	// point for a parked thread cannot come from that thread: it comes
 	// from a goroutine the scheduler does not manage.
 	parked bool
-	// inPhase marks a thread of a phase, not a goroutine one started.
+	// inPhase marks a thread of a phase, not a goroutine one started;
+	// phase is its phase's number, or -1.
 	inPhase bool
+	phase   int
 	last    Event
 	ran     bool
 	// next is the operation it does when it next runs (pending), for
@@ -197,6 +211,16 @@ type scheduler struct {
 	hash        uint64   // the Fingerprint so far
 	ops         int
 	vt          vclock // the virtual clock (vtime, see time.go)
+	// What noteOrder needs: the variables' last accesses, and the
+	// orders seen, as a set and in the order they were first seen.
+	last      []lastAccess
+	orderSet  map[Order]struct{}
+	orderKeys map[uint64]struct{}
+	orders    []Order
+	// free holds thread structs of earlier runs, the first used of them
+	// taken by this one.
+	free []*thread
+	used int
 }
 
 // scratch holds the buffers of a run that no caller sees, for the next
@@ -205,27 +229,42 @@ type scratch struct {
 	vars, ptrs map[unsafe.Pointer]int
 	ids        []int
 	pend, ran  []Access
+	last       []lastAccess
+	orderSet   map[Order]struct{}
+	orderKeys  map[uint64]struct{}
+	orders     []Order
+	threads    []*thread
+	phaseBase  []int
+	free       []*thread // thread structs, reused from the first
 }
 
 var spare scratch
 
-// take returns the spare buffers, emptied, or new ones. Called with runMu
+// take gives s the spare buffers, emptied, or new ones. Called with runMu
 // held.
-func (sp *scratch) take() (vars, ptrs map[unsafe.Pointer]int, ids []int, pend, ran []Access) {
+func (sp *scratch) take(s *scheduler) {
 	if sp.vars == nil {
-		return map[unsafe.Pointer]int{}, map[unsafe.Pointer]int{}, make([]int, 0, 8), make([]Access, 0, 8), make([]Access, 0, 16)
+		s.vars, s.ptrs, s.orderSet, s.orderKeys = map[unsafe.Pointer]int{}, map[unsafe.Pointer]int{}, map[Order]struct{}{}, map[uint64]struct{}{}
+		s.ids, s.pend, s.ran = make([]int, 0, 8), make([]Access, 0, 8), make([]Access, 0, 16)
+		return
 	}
 	clear(sp.vars)
 	clear(sp.ptrs)
-	vars, ptrs, ids, pend, ran = sp.vars, sp.ptrs, sp.ids[:0], sp.pend[:0], sp.ran[:0]
+	clear(sp.orderSet)
+	clear(sp.orderKeys)
+	clear(sp.last)
+	clear(sp.threads)
+	s.vars, s.ptrs, s.orderSet, s.orderKeys = sp.vars, sp.ptrs, sp.orderSet, sp.orderKeys
+	s.ids, s.pend, s.ran, s.last, s.orders = sp.ids[:0], sp.pend[:0], sp.ran[:0], sp.last[:0], sp.orders[:0]
+	s.threads, s.phaseBase, s.free = sp.threads[:0], sp.phaseBase[:0], sp.free
 	*sp = scratch{}
-	return vars, ptrs, ids, pend, ran
 }
 
-// keep makes the buffers of a finished run the spare ones. Called with
-// runMu held.
-func (sp *scratch) keep(vars, ptrs map[unsafe.Pointer]int, ids []int, pend, ran []Access) {
-	*sp = scratch{vars: vars, ptrs: ptrs, ids: ids, pend: pend, ran: ran}
+// keep makes the buffers of s, a finished run, the spare ones: once every
+// thread has returned, none is touched again. Called with runMu held.
+func (sp *scratch) keep(s *scheduler) {
+	*sp = scratch{vars: s.vars, ptrs: s.ptrs, ids: s.ids, pend: s.pend, ran: s.ran, last: s.last, orderSet: s.orderSet, orderKeys: s.orderKeys, orders: s.orders,
+		threads: s.threads, phaseBase: s.phaseBase, free: s.free}
 }
 
 // Run runs phases of managed goroutines under cfg and returns what
@@ -235,8 +274,12 @@ func (sp *scratch) keep(vars, ptrs map[unsafe.Pointer]int, ids []int, pend, ran 
 // is 1, b is 2, post is 3, and goroutines started with Go take the next
 // numbers as they start.
 //
-// Run returns when the execution has ended and its goroutines are gone,
-// except a goroutine stuck in a hang, which cannot be reclaimed.
+// Run returns when the execution has ended and its threads have
+// returned, except a thread stuck in a hang, which cannot be reclaimed.
+// Threads run on goroutines kept from run to run (idle ones wait for the
+// next), so Run does not belong in a testing/synctest bubble, whose
+// goroutines must all end with it; package sched's virtual clock is the
+// fake time of a controlled run.
 func Run(cfg Config, phases ...[]func()) *Execution {
 	runMu.Lock()
 	defer runMu.Unlock()
@@ -253,19 +296,20 @@ func Run(cfg Config, phases ...[]func()) *Execution {
 		phase:    -1,
 		done:     make(chan struct{}),
 		exited:   make(chan struct{}),
-		choices:  make([]Choice, 0, 32),
+		choices:  make([]Choice, 0, sizes.choices),
 		hash:     fnvOffset,
 	}
-	s.vars, s.ptrs, s.ids, s.pend, s.ran = spare.take()
+	spare.take(s)
 	// Number the phases' threads in order, before any goroutine: slots
 	// stay nil until their phase starts.
-	s.phaseBase = make([]int, len(phases))
-	for i, p := range phases {
-		s.phaseBase[i] = len(s.threads)
-		s.threads = append(s.threads, make([]*thread, len(p))...)
+	for _, p := range phases {
+		s.phaseBase = append(s.phaseBase, len(s.threads))
+		for range p {
+			s.threads = append(s.threads, nil)
+		}
 	}
 	if !cfg.ChoicesOnly {
-		s.events = make([]Event, 0, 32)
+		s.events = make([]Event, 0, sizes.events)
 	}
 	if s.strategy == nil {
 		s.strategy = NewReplay(nil)
@@ -280,17 +324,38 @@ func Run(cfg Config, phases ...[]func()) *Execution {
 	s.watch()
 	if o := s.exec.Outcome; o != Hung && o != Unmanaged {
 		// No goroutine of the run is left to touch them.
-		spare.keep(s.vars, s.ptrs, s.ids, s.pend, s.ran)
+		spare.keep(s)
+	}
+	sizes.choices = roomFor(len(s.exec.Choices))
+	if !cfg.ChoicesOnly {
+		sizes.events = roomFor(len(s.exec.Events))
 	}
 	return &s.exec
 }
+
+// sizes is the room the next run makes for its choices and events: what
+// the last one needed, and a little more. Searches run executions of one
+// scenario, or of scenarios alike, one after another, so that a run
+// allocates its schedule and its events once, not as often as a slice
+// doubling to its length would, and a scheduling point allocates
+// nothing. Guarded by runMu.
+var sizes = struct{ choices, events int }{32, 32}
+
+// roomFor returns the room to make for n choices or events.
+func roomFor(n int) int { return max(32, n+n/8) }
 
 // watch waits for the outcome, declaring a hang when no scheduling point
 // is reached for a watchdog period, then waits for the threads to exit.
 // It looks at the progress a few times a period, so that a hang is
 // declared about one period after the last step, not up to two.
 func (s *scheduler) watch() {
-	ticker := time.NewTicker(max(s.cfg.Watchdog/hangTicks, time.Millisecond))
+	period := max(s.cfg.Watchdog/hangTicks, time.Millisecond)
+	if watchTicker == nil {
+		watchTicker = time.NewTicker(period)
+	} else {
+		watchTicker.Reset(period) // no tick of an earlier run is left
+	}
+	ticker := watchTicker
 	defer ticker.Stop()
 	last, idle := s.progress.Load(), 0
 	for waiting := true; waiting; {
@@ -332,6 +397,9 @@ func (s *scheduler) watch() {
 	<-s.exited
 }
 
+// watchTicker is watch's, kept from run to run (runMu).
+var watchTicker *time.Ticker
+
 // A hang is declared after hangTicks looks at the progress, a watchdog
 // period apart in all, find none; after it, the other threads get
 // hangUnwind to exit.
@@ -354,7 +422,8 @@ func (s *scheduler) startNextPhase() {
 		}
 	}
 	for i, fn := range s.phases[s.phase] {
-		s.spawn(fn, s.phaseBase[s.phase]+i).inPhase = true
+		t := s.spawn(fn, s.phaseBase[s.phase]+i)
+		t.inPhase, t.phase = true, s.phase
 		s.phaseLive++
 	}
 	if next := s.choose(nil); next != nil {
@@ -368,19 +437,100 @@ func (s *scheduler) startNextPhase() {
 // goroutine takes the next number after every phase's. Called with mu
 // held.
 func (s *scheduler) spawn(fn func(), id int) *thread {
-	t := &thread{id: id, wake: make(chan struct{}, 1), parked: true}
+	w := idleWorker()
+	var t *thread
+	if s.used < len(s.free) {
+		t = s.free[s.used]
+		*t = thread{}
+	} else {
+		t = new(thread)
+		s.free = append(s.free, t)
+	}
+	s.used++
+	t.id, t.wake, t.parked, t.phase = id, w.wake, true, -1
 	if id < len(s.threads) {
 		s.threads[id] = t
 	} else {
 		s.threads = append(s.threads, t)
 	}
 	s.live++
-	go s.runThread(t, fn)
+	w.job <- job{s: s, t: t, fn: fn}
 	return t
 }
 
-func (s *scheduler) runThread(t *thread, fn func()) {
+// A worker is a goroutine that runs managed threads, one after another:
+// starting a goroutine for each thread of each execution, and growing its
+// stack, cost more than the rest of a small execution. A thread that
+// returns, or panics, gives its worker back; one that unwinds with
+// runtime.Goexit (the thread of an aborted run) takes it along, and a
+// thread stuck in a hang keeps it.
+type worker struct {
+	job  chan job
+	wake chan struct{} // the turns of its thread (thread.wake)
+}
+
+// A job is a thread to run: fn, as thread t of run s.
+type job struct {
+	s  *scheduler
+	t  *thread
+	fn func()
+}
+
+// workers holds the idle workers, at most maxIdle of them.
+var workers struct {
+	sync.Mutex
+	idle []*worker
+}
+
+const maxIdle = 64
+
+// idleWorker returns an idle worker, or starts one.
+func idleWorker() *worker {
+	workers.Lock()
+	if n := len(workers.idle); n > 0 {
+		w := workers.idle[n-1]
+		workers.idle[n-1] = nil
+		workers.idle = workers.idle[:n-1]
+		workers.Unlock()
+		return w
+	}
+	workers.Unlock()
+	w := &worker{job: make(chan job, 1), wake: make(chan struct{}, 1)}
+	go w.loop()
+	return w
+}
+
+// loop runs the worker's jobs. A thread runs with the profiler labels of
+// its run (Config.Labels), not those of whichever goroutine started the
+// worker, so that goroutines it starts are told apart by them; an idle
+// worker has none.
+func (w *worker) loop() {
 	_ = growStack()
+	for j := range w.job {
+		labels := j.s.cfg.Labels
+		if labels == nil {
+			labels = context.Background()
+		}
+		pprof.SetGoroutineLabels(labels)
+		j.s.runThread(j.t, j.fn)
+		pprof.SetGoroutineLabels(context.Background())
+		select {
+		case <-w.wake: // no turn is left over, but be sure
+		default:
+		}
+		workers.Lock()
+		keep := len(workers.idle) < maxIdle
+		if keep {
+			workers.idle = append(workers.idle, w)
+		}
+		workers.Unlock()
+		if !keep {
+			return
+		}
+	}
+}
+
+func (s *scheduler) runThread(t *thread, fn func()) {
 	<-t.wake
 	s.mu.Lock()
 	t.parked = false
@@ -409,12 +559,13 @@ func (s *scheduler) runThread(t *thread, fn func()) {
 }
 
 // growStack makes the calling goroutine's stack big enough for a
-// thread's usual depth while it is shallow. A goroutine starts with a
-// small stack that grows by copying, and the copy costs in proportion to
-// the frames it must adjust: at the top of a thread, a few; deep in the
-// scheduler under the type's operations, where a thread would otherwise
-// first outgrow it, many (a sixth of a controlled execution's time, by
-// profile).
+// thread's usual depth while it is shallow: a worker calls it once, when
+// it starts. A goroutine starts with a small stack that grows by copying,
+// and the copy costs in proportion to the frames it must adjust: at the
+// top of a worker, a few; deep in the scheduler under the type's
+// operations, where a thread would otherwise first outgrow it, many (a
+// sixth of a controlled execution's time, by profile, when every thread
+// had a goroutine of its own).
 //
 //go:noinline
 func growStack() byte {
@@ -498,6 +649,9 @@ func (s *scheduler) endLocked(o Outcome) {
 	s.exec.Steps = s.steps
 	s.exec.Threads = len(s.threads)
 	s.exec.Fingerprint, s.exec.Ops = s.hash, s.ops
+	if len(s.orders) > 0 {
+		s.exec.Orders = slices.Clone(s.orders)
+	}
 	if o == Deadlocked || o == Hung || o == OutOfSteps {
 		s.waitersLocked()
 	}
@@ -749,6 +903,7 @@ func (s *scheduler) recordLocked(t *thread, e *Event) {
 	s.hash = e.fingerprint(s.hash)
 	if e.Kind != KindCall && e.Kind != KindReturn {
 		s.ops++
+		s.noteOrder(t, e)
 	}
 	if !s.cfg.ChoicesOnly {
 		s.events = append(s.events, *e)

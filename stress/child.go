@@ -390,6 +390,21 @@ var noPassFlags = map[string]bool{
 	"test.artifacts": true, "stress.seed": true, "stress.artifacts": true,
 }
 
+// childFlags returns the flags a child of this test runs with, but the
+// ones that choose the test and how it prints: the flags set on this
+// process's command line that a child inherits, then this search's
+// processors, seed and artifacts directory.
+func (r *runner[T, I, O]) childFlags() []string {
+	var args []string
+	flag.Visit(func(f *flag.Flag) {
+		if !noPassFlags[f.Name] {
+			args = append(args, "-"+f.Name+"="+f.Value.String())
+		}
+	})
+	return append(args, "-test.cpu="+strconv.Itoa(runtime.GOMAXPROCS(0)),
+		"-stress.seed="+strconv.FormatUint(r.cfg.seed, 10), "-stress.artifacts="+r.cfg.artifacts)
+}
+
 // runChild runs call index in a child and turns a crash into a failure.
 // ok is false if no child could be started.
 func (r *runner[T, I, O]) runChild(index int) (res Summary, err error, ok bool) {
@@ -420,8 +435,8 @@ func (r *runner[T, I, O]) runChild(index int) (res Summary, err error, ok bool) 
 
 var errNoChild = errors.New("stress: could not start a child process")
 
-// startChild runs the test binary for call index of this test, with
-// extra flags, in a fresh directory under dir.
+// startChild runs the test binary (this one, or r.bin) for call index of
+// this test, with extra flags, in a fresh directory under dir.
 func (r *runner[T, I, O]) startChild(dir string, index int, prev map[string][]callResult, extra []string) childRun {
 	sub, err := os.MkdirTemp(dir, "run-")
 	if err != nil {
@@ -435,18 +450,20 @@ func (r *runner[T, I, O]) startChild(dir string, index int, prev map[string][]ca
 	if err != nil {
 		return childRun{err: fmt.Errorf("%w: %w", errNoChild, err)}
 	}
-	var args []string
-	flag.Visit(func(f *flag.Flag) {
-		if !noPassFlags[f.Name] {
-			args = append(args, "-"+f.Name+"="+f.Value.String())
-		}
-	})
-	args = append(args, "-test.run="+runPattern(r.t.Name()), "-test.count=1", "-test.v=true",
-		"-test.cpu="+strconv.Itoa(runtime.GOMAXPROCS(0)),
-		"-stress.seed="+strconv.FormatUint(r.cfg.seed, 10), "-stress.artifacts="+r.cfg.artifacts)
+	args := append(r.childFlags(), "-test.run="+runPattern(r.t.Name()), "-test.count=1", "-test.v=true")
 	args = append(args, extra...)
-	cmd := osexec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), childEnv+"="+taskPath)
+	bin, env := os.Args[0], os.Environ()
+	if r.bin != nil {
+		bin, env = r.bin.path, append(env, r.bin.env...)
+	}
+	cmd := osexec.Command(bin, args...)
+	// The child's temporary files (t.TempDir, os.MkdirTemp) go under sub,
+	// which this process removes: a child that crashes cannot clean up.
+	tmp := filepath.Join(sub, "tmp")
+	if err := os.Mkdir(tmp, 0o755); err != nil {
+		return childRun{err: fmt.Errorf("%w: %w", errNoChild, err)}
+	}
+	cmd.Env = append(env, childEnv+"="+taskPath, "TMPDIR="+tmp)
 	if race.Enabled {
 		// Stop at the first race, with its report in a file of its own
 		// (the race runtime adds the process id to the path), and do not
@@ -568,6 +585,9 @@ func (r *runner[T, I, O]) crashed(c childRun, dir string, index int, prev map[st
 		return r.crashReport(f, note)
 	default:
 		f.executions, f.elapsed = rec.Total+1, rec.Elapsed
+		if rec.Mode != Auto {
+			f.mode = rec.Mode // the mode of the search whose failure it minimized
+		}
 		note = fmt.Sprintf("the child process crashed while it %s; the scenario it ran is not known", map[string]string{
 			"shrink": "minimized a failure", "minimize": "minimized a failure", "replay": "replayed a failure",
 		}[rec.Phase])

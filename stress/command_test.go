@@ -18,7 +18,7 @@ func TestBuildFlags(t *testing.T) {
 		{Key: "-race", Value: "true"}, {Key: "-tags", Value: "foo,bar"},
 		{Key: "-gcflags", Value: "all=-N -l"}, {Key: "-trimpath", Value: "false"},
 		{Key: "CGO_ENABLED", Value: "1"}, {Key: "GOARCH", Value: "amd64"},
-	})
+	}, shellQuote)
 	want := []string{"-race", "-tags=foo,bar", "-gcflags='all=-N -l'"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("build flags %q, want %q", got, want)

@@ -8,6 +8,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/interleave-go/interleave/model"
+	"github.com/interleave-go/interleave/sched"
 )
 
 // logTB keeps what a test logs.
@@ -66,11 +67,17 @@ func TestCoverageOfAPass(t *testing.T) {
 			if c.Preemptions <= 0 || c.MaxPreemptions < 1 || float64(c.MaxPreemptions) < c.Preemptions {
 				t.Errorf("preemptions: mean %v, max %d", c.Preemptions, c.MaxPreemptions)
 			}
+			// Pushes and pops conflict on the head: 300 executions
+			// see some pairs both ways.
+			if c.ConflictPairs == 0 || c.BothOrders == 0 || c.BothOrders > c.ConflictPairs {
+				t.Errorf("%d of %d conflicting pairs in both orders", c.BothOrders, c.ConflictPairs)
+			}
 			l := &logTB{T: t}
 			Test(l, stackOpsSpec(), opts...)
 			line := strings.Join(l.logs, "\n")
 			want := fmt.Sprintf("%d distinct interleavings in 300 controlled executions", c.Interleavings)
-			if !strings.Contains(line, "no bug in") || !strings.Contains(line, want) || !strings.Contains(line, "strategy "+tc.name) {
+			pairs := fmt.Sprintf("%d of %d pairs of conflicting accesses in both orders", c.BothOrders, c.ConflictPairs)
+			if !strings.Contains(line, "no bug in") || !strings.Contains(line, want) || !strings.Contains(line, pairs) || !strings.Contains(line, "strategy "+tc.name) {
 				t.Errorf("the log says\n%s\nwant %q and the strategy", line, want)
 			}
 		})
@@ -91,5 +98,26 @@ func TestCoverageCountsRepeats(t *testing.T) {
 	// interleavings at most.
 	if c := res.Coverage; c.Executions != 50 || c.Interleavings < 1 || c.Interleavings > 6 {
 		t.Errorf("coverage %+v: want 50 executions of at most 6 interleavings", c)
+	}
+	// Loads only: nothing conflicts.
+	if c := res.Coverage; c.ConflictPairs != 0 || !strings.Contains(c.String(), "no conflicting accesses") {
+		t.Errorf("coverage %v: want no conflicting pairs", c)
+	}
+}
+
+// TestCoveragePairs: a pair seen both ways counts once, as a pair in
+// both orders; a pair seen one way counts as a pair only.
+func TestCoveragePairs(t *testing.T) {
+	load := func(th int) sched.Actor { return sched.Actor{Thread: th, Kind: sched.KindLoad} }
+	cas := func(th int) sched.Actor { return sched.Actor{Thread: th, Kind: sched.KindCAS} }
+	var c coverage
+	c.add(outcome{orders: []sched.Order{{Var: 1, First: load(1), Then: cas(2)}, {Var: 1, First: cas(1), Then: cas(2)}}})
+	c.add(outcome{orders: []sched.Order{{Var: 1, First: cas(2), Then: load(1)}, {Var: 1, First: load(1), Then: cas(2)}}})
+	if pairs, both := c.pairs(); pairs != 2 || both != 1 {
+		t.Fatalf("%d pairs, %d both ways; want 2 and 1", pairs, both)
+	}
+	got := c.summary(config{strategy: RandomWalk}, 0).String()
+	if !strings.Contains(got, "1 of 2 pairs of conflicting accesses in both orders (50%)") {
+		t.Fatalf("coverage line %q", got)
 	}
 }

@@ -28,6 +28,13 @@
 //     controlled execution; a scenario and a schedule determine it.
 //   - interleaving: the order of the steps an execution took, as the
 //     report's table shows it.
+//   - conflicting pair: two accesses to one instrumented variable by
+//     threads that can run at once, at least one of them a write, each
+//     named by its thread and the kind of operation (a Load of thread 1,
+//     a CAS of thread 2); an execution orders it one way or the other
+//     (sched.Order). [Coverage] counts the pairs a search saw and the
+//     share it saw in both orders: a pair seen one way only is an
+//     interleaving never tried.
 //   - context switch: in a report, a preemption, the processor taken
 //     from a thread that could have gone on (Failure.Preemptions); a
 //     thread that blocks or returns hands it on without one.
@@ -194,6 +201,11 @@
 //   - -stress.subprocess=true (STRESS_SUBPROCESS, [WithSubprocess]): in
 //     stress and auto modes, search in a child process, so that a crash
 //     is a reported failure.
+//   - -stress.reexec=true (STRESS_REEXEC, [WithReexec]): in controlled
+//     mode under plain go test, on code that does not use package sched,
+//     run the search in this package's test binary built by interleave
+//     test (built once per test process), where the rewrite puts the code
+//     on sched.
 //   - -stress.v=false (STRESS_V): log progress; -stress.v alone sets it.
 //
 // # Limits

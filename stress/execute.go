@@ -30,8 +30,9 @@ type outcome struct {
 	choices     []int
 	schedule    []sched.Choice
 	preemptions int
-	fingerprint uint64 // sched.Execution.Fingerprint
-	diverged    string // set by the determinism check
+	fingerprint uint64        // sched.Execution.Fingerprint
+	orders      []sched.Order // sched.Execution.Orders
+	diverged    string        // set by the determinism check
 }
 
 // tracing is what a controlled execution records.
@@ -344,33 +345,39 @@ func (r *runner[T, I, O]) controlledOnce(sc Scenario[I], strategy sched.Strategy
 // what tr says.
 func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, tr tracing) outcome {
 	base := runtime.NumGoroutine()
-	id := label()
+	// The run's threads carry the label (Config.Labels), and so does
+	// this goroutine, which starts none of them but is labelled as before.
+	id, labels := newLabel()
+	pprof.SetGoroutineLabels(labels)
 	x := r.blankExec(sc)
 	x.quiet = tr == choicesOnly
 	// New runs in the first phase and Cleanup after the last operation,
 	// in the run, so that goroutines the type starts in New (workers, a
 	// drainer) are managed, and their locks and waits stay in one mode.
-	phases := [][]func(){{func() {
+	// One array holds the functions of the three phases (New and Init,
+	// the threads, Post and Cleanup).
+	n := len(sc.Threads)
+	fns := make([]func(), n+2)
+	fns[0] = func() {
 		if !x.guard(laneNew, func() { x.v = r.spec.New() }) {
 			return
 		}
 		for _, in := range sc.Init {
 			x.call(0, in)
 		}
-	}}}
-	var threads []func()
+	}
 	for i, ops := range sc.Threads {
-		threads = append(threads, func() {
+		fns[i+1] = func() {
 			if x.broken() {
 				return
 			}
 			for _, in := range ops {
 				x.call(i+1, in)
 			}
-		})
+		}
 	}
 	post := x.post(sc)
-	phases = append(phases, threads, []func(){func() {
+	fns[n+1] = func() {
 		if x.broken() {
 			return
 		}
@@ -380,8 +387,9 @@ func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, tr
 		if r.spec.Cleanup != nil {
 			x.guard(laneCleanup, func() { r.spec.Cleanup(x.v) })
 		}
-	}})
-	e := sched.Run(sched.Config{Strategy: strategy, Watchdog: r.cfg.timeout, MaxSteps: r.cfg.maxSteps, Sites: tr == withSites, ChoicesOnly: tr == choicesOnly}, phases...)
+	}
+	phases := [][]func(){fns[:1], fns[1 : n+1], fns[n+1:]}
+	e := sched.Run(sched.Config{Strategy: strategy, Watchdog: r.cfg.timeout, MaxSteps: r.cfg.maxSteps, Sites: tr == withSites, ChoicesOnly: tr == choicesOnly, Labels: labels}, phases...)
 	unlabel()
 	if x.newPanicked() {
 		return r.verdict(x) // nothing else ran
@@ -422,7 +430,7 @@ func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, tr
 		o.history = x.rec.History()
 	}
 	o.events, o.choices, o.schedule, o.preemptions = e.Events, sched.Trim(sched.Choices(e)), e.Choices, e.Preemptions
-	o.fingerprint = e.Fingerprint
+	o.fingerprint, o.orders = e.Fingerprint, e.Orders
 	if e.Ops > 0 {
 		r.sawEvents = true
 	}

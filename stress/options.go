@@ -164,6 +164,15 @@ func WithShrinkTime(d time.Duration) Option { return optionFunc(func(c *config) 
 // searches in the test's own process, as controlled mode always does.
 func WithSubprocess(on bool) Option { return optionFunc(func(c *config) { c.subprocess = on }) }
 
+// WithReexec sets whether controlled mode, asked for (WithMode or
+// -stress.mode) under plain go test on code that does not use package
+// sched, searches in a child process that runs this package's test
+// binary built by interleave test, where the code is on sched
+// (-stress.reexec, env STRESS_REEXEC, default true). false searches in
+// this process, which tests nothing in controlled mode
+// (ErrNotInstrumented).
+func WithReexec(on bool) Option { return optionFunc(func(c *config) { c.reexec = on }) }
+
 // config is the resolved set of knobs.
 type config struct {
 	mode      Mode
@@ -186,6 +195,8 @@ type config struct {
 	verbose   bool
 	// subprocess runs stress and auto searches in a child process.
 	subprocess bool
+	// reexec re-runs a controlled test instrumented (reexec.go).
+	reexec bool
 }
 
 func defaults() config {
@@ -206,6 +217,7 @@ func defaults() config {
 		shrink:    30 * time.Second,
 
 		subprocess: true,
+		reexec:     true,
 	}
 }
 
@@ -259,6 +271,9 @@ var knobs = []knob{
 	{"replay", "replay `file` to run instead of searching (printed in failure reports)", stringKnob(func(c *config) *string { return &c.replay })},
 	{"subprocess", "search in a child process that may crash (stress and auto modes)", func(fs *flag.FlagSet, name, usage string, c *config) {
 		fs.BoolVar(&c.subprocess, name, c.subprocess, usage)
+	}},
+	{"reexec", "re-run a controlled-mode test of code not on package sched in a build instrumented by interleave test", func(fs *flag.FlagSet, name, usage string, c *config) {
+		fs.BoolVar(&c.reexec, name, c.reexec, usage)
 	}},
 	{"v", "log progress", func(fs *flag.FlagSet, name, usage string, c *config) { fs.BoolVar(&c.verbose, name, c.verbose, usage) }},
 }

@@ -14,7 +14,7 @@ var wantDefaults = map[string]string{
 	"mode": "auto", "strategy": "window-pct", "depth": "3", "checks": "",
 	"duration": "0s", "threads": "3", "ops": "4", "init": "2", "post": "1",
 	"runs": "200", "seed": "0", "artifacts": defaults().artifacts,
-	"timeout": "5s", "checktime": "10s", "maxsteps": "100000", "shrinktime": "30s", "replay": "", "subprocess": "true", "v": "false",
+	"timeout": "5s", "checktime": "10s", "maxsteps": "100000", "shrinktime": "30s", "replay": "", "subprocess": "true", "reexec": "true", "v": "false",
 }
 
 // TestFlagDefaults checks that every knob is a typed flag of the command
@@ -45,7 +45,7 @@ func TestFlagDefaults(t *testing.T) {
 			t.Errorf("-%s: default %q, want %q", f.Name, f.DefValue, want)
 		}
 		typ, usage := flag.UnquoteUsage(f)
-		isBool := name == "v" || name == "subprocess"
+		isBool := name == "v" || name == "subprocess" || name == "reexec"
 		if !isBool && (typ == "" || typ == "value" || typ == "string" && name != "artifacts" && name != "replay") {
 			t.Errorf("-%s shows as %q in -h, want a typed flag", f.Name, typ)
 		}

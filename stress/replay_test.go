@@ -57,10 +57,11 @@ func TestReplayFiles(t *testing.T) {
 }
 
 // TestControlledNeedsInstrumentation: controlled mode on a type that does
-// not use package sched tests nothing, and says so.
+// not use package sched tests nothing, and says so (when it is not re-run
+// instrumented: TestReexec).
 func TestControlledNeedsInstrumentation(t *testing.T) {
 	spec := blockerSpec(func(*blocker, int, model.CounterInput) model.CounterOutput { return model.CounterOutput{} }, nil)
-	_, err := stress.Run(t, spec, stress.WithMode(stress.Controlled), stress.WithChecks(5), artifacts(t))
+	_, err := stress.Run(t, spec, stress.WithMode(stress.Controlled), stress.WithChecks(5), artifacts(t), stress.WithReexec(false))
 	if !errors.Is(err, stress.ErrNotInstrumented) {
 		t.Fatalf("error %v, want one saying nothing was instrumented", err)
 	}

@@ -300,7 +300,7 @@ func (r *runner[T, I, O]) artifactStem() string {
 // command writes the replay file and returns the command that replays f.
 func (r *runner[T, I, O]) command(f *found[I], stem string, out *Failure) string {
 	goTest := "go test " + goTestArgs()
-	if c := os.Getenv(testCommandEnv); c != "" {
+	if c := r.testCommand(); c != "" {
 		// Run by interleave test: the replay must be instrumented too.
 		goTest = c + " " + goTestArgs()
 	}
@@ -354,12 +354,13 @@ func goTestArgs() string {
 	if !isTest || pkg == "" {
 		pkg = packageDir()
 	}
-	return strings.Join(append(buildFlags(bi.Settings), pkg), " ")
+	return strings.Join(append(buildFlags(bi.Settings, shellQuote), pkg), " ")
 }
 
 // buildFlags returns the go command flags recorded in a binary's build
-// settings that a replay must be built with.
-func buildFlags(settings []debug.BuildSetting) []string {
+// settings that a replay must be built with, their values passed through
+// quote.
+func buildFlags(settings []debug.BuildSetting, quote func(string) string) []string {
 	var out []string
 	for _, s := range settings {
 		switch s.Key {
@@ -369,7 +370,7 @@ func buildFlags(settings []debug.BuildSetting) []string {
 			}
 		case "-tags", "-gcflags", "-ldflags", "-asmflags":
 			if s.Value != "" {
-				out = append(out, s.Key+"="+shellQuote(s.Value))
+				out = append(out, s.Key+"="+quote(s.Value))
 			}
 		}
 	}

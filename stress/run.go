@@ -19,7 +19,10 @@ import (
 // the test function from its start; calls of Test and Run before this one
 // return there what they returned here. Starting it costs a few
 // milliseconds (about 30 under -race); WithSubprocess(false) searches in
-// this process.
+// this process. In controlled mode under plain go test, a type that does
+// not use package sched (plain sync/atomic, sync, channels) is searched
+// in a child process too: this package's test binary built by interleave
+// test, once per process (WithReexec).
 //
 // In a parallel test (t.Parallel), Test runs stress mode only: leak
 // checks count only the goroutines of each execution, but controlled
@@ -82,7 +85,7 @@ func Run[T, I, O any](t testing.TB, spec Spec[T, I, O], opts ...Option) (Summary
 		return Summary{}, errNeedT
 	}
 	index := enterCall(t)
-	res, err := r.dispatch(index, func() (Summary, error) {
+	res, err := r.reexec(index, opts, func() (Summary, error) {
 		var f *Failure
 		var err error
 		if r.cfg.replay != "" {

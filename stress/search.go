@@ -93,6 +93,8 @@ type runner[T, I, O any] struct {
 	journal *journal
 	skipMsg string // why skipf skipped the test
 	at      journalRecord
+	// bin is the test binary children run, if not this one (reexec.go).
+	bin *testBinary
 }
 
 // found is a failing scenario and what it showed.

@@ -171,20 +171,36 @@ func TestInterleaveTestNotes(t *testing.T) {
 		t.Errorf("-interleave.partial did not instrument the package:\n%s", &errs)
 	}
 
-	// A channel of the standard library cannot become a sched.Chan: the
-	// package is left to stress mode, with the position said.
+	// ctx.Done() becomes sched.Done(ctx): a package that selects on it is
+	// instrumented.
 	out.Reset()
 	errs.Reset()
 	if code := runTest([]string{"-interleave.cache=" + cache, "-count=1", "./testdata/crossing"}, &out, &errs); code != 0 {
 		t.Fatalf("interleave test exited %d, want 0\n%s%s", code, &out, &errs)
 	}
+	if !strings.Contains(errs.String(), "2 files of 1 packages instrumented") || strings.Contains(errs.String(), "stress mode") || strings.Contains(errs.String(), "not instrumented") {
+		t.Errorf("the select on ctx.Done() was not instrumented:\n%s", &errs)
+	}
+
+	// A channel handed to the standard library (os/signal) cannot become
+	// a sched.Chan: the package is left to stress mode, with the position
+	// said.
+	out.Reset()
+	errs.Reset()
+	if code := runTest([]string{"-interleave.cache=" + cache, "-count=1", "./testdata/notify"}, &out, &errs); code != 0 {
+		t.Fatalf("interleave test exited %d, want 0\n%s%s", code, &out, &errs)
+	}
+	file := filepath.Join("testdata", "notify", "notify.go")
 	for _, want := range []string{
-		filepath.Join("testdata", "crossing", "wait.go") + ":11:9: call of (context.Context).Done: passes or returns a channel: a channel shared with code that is not rewritten",
-		"left to stress mode, since they may block where the scheduler cannot see yet ([blocks] above): " + modulePath + "/cmd/interleave/testdata/crossing\n",
+		file + ":" + lineOf(t, file, "signal.Notify(") + ":2: call of os/signal.Notify: passes or returns a channel: a channel shared with code that is not rewritten",
+		"left to stress mode, since they may block where the scheduler cannot see yet ([blocks] above): " + modulePath + "/cmd/interleave/testdata/notify\n",
 	} {
 		if !strings.Contains(errs.String(), want) {
 			t.Errorf("stderr lacks %q:\n%s", want, &errs)
 		}
+	}
+	if strings.Contains(errs.String(), "Done") {
+		t.Errorf("ctx.Done() is listed as crossing:\n%s", &errs)
 	}
 
 	out.Reset()
@@ -252,24 +268,37 @@ func TestInterleaveTestChannels(t *testing.T) {
 // which is found, with the timeout's receive and the server's sleep in
 // the trace; its twin that dedups the copies passes.
 func TestInterleaveTestTime(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs test binaries: a few seconds")
-	}
-	cache := t.TempDir()
 	file := "testdata/timeout/retry.go"
-	for _, c := range []struct {
-		test  string
-		fails bool
-		want  []string
-	}{
+	controlledCases(t, "timeout", []controlledCase{
 		{"TestStressResend", true, []string{
 			`Recv \S+ →\(time\.Time\) +call:` + lineOf(t, file, "select {") + `\b`,
 			`woke from Sleep 1ms +serve\S*:` + lineOf(t, file, "time.Sleep(work)") + `\b`,
 		}},
 		{"TestStressDedup", false, nil},
-	} {
+	})
+}
+
+// controlledCase is a test of a testdata package run with interleave
+// test in controlled mode, seed 1: whether it fails, and what its output
+// must match.
+type controlledCase struct {
+	test  string
+	fails bool
+	want  []string
+}
+
+// controlledCases runs each case on testdata/pkg, which must be
+// instrumented whole: a failing one must fail in controlled mode, a
+// passing one run hundreds of executions.
+func controlledCases(t *testing.T, pkg string, cases []controlledCase) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds and runs test binaries: a few seconds")
+	}
+	cache := t.TempDir()
+	for _, c := range cases {
 		t.Run(c.test, func(t *testing.T) {
-			args := []string{"-interleave.cache=" + cache, "-count=1", "-v", "-run", "^" + c.test + "$", "./testdata/timeout",
+			args := []string{"-interleave.cache=" + cache, "-count=1", "-v", "-run", "^" + c.test + "$", "./testdata/" + pkg,
 				"-stress.seed=1", "-stress.v=true", "-stress.mode=controlled"}
 			var out, errs bytes.Buffer
 			code := runTest(args, &out, &errs)
@@ -292,4 +321,23 @@ func TestInterleaveTestTime(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestInterleaveTestContext checks that a package that gives its calls
+// a context.WithTimeout and selects on ctx.Done() runs in controlled mode
+// on the virtual clock: a server that checks ctx.Err() and then applies
+// an Add the caller reports not done, when the deadline passes at that
+// instant, is found, with the check and the deadline's cancel in the
+// trace; its twin that claims each request passes.
+func TestInterleaveTestContext(t *testing.T) {
+	file := "testdata/ctxcancel/ledger.go"
+	controlledCases(t, "ctxcancel", []controlledCase{
+		{"TestStressCheck", true, []string{
+			`Err \S+ →nil +serve\S*:` + lineOf(t, file, "r.ctx.Err() != nil") + `\b`,
+			`cancel \S+ →context deadline exceeded`,
+			`Recv \S+ →\(struct \{\}\) +call:` + lineOf(t, file, "select {") + `\b`,
+			`Add\(\d\) -> 0, false`,
+		}},
+		{"TestStressClaim", false, nil},
+	})
 }

@@ -311,6 +311,15 @@ func (r *rewriter) timeCall(sel *ast.SelectorExpr, id *ast.Ident, pn *types.PkgN
 		r.useSched = true
 		return
 	}
+	if path == "context" && r.contextTwin(pn.Imported(), name) {
+		r.replace(id, r.alias)
+		if twin := contextTwins[name]; twin != name {
+			r.replace(sel.Sel, twin)
+		}
+		r.swapped[pn]++
+		r.useSched = true
+		return
+	}
 	if _, ok := timeNames[path][name]; ok {
 		r.note(sel.Pos(), blocksIf(timeNames[path][name] == blocks), path+"."+name, "time is real, not virtual: the scheduler does not control it yet")
 	}
@@ -324,13 +333,7 @@ func (r *rewriter) timeTwin(name string) bool {
 	if _, ok := timeTwins[name]; !ok {
 		return false
 	}
-	key := "time." + name
-	if ok, seen := r.avail[key]; seen {
-		return ok
-	}
-	ok := TimeMirrors(r.cfg.Sched, name)
-	r.avail[key] = ok
-	return ok
+	return r.has("time."+name, func() bool { return TimeMirrors(r.cfg.Sched, name) })
 }
 
 // TimeMirrors reports whether package sched has a twin of time.name of
@@ -365,11 +368,15 @@ func TimeMirrors(sched *types.Package, name string) bool {
 // available reports whether sched has name with the signature the
 // standard library's path.name has.
 func (r *rewriter) available(std *types.Package, name string) bool {
-	key := std.Path() + "." + name
+	return r.has(std.Path()+"."+name, func() bool { return Mirrors(r.cfg.Sched, std, name) })
+}
+
+// has returns what mirrors says of key, asking it once per file.
+func (r *rewriter) has(key string, mirrors func() bool) bool {
 	if ok, seen := r.avail[key]; seen {
 		return ok
 	}
-	ok := Mirrors(r.cfg.Sched, std, name)
+	ok := mirrors()
 	r.avail[key] = ok
 	return ok
 }
@@ -458,6 +465,10 @@ func (r *rewriter) selection(e *ast.SelectorExpr) {
 	case *types.Func:
 		recv := obj.Type().(*types.Signature).Recv()
 		if recv == nil {
+			return
+		}
+		if isCtxDone(obj) && !r.called(e) && r.doneTwin() {
+			r.note(e.Sel.Pos(), blocksFatal, "method value (context.Context).Done", "only a call ctx.Done() becomes sched.Done(ctx): "+crossWhy)
 			return
 		}
 		std, swapped := r.stdType(recv.Type())
@@ -650,6 +661,10 @@ func (r *rewriter) call(c *ast.CallExpr) {
 	case "time":
 		if fn.Type().(*types.Signature).Recv() == nil && r.timeTwin(fn.Name()) {
 			return // swapped for its twin, whose channel is a sched.Chan
+		}
+	case "context":
+		if r.ctxDone(c) {
+			return // sched.Done(ctx), a sched.Chan
 		}
 	}
 	sig, ok := info.TypeOf(c.Fun).(*types.Signature)

@@ -224,6 +224,12 @@ func TestPositions(t *testing.T) {
 			if name == "time" && got["sched"+id[len("time"):]] {
 				continue // a qualifier swapped for a twin on the virtual clock
 			}
+			if name == "context" && got["sched"+id[len("context"):]] {
+				continue // a qualifier swapped for a twin of context
+			}
+			if name == "AfterFunc" && got["Context"+id] {
+				continue // context.AfterFunc's twin, sched.ContextAfterFunc
+			}
 			if !got[id] {
 				t.Errorf("%s: identifier %s lost its position", file, id)
 			}
@@ -268,5 +274,77 @@ func TestTable(t *testing.T) {
 	}
 	if Mirrors(std[SchedPath], std["sync/atomic"], "Int64") == Mirrors(nil, std["sync/atomic"], "Int64") {
 		t.Error("Mirrors does not depend on sched")
+	}
+}
+
+// TestContextOldSched: against a sched without the twins of context
+// (the stub cut before them), the functions of context stay, ctx.Done()
+// is noted as a channel that crosses, and a time twin's context is noted
+// as real time, as before the twins.
+func TestContextOldSched(t *testing.T) {
+	src, err := os.ReadFile("testdata/schedstub/sched.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := bytes.Index(src, []byte("// The twins of context"))
+	if cut < 0 {
+		t.Fatal("the stub has no section of context twins")
+	}
+	src = append(src[:cut:cut], "var _ context.Context\n"...) // keeps the import used
+	_, old, _, err := check(token.NewFileSet(), SchedPath, "sched.go", src, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !DoneMirror(std[SchedPath]) || !DoneMirror(stub) || DoneMirror(old) {
+		t.Errorf("DoneMirror: real sched %v, stub %v, old stub %v; want true, true, false", DoneMirror(std[SchedPath]), DoneMirror(stub), DoneMirror(old))
+	}
+	for name := range contextTwins {
+		if !ContextMirrors(std[SchedPath], std["context"], name) {
+			t.Errorf("sched has no twin of context.%s with its signature", name)
+		}
+		if ContextMirrors(old, std["context"], name) {
+			t.Errorf("the old stub has the twin of context.%s", name)
+		}
+		if !ContextMirrors(stub, std["context"], name) {
+			t.Errorf("the stub lacks the twin of context.%s", name)
+		}
+	}
+	in := []byte(`package p
+
+import (
+	"context"
+	"time"
+)
+
+func f(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	select {
+	case <-ctx.Done():
+	case <-time.After(time.Minute):
+	}
+	return context.Cause(ctx)
+}
+`)
+	fset := token.NewFileSet()
+	extra := map[string]*types.Package{SchedPath: old}
+	f, pkg, info, err := check(fset, "example.com/p", "/src/p/in.go", in, extra)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := File(&Config{Fset: fset, Pkg: pkg, Info: info, Sched: old}, f, in, "/src/p/in.go")
+	var notes []string
+	for _, n := range res.Notes {
+		notes = append(notes, n.String())
+	}
+	want := []string{
+		"/src/p/in.go:9:17: context.WithTimeout: time is real, not virtual: the scheduler does not control it yet",
+		"/src/p/in.go:12:9: call of (context.Context).Done: passes or returns a channel: " + crossWhy,
+	}
+	if strings.Join(notes, "\n") != strings.Join(want, "\n") {
+		t.Errorf("notes:\n%s\nwant:\n%s", strings.Join(notes, "\n"), strings.Join(want, "\n"))
+	}
+	if bytes.Contains(res.Src, []byte("sched.Done")) || bytes.Contains(res.Src, []byte("sched.Cause")) {
+		t.Errorf("rewritten onto twins the old sched lacks:\n%s", res.Src)
 	}
 }

@@ -78,3 +78,22 @@ var timeTwins = map[string]string{
 	"Timer":     "sched.Chan[time.Time]",
 	"Ticker":    "sched.Chan[time.Time]",
 }
+
+// contextTwins lists the functions of package context that sched has
+// twins of, with the same signature, under the name given: context's
+// AfterFunc is sched.ContextAfterFunc, since sched.AfterFunc is time's.
+// The rewrite swaps each when the build's sched has it; Background, TODO,
+// WithValue, WithoutCancel, the types and the errors stay, since sched's
+// contexts work through them. A call of the Done method of
+// context.Context becomes sched.Done(ctx), a sched.Chan, when sched has
+// Done with the signature doneTwin gives.
+var contextTwins = map[string]string{
+	"WithCancel": "WithCancel", "WithCancelCause": "WithCancelCause",
+	"WithTimeout": "WithTimeout", "WithTimeoutCause": "WithTimeoutCause",
+	"WithDeadline": "WithDeadline", "WithDeadlineCause": "WithDeadlineCause",
+	"AfterFunc": "ContextAfterFunc", "Cause": "Cause",
+}
+
+// doneTwin is the signature of sched.Done, as types.TypeString writes it
+// with package names.
+const doneTwin = "func(ctx context.Context) sched.Chan[struct{}]"

@@ -1,6 +1,7 @@
-// Package crossing waits on a channel made by the standard library,
-// which cannot become a sched.Chan: interleave test leaves it to stress
-// mode and says where.
+// Package crossing waits on ctx.Done(), a channel made by the context
+// package: interleave test makes the call sched.Done(ctx), a sched.Chan,
+// and instruments the package. (testdata/notify holds a channel that
+// still crosses into code that is not rewritten.)
 package crossing
 
 import "context"

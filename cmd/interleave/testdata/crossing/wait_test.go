@@ -15,4 +15,9 @@ func TestWait(t *testing.T) {
 	if x, ok := Wait(context.Background(), v); !ok || x != 3 {
 		t.Fatalf("Wait = %d, %v", x, ok)
 	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if x, ok := Wait(ctx, make(chan int)); ok {
+		t.Fatalf("Wait after cancel = %d, %v", x, ok)
+	}
 }

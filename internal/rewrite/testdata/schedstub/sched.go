@@ -1,9 +1,10 @@
 // Package sched is a stand-in for interleave's sched with the mirrors it
 // had when the golden files were written (Int64, Uint64, Pointer, Mutex,
-// Go, Chan and Select, the twins of time), so that they do not change each time sched gains one.
+// Go, Chan and Select, the twins of time and of context), so that they do not change each time sched gains one.
 package sched
 
 import (
+	"context"
 	"sync/atomic"
 	"time"
 )
@@ -79,3 +80,25 @@ type Ticker struct{ C Chan[time.Time] }
 
 func (t *Ticker) Stop()                 {}
 func (t *Ticker) Reset(d time.Duration) {}
+
+// The twins of context (TestContextOldSched cuts from here to the end).
+
+func WithCancel(parent context.Context) (context.Context, context.CancelFunc) { return parent, nil }
+func WithCancelCause(parent context.Context) (context.Context, context.CancelCauseFunc) {
+	return parent, nil
+}
+func WithTimeout(parent context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	return parent, nil
+}
+func WithTimeoutCause(parent context.Context, d time.Duration, cause error) (context.Context, context.CancelFunc) {
+	return parent, nil
+}
+func WithDeadline(parent context.Context, d time.Time) (context.Context, context.CancelFunc) {
+	return parent, nil
+}
+func WithDeadlineCause(parent context.Context, d time.Time, cause error) (context.Context, context.CancelFunc) {
+	return parent, nil
+}
+func ContextAfterFunc(ctx context.Context, f func()) (stop func() bool) { return nil }
+func Cause(c context.Context) error                                     { return nil }
+func Done(ctx context.Context) Chan[struct{}]                           { return Chan[struct{}]{} }

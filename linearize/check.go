@@ -52,8 +52,10 @@ type Config struct {
 	Name string
 }
 
-// Decision is what Check found.
-type Decision struct {
+// Finding is what Check found: its Verdict, the time it took and the
+// visualization. (A Decision, in package sched, is a scheduling
+// decision.)
+type Finding struct {
 	Verdict Verdict
 	// Elapsed is the time the check took.
 	Elapsed time.Duration
@@ -65,10 +67,10 @@ type Decision struct {
 // Check checks history against model.
 //
 // The error is about Check's own work (a bad argument, a visualization
-// that could not be written); the verdict is in the Decision either way.
-func Check(model porcupine.Model, history []Operation, opts Config) (Decision, error) {
+// that could not be written); the verdict is in the Finding either way.
+func Check(model porcupine.Model, history []Operation, opts Config) (Finding, error) {
 	if model.Step == nil && model.StepContext == nil {
-		return Decision{}, errors.New("linearize: model has no Step function")
+		return Finding{}, errors.New("linearize: model has no Step function")
 	}
 	timeout := opts.Timeout
 	if timeout <= 0 {
@@ -78,9 +80,9 @@ func Check(model porcupine.Model, history []Operation, opts Config) (Decision, e
 	start := time.Now()
 	if greedy(model, ops, start.Add(timeout)) {
 		// A linearization found without search: exact (see greedy).
-		return Decision{Verdict: Linearizable, Elapsed: time.Since(start)}, nil
+		return Finding{Verdict: Linearizable, Elapsed: time.Since(start)}, nil
 	}
-	res := Decision{Verdict: verdict(porcupine.CheckOperationsTimeout(model, ops, timeout))}
+	res := Finding{Verdict: verdict(porcupine.CheckOperationsTimeout(model, ops, timeout))}
 	res.Elapsed = time.Since(start)
 	if res.Verdict != NotLinearizable || opts.VisualizeDir == "" {
 		return res, nil

@@ -14,7 +14,7 @@
 //
 // # Checking
 //
-// [Check] runs porcupine with a time budget and returns a [Decision] whose
+// [Check] runs porcupine with a time budget and returns a [Finding] whose
 // [Verdict] is [Linearizable], [NotLinearizable] or [Undecided] (porcupine's
 // Ok, Illegal and Unknown). Undecided means the budget ran out: it is never
 // a pass. An operation that never returned is given a return stamp after

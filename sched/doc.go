@@ -91,7 +91,8 @@
 // [NewPCT] (Burckhardt et al., ASPLOS 2010), [NewReplay] of recorded choices,
 // and [Explore], which enumerates every schedule up to a preemption bound.
 // Choice 0 always means "keep running the current thread", so the simplest
-// schedule is the one with the fewest context switches.
+// schedule is the one with the fewest preemptions (switches away from a
+// thread that could have gone on).
 //
 // # Blocking and hangs
 //
@@ -117,3 +118,7 @@
 // does not, the code did something uninstrumented, and callers should say
 // so rather than trust the trace.
 package sched
+
+// The scheduler's own rules (the hand-off protocol, the locking rule, how
+// a run ends) are written in protocol.go, each with the test that checks
+// it.

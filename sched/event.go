@@ -61,9 +61,10 @@ type Event struct {
 	Old, New string
 	// OK is a CompareAndSwap's result.
 	OK bool
-	// Switch is set on the first event after a context switch, and
-	// Preempt when that switch took the processor from a thread that could
-	// have gone on.
+	// Switch is set on the first event after a switch (the processor
+	// passed to another thread), and Preempt when that switch was a
+	// preemption: it took the processor from a thread that could have
+	// gone on. Reports call preemptions context switches.
 	Switch, Preempt bool
 
 	pcs      [6]uintptr

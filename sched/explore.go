@@ -1,8 +1,10 @@
 package sched
 
+import "slices"
+
 // Explore runs the program that build returns under every schedule with at
 // most bound preemptions, depth first in order of picks (so schedules with
-// earlier context switches come first), and calls visit with each
+// earlier switches come first), and calls visit with each
 // execution until visit returns false or no schedule is left. It returns
 // the number of executions. build is called once per execution and must
 // return a fresh program: a new value under test and new closures.
@@ -218,7 +220,7 @@ func (r *explorerStrategy) Choose(d Decision) int {
 	}
 	if i < len(x.nodes) {
 		n := &x.nodes[i]
-		if n.cases == d.Cases && n.continuing == d.Continuing && slicesEqual(n.runnable, d.Runnable) {
+		if n.cases == d.Cases && n.continuing == d.Continuing && slices.Equal(n.runnable, d.Runnable) {
 			return n.pick // replaying the prefix
 		}
 		// Not the decision recorded: the program is not deterministic.
@@ -345,18 +347,6 @@ func asleep(sleep []Access, thread int) bool {
 		}
 	}
 	return false
-}
-
-func slicesEqual(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // Advance moves to the next schedule after the execution just run with

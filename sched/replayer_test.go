@@ -20,7 +20,7 @@ func TestReplayerDiverged(t *testing.T) {
 		return [][]func(){{add, add}}
 	}
 	e := sched.Run(sched.Config{Strategy: sched.NewRandomWalk(sched.NewSource(1))}, program()...)
-	r := sched.NewReplay(sched.Choices(e))
+	r := sched.NewReplay(sched.Picks(e))
 	sched.Run(sched.Config{Strategy: r}, program()...)
 	if d := r.Diverged(); d != -1 {
 		t.Fatalf("a replay of the same program diverged at decision %d", d)

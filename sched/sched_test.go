@@ -57,7 +57,7 @@ func TestExploreFindsLostUpdate(t *testing.T) {
 		t.Fatalf("first lost update has %d preemptions, want 1", first.Preemptions)
 	}
 	// Replaying the schedule must give the same events.
-	again := sched.Run(sched.Config{Strategy: sched.NewReplay(sched.Choices(first))}, incTwice(new(lostUpdate))...)
+	again := sched.Run(sched.Config{Strategy: sched.NewReplay(sched.Picks(first))}, incTwice(new(lostUpdate))...)
 	if i := sched.Diverge(first.Events, again.Events); i >= 0 {
 		t.Fatalf("replay diverged at event %d", i)
 	}

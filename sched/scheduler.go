@@ -113,7 +113,7 @@ type Execution struct {
 	Outcome Outcome
 	Events  []Event
 	Choices []Choice
-	// Preemptions counts context switches away from a thread that could
+	// Preemptions counts preemptions, switches away from a thread that could
 	// have gone on; Steps counts scheduling points.
 	Preemptions, Steps int
 	// Threads is the number of managed goroutines, spawned ones included.
@@ -840,7 +840,9 @@ func (s *scheduler) park(t *thread) *thread {
 // scheduling point; once unwinding, its operations pass through.
 func (s *scheduler) abandon(t *thread) *thread {
 	s.mu.Lock()
-	exiting := t == nil || t.exiting
+	// A finished t (the thread that panicked) cannot be the caller: the
+	// caller is a thread unwinding, in a deferred call (protocol.go, R9).
+	exiting := t == nil || t.exiting || t.state == finished
 	if t != nil {
 		t.exiting = true
 	}

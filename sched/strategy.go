@@ -7,7 +7,7 @@ import (
 
 // Decision is what a Strategy decides on: which of the Runnable threads
 // (by number) runs next. When Continuing, Runnable[0] is the thread that
-// ran last and could go on, so choice 0 means "no context switch"; the rest
+// ran last and could go on, so choice 0 means "no switch"; the rest
 // are in increasing order.
 type Decision struct {
 	// Step counts the decisions made before this one in the execution.
@@ -195,7 +195,7 @@ func (p *pos) forget(thread int) {
 }
 
 // NewReplay follows recorded picks, one per decision, and picks 0 after the
-// last. Use [Choices] to take the picks of an execution. A replay that
+// last. Use [Picks] to take the picks of an execution. A replay that
 // reaches a decision with fewer runnable threads than the recorded pick
 // allows is off the recorded path; see Replayer.Diverged.
 func NewReplay(picks []int) *Replayer { return &Replayer{picks: picks, diverged: -1} }
@@ -225,8 +225,10 @@ func (r *Replayer) Choose(d Decision) int {
 // recorded picks, or -1.
 func (r *Replayer) Diverged() int { return r.diverged }
 
-// Choices returns the picks of an execution's decisions, for NewReplay.
-func Choices(e *Execution) []int {
+// Picks returns the index picked at each of e's choices
+// (Execution.Choices): the schedule NewReplay replays. A choice is a
+// Choice, its pick an int.
+func Picks(e *Execution) []int {
 	picks := make([]int, len(e.Choices))
 	for i, c := range e.Choices {
 		picks[i] = c.Pick

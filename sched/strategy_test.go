@@ -1,6 +1,7 @@
 package sched_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/interleave-go/interleave/sched"
@@ -57,31 +58,19 @@ func TestStrategiesReplay(t *testing.T) {
 					return sched.Run(sched.Config{Strategy: s, ChoicesOnly: choicesOnly}, [][]func(){{c.inc, c.inc, c.inc}, {c.inc, c.inc}, {c.inc}}...)
 				}
 				a, b := run(st.make(seed), true), run(st.make(seed), false)
-				if a.Fingerprint != b.Fingerprint || !same(sched.Choices(a), sched.Choices(b)) {
+				if a.Fingerprint != b.Fingerprint || !slices.Equal(sched.Picks(a), sched.Picks(b)) {
 					t.Fatalf("seed %d: two runs of the same seed differ", seed)
 				}
 				if a.Events != nil || len(b.Events) == 0 || a.Ops != b.Ops || a.Ops != 12 {
 					t.Fatalf("seed %d: %d events recording choices only, %d otherwise; ops %d and %d, want 12", seed, len(a.Events), len(b.Events), a.Ops, b.Ops)
 				}
-				c := run(sched.NewReplay(sched.Choices(a)), false)
+				c := run(sched.NewReplay(sched.Picks(a)), false)
 				if i := sched.Diverge(b.Events, c.Events); i >= 0 || c.Fingerprint != a.Fingerprint {
 					t.Fatalf("seed %d: the replay of the choices diverged at event %d", seed, i)
 				}
 			}
 		})
 	}
-}
-
-func same(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // recorder is a strategy that keeps what it was shown and picks the

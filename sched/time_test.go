@@ -86,7 +86,7 @@ func TestVirtualTimersTie(t *testing.T) {
 		if e.Outcome != sched.Completed {
 			t.Fatalf("seed %d: %v", seed, e.Outcome)
 		}
-		r := sched.Run(sched.Config{Strategy: sched.NewReplay(sched.Choices(e))}, build(&again)...)
+		r := sched.Run(sched.Config{Strategy: sched.NewReplay(sched.Picks(e))}, build(&again)...)
 		if r.Fingerprint != e.Fingerprint || again != res {
 			t.Fatalf("seed %d: replay took case %d, not %d", seed, again, res)
 		}

@@ -125,7 +125,7 @@ func TestConstructorGoroutine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f := res.Failure; f == nil || f.Kind != stress.Leak || f.Mode != stress.Controlled || f.Ops != 1 {
+	if f := res.Failure; f == nil || f.Kind != stress.Leak || f.Mode != stress.Controlled || f.Size != 1 {
 		t.Fatalf("the drainer nobody stops: got %v, want a leak under controlled scheduling, after one operation", f)
 	}
 }

@@ -11,7 +11,7 @@ import (
 // Check runs body many times and fails t with a report if an execution
 // goes wrong: a goroutine blocked forever (a deadlock, or a goroutine
 // left behind when the body returned), a panic in any goroutine, a hang
-// (no end within -stress.timeout), a failed [T.Error] or [T.Fatal] from
+// (no end within -stress.hangtimeout), a failed [T.Error] or [T.Fatal] from
 // any goroutine, or under -race a data race. The report uses the template
 // of [Test]: the kind, where each stuck goroutine waits and where it was
 // started, the interleaving, and the command that replays it.
@@ -30,7 +30,7 @@ import (
 // default) if it uses package sched, stress mode otherwise; a failure of
 // the probe is reported at once. There is no scenario to shrink: the
 // minimal scenario is always "thread 1: body", and options that size
-// scenarios (WithThreads, WithOps, WithInit, WithPost and their flags)
+// scenarios (WithMaxThreads, WithMaxOps, WithMaxInit, WithMaxPost and their flags)
 // are ignored. [WithFakeTime] runs each stress execution in a
 // testing/synctest bubble.
 //

@@ -122,7 +122,7 @@ func TestCheckHang(t *testing.T) {
 		var mu sync.Mutex
 		mu.Lock()
 		mu.Lock()
-	}, stress.Hang, stress.WithMode(stress.Stress), stress.WithTimeout(300*time.Millisecond))
+	}, stress.Hang, stress.WithMode(stress.Stress), stress.WithHangTimeout(300*time.Millisecond))
 	mustContain(t, f, "stress_test.TestCheckHang.func1")
 }
 
@@ -177,8 +177,8 @@ func TestCheckReplay(t *testing.T) {
 		sched.Go(func() { defer wg.Done(); b.Lock(); a.Lock(); a.Unlock(); b.Unlock() })
 		wg.Wait()
 	}
-	f := checkFails(t, body, stress.Deadlock, stress.WithThreads(3), stress.WithOps(4))
-	if f.Mode != stress.Controlled || f.Threads != 1 || f.Ops != 1 || f.Preemptions != 1 || f.ReplayFile == "" {
+	f := checkFails(t, body, stress.Deadlock, stress.WithMaxThreads(3), stress.WithMaxOps(4))
+	if f.Mode != stress.Controlled || f.Threads != 1 || f.Size != 1 || f.Preemptions != 1 || f.ReplayFile == "" {
 		t.Fatalf("want a controlled deadlock of one body and 1 context switch, with a replay file:\n%s", f.Report())
 	}
 	mustContain(t, f, "goroutine g2: waits for mutex", "started at stress_test.TestCheckReplay.func1:")

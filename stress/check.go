@@ -2,6 +2,7 @@ package stress
 
 import (
 	"fmt"
+	"math"
 	"runtime/debug"
 
 	"github.com/interleave-go/interleave/linearize"
@@ -65,7 +66,7 @@ func (r *runner[T, I, O]) verdictOf(x *exec[T, I, O], h []linearize.Operation) (
 		}
 	}()
 	if p := x.panicked.Load(); p != nil {
-		return outcome{kind: Panic, culprit: culpritOf(p.thread), history: h, detail: fmt.Sprintf("panic in %s: %v\n\n%s", laneName(p.thread), p.value, p.stack)}
+		return outcome{kind: Panic, culprit: culpritOf(p.thread), history: h, detail: fmt.Sprintf("panic in %s: %v\n\n%s", panicThread(p.thread, h), p.value, p.stack)}
 	}
 	if r.spec.body != nil {
 		if msg := r.spec.body(x.v); msg != "" {
@@ -83,7 +84,7 @@ func (r *runner[T, I, O]) verdictOf(x *exec[T, I, O], h []linearize.Operation) (
 	case linearize.NotLinearizable:
 		return outcome{kind: Violation, history: h}
 	case linearize.Undecided:
-		return outcome{kind: Undecided, history: h, detail: fmt.Sprintf("porcupine gave up after %v; a smaller scenario (-stress.threads, -stress.ops) checks faster", r.cfg.checkTime)}
+		return outcome{kind: Undecided, history: h, detail: fmt.Sprintf("porcupine gave up after %v; a smaller scenario (-stress.maxthreads, -stress.maxops) checks faster", r.cfg.checkTime)}
 	}
 	if r.spec.Check != nil {
 		if err := r.spec.Check(typed[I, O](h)); err != nil {
@@ -93,22 +94,39 @@ func (r *runner[T, I, O]) verdictOf(x *exec[T, I, O], h []linearize.Operation) (
 	return outcome{history: h}
 }
 
-// Lanes of a panic outside the operations: in the spec's New or Cleanup.
+// The threads of a panic outside the operations: in the spec's New or
+// Cleanup (see threadName).
 const (
-	laneNew     = -1
-	laneCleanup = -2
+	threadNew     = -1
+	threadCleanup = -2
 )
 
-func laneName(lane int) string {
-	switch lane {
-	case 0:
-		return "the sequential part"
-	case laneNew:
-		return "Spec.New"
-	case laneCleanup:
-		return "Spec.Cleanup"
+// schedThread turns thread as the spec numbers it (Spec.Run's argument,
+// Operation.Thread: 0 for both sequential parts, 1..n for the parallel
+// threads) into package sched's numbering, which threadName names: 0,
+// the sequential part, is init (0) until an operation of a parallel
+// thread has been called before call, and post (n+1) after.
+func schedThread(thread int, call int64, h []linearize.Operation, n int) int {
+	if thread != 0 {
+		return thread
 	}
-	return fmt.Sprintf("thread %d", lane)
+	for _, op := range h {
+		if op.Thread != 0 && op.Call < call {
+			return n + 1
+		}
+	}
+	return 0
+}
+
+// panicThread names the thread of a panic, numbered as the spec numbers
+// it, in an execution whose history is h: a panic ends the execution, so
+// one in the sequential part came after every operation of h.
+func panicThread(thread int, h []linearize.Operation) string {
+	n := 0
+	for _, op := range h {
+		n = max(n, op.Thread)
+	}
+	return threadName(schedThread(thread, math.MaxInt64, h, n), n)
 }
 
 // Whose code panicked: the culprit names a panic's headline, since a panic
@@ -121,11 +139,11 @@ const (
 	culpritCheck   = "the spec's Check panicked, not the type under test"
 )
 
-func culpritOf(lane int) string {
-	switch lane {
-	case laneNew:
+func culpritOf(thread int) string {
+	switch thread {
+	case threadNew:
 		return culpritNew
-	case laneCleanup:
+	case threadCleanup:
 		return culpritCleanup
 	}
 	return culpritType

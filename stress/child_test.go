@@ -88,7 +88,7 @@ func TestGoroutinePanic(t *testing.T) {
 			}
 			// Only Add(3) panics: minimization keeps it and drops what
 			// does not matter.
-			if !strings.Contains(f.Scenario, "Add(3)") || f.Ops > 2 {
+			if !strings.Contains(f.Scenario, "Add(3)") || f.Size > 2 {
 				t.Errorf("scenario not minimal (want Add(3), at most 2 operations):\n%s", f.Report())
 			}
 			if f.ReplayFile == "" {
@@ -289,7 +289,7 @@ func TestProbeRespectsBounds(t *testing.T) {
 		}
 		return &counter{}
 	}
-	res, err := stress.Run(t, spec, stress.WithMode(stress.Auto), stress.WithSubprocess(false), stress.WithThreads(1), stress.WithOps(1), stress.WithInit(0), stress.WithPost(0), stress.WithSeed(1), stress.WithChecks(5), artifacts(t))
+	res, err := stress.Run(t, spec, stress.WithMode(stress.Auto), stress.WithSubprocess(false), stress.WithMaxThreads(1), stress.WithMaxOps(1), stress.WithMaxInit(0), stress.WithMaxPost(0), stress.WithSeed(1), stress.WithChecks(5), artifacts(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,7 +45,7 @@ func TestGoTestArgs(t *testing.T) {
 // to unwind (at most as long again). Candidates that do not hang end in
 // microseconds.
 func TestHangBudget(t *testing.T) {
-	timeout := defaults().timeout
+	timeout := defaults().hangTimeout
 	if worst := hangCandidates * 2 * hangProbe(timeout); worst > timeout/2 {
 		t.Fatalf("a hang's minimization may take %v after a %v timeout, want at most %v", worst, timeout, timeout/2)
 	}

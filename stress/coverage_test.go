@@ -89,7 +89,7 @@ func TestCoverageOfAPass(t *testing.T) {
 // never preempts) counts it once, however many executions ran.
 func TestCoverageCountsRepeats(t *testing.T) {
 	spec := benchSpec() // Len only
-	res, err := Run(t, spec, WithMode(Controlled), WithSeed(1), WithChecks(50), WithThreads(2), WithOps(1), WithInit(0), WithPost(0), WithDuration(0))
+	res, err := Run(t, spec, WithMode(Controlled), WithSeed(1), WithChecks(50), WithMaxThreads(2), WithMaxOps(1), WithMaxInit(0), WithMaxPost(0), WithDuration(0))
 	if err != nil || res.Failure != nil {
 		t.Fatalf("%v %v", err, res.Failure)
 	}

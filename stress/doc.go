@@ -17,15 +17,22 @@
 // One word per idea, here and in packages sched, model and linearize:
 //
 //   - operation: one call on the value under test (an input I, an output
-//     O); Spec.Ops draws one, Spec.Run performs it.
-//   - thread: a sequence of operations run by one goroutine. A scenario
-//     has the sequential init part, parallel threads 1..n and the
-//     sequential post part; goroutines the value starts are g1, g2, ...
-//   - scenario: the operations of every thread ([Scenario]); WithThreads
-//     and WithOps bound its size.
+//     O). Spec.Ops is the generator that draws one, Spec.Run performs
+//     it; Scenario.Size and Failure.Size count them.
+//   - thread: a sequence of operations run by one goroutine, numbered as
+//     package sched numbers them: the sequential init part is thread 0
+//     (shown as init), the parallel threads are 1..n, the sequential post
+//     part is n+1 (shown as post); goroutines the value starts come after
+//     them, shown as g1, g2, ...
+//   - scenario: the operations of every thread ([Scenario]). The Max
+//     options bound it: [WithMaxThreads], [WithMaxOps] (per thread),
+//     [WithMaxInit] and [WithMaxPost]; a knob that bounds something is
+//     always named Max (WithMaxSteps too).
 //   - execution: one run of a scenario; a search runs many.
 //   - schedule: the choices of who runs next at each scheduling point of a
-//     controlled execution; a scenario and a schedule determine it.
+//     controlled execution (sched.Choice); a scenario and a schedule
+//     determine it. Its picks (sched.Picks), the index chosen at each
+//     choice, replay it (sched.NewReplay).
 //   - interleaving: the order of the steps an execution took, as the
 //     report's table shows it.
 //   - conflicting pair: two accesses to one instrumented variable by
@@ -35,13 +42,24 @@
 //     (sched.Order). [Coverage] counts the pairs a search saw and the
 //     share it saw in both orders: a pair seen one way only is an
 //     interleaving never tried.
-//   - context switch: in a report, a preemption, the processor taken
-//     from a thread that could have gone on (Failure.Preemptions); a
-//     thread that blocks or returns hands it on without one.
+//   - switch and preemption: a switch passes the processor from one
+//     thread to another (sched's Event.Switch); a preemption is a switch
+//     that takes it from a thread that could have gone on (Event.Preempt,
+//     Failure.Preemptions). Reports call preemptions context switches
+//     and count only them: a thread that blocks or returns hands the
+//     processor on without one.
+//   - hang: an execution that did not end within the hang timeout
+//     ([WithHangTimeout]), a watchdog. The time budgets are other knobs:
+//     [WithDuration] for the search, [WithShrinkTime] for minimizing,
+//     [WithCheckTime] for the linearizability checker.
 //   - history: the calls and returns of the operations, with their
 //     logical times, that package linearize checks against the model.
 //   - model: the sequential specification (package model).
-//   - strategy: how controlled mode picks schedules ([Strategy]).
+//   - strategy: how controlled mode picks schedules ([Strategy]); a
+//     decision is one of its choices (sched.Decision).
+//   - verdict: what the linearizability checker found (linearize.Verdict,
+//     in a linearize.Finding); a failure's kind says what the whole
+//     execution showed.
 //   - failure and kind: what was found ([Failure], [Kind]); replay: the
 //     file and command that run a failure again.
 //
@@ -79,7 +97,8 @@
 //     too).
 //   - [Deadlock], "deadlock": goroutines remain and none of them can ever
 //     run again.
-//   - [Hang], "hang": an execution did not end within -stress.timeout.
+//   - [Hang], "hang": an execution did not end within
+//     -stress.hangtimeout.
 //   - [Leak], "goroutine leak": goroutines were left behind after the
 //     execution ended.
 //   - [StepLimit], "step limit": a controlled execution did not end within
@@ -171,20 +190,20 @@
 //     200 in stress mode and 5000 in controlled mode.
 //   - -stress.duration=0s (STRESS_DURATION, [WithDuration]): keep trying
 //     batches until this much time has passed; 0 runs one batch.
-//   - -stress.threads=3 (STRESS_THREADS, [WithThreads]): the most parallel
-//     threads in a scenario.
-//   - -stress.ops=4 (STRESS_OPS, [WithOps]): the most operations per
-//     thread.
-//   - -stress.init=2 (STRESS_INIT, [WithInit]): the most operations before
-//     the parallel part.
-//   - -stress.post=1 (STRESS_POST, [WithPost]): the most operations after
-//     it (the Spec's Finally come on top).
+//   - -stress.maxthreads=3 (STRESS_MAXTHREADS, [WithMaxThreads]): the most
+//     parallel threads in a scenario.
+//   - -stress.maxops=4 (STRESS_MAXOPS, [WithMaxOps]): the most operations
+//     per thread.
+//   - -stress.maxinit=2 (STRESS_MAXINIT, [WithMaxInit]): the most
+//     operations before the parallel part.
+//   - -stress.maxpost=1 (STRESS_MAXPOST, [WithMaxPost]): the most
+//     operations after it (the Spec's Finally come on top).
 //   - -stress.runs=200 (STRESS_RUNS, [WithRuns]): executions of each
 //     scenario in stress mode.
 //   - -stress.seed=0 (STRESS_SEED, [WithSeed]): 0 picks a seed at random
 //     and reports it.
-//   - -stress.timeout=5s (STRESS_TIMEOUT, [WithTimeout]): how long one
-//     execution may run before it is reported as a hang.
+//   - -stress.hangtimeout=5s (STRESS_HANGTIMEOUT, [WithHangTimeout]): how
+//     long one execution may run before it is reported as a hang.
 //   - -stress.checktime=10s (STRESS_CHECKTIME, [WithCheckTime]): the most
 //     time the linearizability checker spends on one history; a history
 //     it cannot decide is an [Undecided] failure.

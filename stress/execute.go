@@ -68,7 +68,7 @@ type panicInfo struct {
 
 func (r *runner[T, I, O]) newExec(sc Scenario[I]) *exec[T, I, O] {
 	x := r.blankExec(sc)
-	x.guard(laneNew, func() { x.v = r.spec.New() })
+	x.guard(threadNew, func() { x.v = r.spec.New() })
 	return x
 }
 
@@ -88,7 +88,7 @@ func (x *exec[T, I, O]) broken() bool { return x.newPanicked() }
 // newPanicked reports whether New panicked.
 func (x *exec[T, I, O]) newPanicked() bool {
 	p := x.panicked.Load()
-	return p != nil && p.thread == laneNew
+	return p != nil && p.thread == threadNew
 }
 
 // call performs one operation on lane and records it.
@@ -186,7 +186,7 @@ func (r *runner[T, I, O]) stressOnce(sc Scenario[I]) outcome {
 		unlabel()
 		done <- o
 	}()
-	timer := time.NewTimer(r.cfg.timeout)
+	timer := time.NewTimer(r.cfg.hangTimeout)
 	defer timer.Stop()
 	select {
 	case o := <-done:
@@ -230,7 +230,7 @@ func (r *runner[T, I, O]) stressBody(sc Scenario[I], stop *atomic.Bool, settling
 		}
 	}
 	if r.spec.Cleanup != nil && !x.broken() {
-		x.guard(laneCleanup, func() { r.spec.Cleanup(x.v) })
+		x.guard(threadCleanup, func() { r.spec.Cleanup(x.v) })
 	}
 	o := r.verdict(x)
 	if stop != nil && o.kind == 0 {
@@ -266,7 +266,7 @@ func (r *runner[T, I, O]) inBubble(body func(stop *atomic.Bool, settling func())
 			o = body(&stop, func() { close(settled) })
 		})
 	}()
-	timer := time.NewTimer(r.cfg.timeout)
+	timer := time.NewTimer(r.cfg.hangTimeout)
 	defer timer.Stop()
 	var limit <-chan time.Time
 	for {
@@ -275,7 +275,7 @@ func (r *runner[T, I, O]) inBubble(body func(stop *atomic.Bool, settling func())
 			return o
 		case <-settled:
 			settled = nil
-			t := time.NewTimer(r.cfg.timeout / 4)
+			t := time.NewTimer(r.cfg.hangTimeout / 4)
 			defer t.Stop()
 			limit = t.C
 		case <-limit:
@@ -291,7 +291,7 @@ func (r *runner[T, I, O]) inBubble(body func(stop *atomic.Bool, settling func())
 func (r *runner[T, I, O]) hung() outcome {
 	r.poisoned = true
 	buf := make([]byte, 1<<20)
-	return outcome{kind: Hang, detail: fmt.Sprintf("the execution did not end within %v; every goroutine's stack:\n\n%s", r.cfg.timeout, buf[:runtime.Stack(buf, true)])}
+	return outcome{kind: Hang, detail: fmt.Sprintf("the execution did not end within %v; every goroutine's stack:\n\n%s", r.cfg.hangTimeout, buf[:runtime.Stack(buf, true)])}
 }
 
 // leakCheck looks for goroutines that the execution labelled id started
@@ -359,7 +359,7 @@ func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, tr
 	n := len(sc.Threads)
 	fns := make([]func(), n+2)
 	fns[0] = func() {
-		if !x.guard(laneNew, func() { x.v = r.spec.New() }) {
+		if !x.guard(threadNew, func() { x.v = r.spec.New() }) {
 			return
 		}
 		for _, in := range sc.Init {
@@ -385,11 +385,11 @@ func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, tr
 			x.call(0, in)
 		}
 		if r.spec.Cleanup != nil {
-			x.guard(laneCleanup, func() { r.spec.Cleanup(x.v) })
+			x.guard(threadCleanup, func() { r.spec.Cleanup(x.v) })
 		}
 	}
 	phases := [][]func(){fns[:1], fns[1 : n+1], fns[n+1:]}
-	e := sched.Run(sched.Config{Strategy: strategy, Watchdog: r.cfg.timeout, MaxSteps: r.cfg.maxSteps, Sites: tr == withSites, ChoicesOnly: tr == choicesOnly, Labels: labels}, phases...)
+	e := sched.Run(sched.Config{Strategy: strategy, Watchdog: r.cfg.hangTimeout, MaxSteps: r.cfg.maxSteps, Sites: tr == withSites, ChoicesOnly: tr == choicesOnly, Labels: labels}, phases...)
 	unlabel()
 	if x.newPanicked() {
 		return r.verdict(x) // nothing else ran
@@ -429,7 +429,7 @@ func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, tr
 	if o.history == nil {
 		o.history = x.rec.History()
 	}
-	o.events, o.choices, o.schedule, o.preemptions = e.Events, sched.Trim(sched.Choices(e)), e.Choices, e.Preemptions
+	o.events, o.choices, o.schedule, o.preemptions = e.Events, sched.Trim(sched.Picks(e)), e.Choices, e.Preemptions
 	o.fingerprint, o.orders = e.Fingerprint, e.Orders
 	if e.Ops > 0 {
 		r.sawEvents = true
@@ -472,15 +472,21 @@ func onlyGoroutinesLeft(e *sched.Execution, n int) bool {
 	return len(e.Waiters) > 0
 }
 
-// threadName names a sched thread number of a scenario with n threads:
-// 0 is the initial part, 1..n the parallel threads, n+1 the final part,
-// and the rest goroutines the subject started (see goName).
+// threadName is the one name of a thread in reports, given its number in
+// package sched's numbering for a scenario of n parallel threads (see
+// schedThread for the spec's): init (0), thread 1..n, post (n+1), the
+// goroutines the subject started, g1, g2, ... (see goName), and the
+// spec's New and Cleanup (threadNew, threadCleanup).
 func threadName(id, n int) string {
 	switch {
+	case id == threadNew:
+		return "Spec.New"
+	case id == threadCleanup:
+		return "Spec.Cleanup"
 	case id == 0:
 		return "init"
 	case id <= n:
-		return fmt.Sprint(id)
+		return fmt.Sprintf("thread %d", id)
 	case id == n+1:
 		return "post"
 	}

@@ -44,8 +44,8 @@ func Exhaust[T, I, O any](t testing.TB, spec Spec[T, I, O], sc Scenario[I], boun
 		}
 	}
 	if first.kind != 0 {
-		r.note(sc, first, Controlled, bounds{})
-		return r.report(r.last, "found by exhaustive search"), nil
+		var st searchState[I]
+		return r.report(r.note(&st, sc, first, Controlled, bounds{}), "found by exhaustive search"), nil
 	}
 	return nil, nil
 }

@@ -80,13 +80,14 @@ func Fuzz[T, I, O any](spec Spec[T, I, O], opts ...Option) func(*testing.T, []by
 			t.Fatal(err)
 		}
 		r.reset(t)
+		var st searchState[I] // each input is a search of its own
 		var sc Scenario[I]
 		var o outcome
 		rapid.MakeFuzz(func(rt *rapid.T) {
 			in := input.Draw(rt, "input")
 			sc = in.sc
 			if mode == Stress {
-				o = r.runScenario(rt, mode, sc)
+				o = r.runScenario(&st, rt, mode, sc)
 				return
 			}
 			o = r.controlledOnce(sc, r.strategy(in.tape, sc))
@@ -96,13 +97,13 @@ func Fuzz[T, I, O any](spec Spec[T, I, O], opts ...Option) func(*testing.T, []by
 		if o.kind == 0 {
 			return
 		}
-		r.note(sc, o, mode, bound)
+		f := r.note(&st, sc, o, mode, bound)
 		if worker {
 			// One of the many inputs the fuzzer tries while it
 			// minimizes: report without writing artifacts.
-			t.Fatal(r.fuzzReport(r.last).Report())
+			t.Fatal(r.fuzzReport(f).Report())
 		}
-		t.Fatal(r.report(r.last, "found by fuzzing, not minimized (the fuzzer minimizes its input)").Report())
+		t.Fatal(r.report(f, "found by fuzzing, not minimized (the fuzzer minimizes its input)").Report())
 	}
 }
 
@@ -175,7 +176,7 @@ func (r *runner[T, I, O]) fuzzReport(f *found[I]) *Failure {
 		Detail:      f.o.detail,
 		Scenario:    r.formatScenario(sc),
 		Threads:     len(sc.Threads),
-		Ops:         sc.Size(),
+		Size:        sc.Size(),
 		Preemptions: f.o.preemptions,
 		History:     r.formatHistory(f.o.history, len(sc.Threads)),
 		Executions:  f.executions,
@@ -200,10 +201,10 @@ func (r *runner[T, I, O]) fuzzReport(f *found[I]) *Failure {
 	return out
 }
 
-// reset prepares the runner for another search under t.
+// reset prepares the runner for another input under t; the input's
+// search state is its own (see Fuzz).
 func (r *runner[T, I, O]) reset(t testing.TB) {
 	r.t = t
-	r.first, r.last, r.cache = nil, nil, nil
 	r.executions, r.poisoned = 0, false
 	r.start = time.Now()
 }

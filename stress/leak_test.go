@@ -146,8 +146,8 @@ func TestFakeTimeLeaks(t *testing.T) {
 			ignore := goleak.IgnoreCurrent()
 			opts := []stress.Option{stress.WithMode(stress.Stress), stress.WithSeed(1), stress.WithChecks(5), stress.WithRuns(3), artifacts(t)}
 			if strings.HasPrefix(tc.name, "busy") {
-				opts = append(opts, stress.WithChecks(1), stress.WithRuns(1), stress.WithTimeout(4*time.Second),
-					stress.WithThreads(2), stress.WithOps(1), stress.WithInit(0), stress.WithPost(0))
+				opts = append(opts, stress.WithChecks(1), stress.WithRuns(1), stress.WithHangTimeout(4*time.Second),
+					stress.WithMaxThreads(2), stress.WithMaxOps(1), stress.WithMaxInit(0), stress.WithMaxPost(0))
 			}
 			res, err := stress.Run(t, spec, opts...)
 			if err != nil {
@@ -193,7 +193,7 @@ func TestLeakReportListsOnlyTheFailingExecution(t *testing.T) {
 		go parkForever(release)
 		return 0
 	}, 0)
-	res, err := stress.Run(t, spec, stress.WithMode(stress.Stress), stress.WithSeed(2), stress.WithChecks(5), stress.WithRuns(1), stress.WithThreads(3), stress.WithOps(3), artifacts(t))
+	res, err := stress.Run(t, spec, stress.WithMode(stress.Stress), stress.WithSeed(2), stress.WithChecks(5), stress.WithRuns(1), stress.WithMaxThreads(3), stress.WithMaxOps(3), artifacts(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,8 +206,8 @@ func TestLeakReportListsOnlyTheFailingExecution(t *testing.T) {
 		n, _ := strconv.Atoi(m[1])
 		listed += n
 	}
-	if listed != f.Ops || !strings.Contains(f.Detail, "parkForever") {
-		t.Fatalf("the report lists %d goroutines; the execution shown has %d operations, each leaking one in parkForever:\n%s", listed, f.Ops, f.Report())
+	if listed != f.Size || !strings.Contains(f.Detail, "parkForever") {
+		t.Fatalf("the report lists %d goroutines; the execution shown has %d operations, each leaking one in parkForever:\n%s", listed, f.Size, f.Report())
 	}
 }
 
@@ -297,7 +297,7 @@ func TestControlledLeak(t *testing.T) {
 		}
 		return run(c, thread, in)
 	}
-	res, err := stress.Run(t, spec, stress.WithMode(stress.Controlled), stress.WithSeed(5), stress.WithChecks(20), stress.WithThreads(2), stress.WithOps(1), stress.WithInit(0), stress.WithPost(0), artifacts(t))
+	res, err := stress.Run(t, spec, stress.WithMode(stress.Controlled), stress.WithSeed(5), stress.WithChecks(20), stress.WithMaxThreads(2), stress.WithMaxOps(1), stress.WithMaxInit(0), stress.WithMaxPost(0), artifacts(t))
 	if err != nil {
 		t.Fatal(err)
 	}

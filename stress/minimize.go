@@ -222,9 +222,9 @@ func (r *runner[T, I, O]) shrink(f *found[I]) {
 	budget := r.cfg.shrink - r.rapidShrink(Stress)
 	hang := f.o.kind == Hang
 	if hang {
-		timeout := r.cfg.timeout
-		r.cfg.timeout = hangProbe(timeout)
-		defer func() { r.cfg.timeout = timeout }()
+		timeout := r.cfg.hangTimeout
+		r.cfg.hangTimeout = hangProbe(timeout)
+		defer func() { r.cfg.hangTimeout = timeout }()
 	} else if r.poisoned {
 		return
 	}
@@ -296,7 +296,7 @@ func (r *runner[T, I, O]) shrink(f *found[I]) {
 	}
 	r.logf("minimized to %d operations in %v (%d candidates tried)", size(f.sc), time.Since(began).Round(time.Millisecond), tried)
 	if hang && hangs > 0 {
-		f.shrinkNote = fmt.Sprintf("minimized by running smaller scenarios under a %v watchdog each (a hang cannot be run again at full length: its goroutines are never reclaimed)", r.cfg.timeout)
+		f.shrinkNote = fmt.Sprintf("minimized by running smaller scenarios under a %v watchdog each (a hang cannot be run again at full length: its goroutines are never reclaimed)", r.cfg.hangTimeout)
 	}
 }
 

@@ -103,21 +103,21 @@ func WithChecks(n int) Option { return optionFunc(func(c *config) { c.checks = n
 // soak runs; the default, 0, means one batch (-stress.duration).
 func WithDuration(d time.Duration) Option { return optionFunc(func(c *config) { c.duration = d }) }
 
-// WithThreads sets the most parallel threads in a scenario; the default is
-// 3 (-stress.threads).
-func WithThreads(n int) Option { return optionFunc(func(c *config) { c.threads = n }) }
+// WithMaxThreads sets the most parallel threads in a scenario; the default
+// is 3 (-stress.maxthreads).
+func WithMaxThreads(n int) Option { return optionFunc(func(c *config) { c.threads = n }) }
 
-// WithOps sets the most operations per thread; the default is 4
-// (-stress.ops).
-func WithOps(n int) Option { return optionFunc(func(c *config) { c.ops = n }) }
+// WithMaxOps sets the most operations per thread; the default is 4
+// (-stress.maxops). Spec.Ops draws the operations; this bounds how many.
+func WithMaxOps(n int) Option { return optionFunc(func(c *config) { c.ops = n }) }
 
-// WithInit sets the most operations before the parallel part; the default
-// is 2 (-stress.init).
-func WithInit(n int) Option { return optionFunc(func(c *config) { c.init = n }) }
+// WithMaxInit sets the most operations before the parallel part; the
+// default is 2 (-stress.maxinit).
+func WithMaxInit(n int) Option { return optionFunc(func(c *config) { c.init = n }) }
 
-// WithPost sets the most operations after the parallel part; the default
-// is 1 (-stress.post). The Spec's Finally operations come on top.
-func WithPost(n int) Option { return optionFunc(func(c *config) { c.post = n }) }
+// WithMaxPost sets the most operations after the parallel part; the
+// default is 1 (-stress.maxpost). The Spec's Finally operations come on top.
+func WithMaxPost(n int) Option { return optionFunc(func(c *config) { c.post = n }) }
 
 // WithRuns sets how many times stress mode runs each scenario; the default
 // is 200 (-stress.runs).
@@ -132,9 +132,13 @@ func WithSeed(s uint64) Option { return optionFunc(func(c *config) { c.seed = s 
 // (-stress.artifacts).
 func WithArtifacts(dir string) Option { return optionFunc(func(c *config) { c.artifacts = dir }) }
 
-// WithTimeout sets how long one execution may run before it is reported as
-// a hang; the default is 5s (-stress.timeout).
-func WithTimeout(d time.Duration) Option { return optionFunc(func(c *config) { c.timeout = d }) }
+// WithHangTimeout sets how long one execution may run before it is
+// reported as a [Hang]; the default is 5s (-stress.hangtimeout). It is the
+// hang watchdog, not a budget for the search or the checker (see
+// WithDuration, WithShrinkTime and WithCheckTime).
+func WithHangTimeout(d time.Duration) Option {
+	return optionFunc(func(c *config) { c.hangTimeout = d })
+}
 
 // WithCheckTime bounds the time the linearizability checker may spend on
 // one history; the default is 10s (-stress.checktime). A history it cannot
@@ -175,24 +179,24 @@ func WithReexec(on bool) Option { return optionFunc(func(c *config) { c.reexec =
 
 // config is the resolved set of knobs.
 type config struct {
-	mode      Mode
-	strategy  Strategy
-	depth     int
-	checks    int
-	duration  time.Duration
-	threads   int
-	ops       int
-	init      int
-	post      int
-	runs      int
-	seed      uint64
-	artifacts string
-	timeout   time.Duration
-	checkTime time.Duration
-	maxSteps  int
-	shrink    time.Duration
-	replay    string
-	verbose   bool
+	mode        Mode
+	strategy    Strategy
+	depth       int
+	checks      int
+	duration    time.Duration
+	threads     int
+	ops         int
+	init        int
+	post        int
+	runs        int
+	seed        uint64
+	artifacts   string
+	hangTimeout time.Duration
+	checkTime   time.Duration
+	maxSteps    int
+	shrink      time.Duration
+	replay      string
+	verbose     bool
 	// subprocess runs stress and auto searches in a child process.
 	subprocess bool
 	// reexec re-runs a controlled test instrumented (reexec.go).
@@ -201,20 +205,20 @@ type config struct {
 
 func defaults() config {
 	return config{
-		mode:      Auto,
-		strategy:  WindowPCT,
-		depth:     3,
-		checks:    -1, // the mode's default
-		threads:   3,
-		ops:       4,
-		init:      2,
-		post:      1,
-		runs:      200,
-		artifacts: filepath.Join(os.TempDir(), "interleave"),
-		timeout:   5 * time.Second,
-		checkTime: 10 * time.Second,
-		maxSteps:  100000,
-		shrink:    30 * time.Second,
+		mode:        Auto,
+		strategy:    WindowPCT,
+		depth:       3,
+		checks:      -1, // the mode's default
+		threads:     3,
+		ops:         4,
+		init:        2,
+		post:        1,
+		runs:        200,
+		artifacts:   filepath.Join(os.TempDir(), "interleave"),
+		hangTimeout: 5 * time.Second,
+		checkTime:   10 * time.Second,
+		maxSteps:    100000,
+		shrink:      30 * time.Second,
 
 		subprocess: true,
 		reexec:     true,
@@ -255,16 +259,16 @@ var knobs = []knob{
 		fs.Var(&checksFlag{&c.checks}, name, usage)
 	}},
 	{"duration", "keep trying batches until this much time has passed, for soak runs (0: one batch)", durKnob(func(c *config) *time.Duration { return &c.duration })},
-	{"threads", "most parallel threads in a scenario", intKnob(func(c *config) *int { return &c.threads })},
-	{"ops", "most operations per thread", intKnob(func(c *config) *int { return &c.ops })},
-	{"init", "most operations before the parallel part", intKnob(func(c *config) *int { return &c.init })},
-	{"post", "most operations after the parallel part", intKnob(func(c *config) *int { return &c.post })},
+	{"maxthreads", "most parallel threads in a scenario", intKnob(func(c *config) *int { return &c.threads })},
+	{"maxops", "most operations per thread", intKnob(func(c *config) *int { return &c.ops })},
+	{"maxinit", "most operations before the parallel part", intKnob(func(c *config) *int { return &c.init })},
+	{"maxpost", "most operations after the parallel part", intKnob(func(c *config) *int { return &c.post })},
 	{"runs", "executions per scenario in stress mode", intKnob(func(c *config) *int { return &c.runs })},
 	{"seed", "seed (0: a random one, reported)", func(fs *flag.FlagSet, name, usage string, c *config) {
 		fs.Uint64Var(&c.seed, name, c.seed, usage)
 	}},
 	{"artifacts", "`directory` for reports, visualizations and replay files", stringKnob(func(c *config) *string { return &c.artifacts })},
-	{"timeout", "how long one execution may run before it is reported as a hang", durKnob(func(c *config) *time.Duration { return &c.timeout })},
+	{"hangtimeout", "how long one execution may run before it is reported as a hang", durKnob(func(c *config) *time.Duration { return &c.hangTimeout })},
 	{"checktime", "most time the linearizability checker spends on one history", durKnob(func(c *config) *time.Duration { return &c.checkTime })},
 	{"maxsteps", "most scheduling points of one controlled execution", intKnob(func(c *config) *int { return &c.maxSteps })},
 	{"shrinktime", "most time spent minimizing a failure", durKnob(func(c *config) *time.Duration { return &c.shrink })},
@@ -287,6 +291,18 @@ func bind(fs *flag.FlagSet, c *config) {
 }
 
 func envName(knob string) string { return "STRESS_" + strings.ToUpper(knob) }
+
+// renamedKnobs maps knobs' former names to their names now. A former
+// flag on the command line is an error of the flag package already; a
+// former environment variable is one of resolve, rather than silently
+// ignored.
+var renamedKnobs = map[string]string{
+	"timeout": "hangtimeout",
+	"threads": "maxthreads",
+	"ops":     "maxops",
+	"init":    "maxinit",
+	"post":    "maxpost",
+}
 
 // enumFlag is a flag.Value for Mode and Strategy.
 type enumFlag[E ~uint8] struct {
@@ -359,6 +375,11 @@ func resolveFrom(fs *flag.FlagSet, parsed bool, opts []Option) (config, error) {
 			o.apply(&c)
 		}
 	}
+	for old, now := range renamedKnobs {
+		if _, ok := os.LookupEnv(envName(old)); ok {
+			return c, fmt.Errorf("stress: %s was renamed %s", envName(old), envName(now))
+		}
+	}
 	set := map[string]*flag.Flag{}
 	if parsed {
 		fs.Visit(func(f *flag.Flag) { set[f.Name] = f })
@@ -387,19 +408,19 @@ func resolveFrom(fs *flag.FlagSet, parsed bool, opts []Option) (config, error) {
 func (c config) validate() error {
 	switch {
 	case c.threads < 1:
-		return fmt.Errorf("stress: threads must be at least 1, got %d", c.threads)
+		return fmt.Errorf("stress: maxthreads must be at least 1, got %d", c.threads)
 	case c.ops < 1:
-		return fmt.Errorf("stress: ops per thread must be at least 1, got %d", c.ops)
+		return fmt.Errorf("stress: maxops (operations per thread) must be at least 1, got %d", c.ops)
 	case c.init < 0 || c.post < 0:
-		return fmt.Errorf("stress: init and post must not be negative, got %d and %d", c.init, c.post)
+		return fmt.Errorf("stress: maxinit and maxpost must not be negative, got %d and %d", c.init, c.post)
 	case c.checks != -1 && c.checks < 1:
 		return fmt.Errorf("stress: checks must be at least 1, got %d", c.checks)
 	case c.runs < 1:
 		return fmt.Errorf("stress: runs must be at least 1, got %d", c.runs)
 	case c.depth < 1:
 		return fmt.Errorf("stress: PCT depth must be at least 1, got %d", c.depth)
-	case c.timeout <= 0:
-		return fmt.Errorf("stress: timeout must be positive, got %v", c.timeout)
+	case c.hangTimeout <= 0:
+		return fmt.Errorf("stress: hangtimeout must be positive, got %v", c.hangTimeout)
 	case c.checkTime <= 0:
 		return fmt.Errorf("stress: checktime must be positive, got %v", c.checkTime)
 	case c.maxSteps < 1:

@@ -12,9 +12,9 @@ import (
 // for a flag whose usage states its default in words.
 var wantDefaults = map[string]string{
 	"mode": "auto", "strategy": "window-pct", "depth": "3", "checks": "",
-	"duration": "0s", "threads": "3", "ops": "4", "init": "2", "post": "1",
+	"duration": "0s", "maxthreads": "3", "maxops": "4", "maxinit": "2", "maxpost": "1",
 	"runs": "200", "seed": "0", "artifacts": defaults().artifacts,
-	"timeout": "5s", "checktime": "10s", "maxsteps": "100000", "shrinktime": "30s", "replay": "", "subprocess": "true", "reexec": "true", "v": "false",
+	"hangtimeout": "5s", "checktime": "10s", "maxsteps": "100000", "shrinktime": "30s", "replay": "", "subprocess": "true", "reexec": "true", "v": "false",
 }
 
 // TestFlagDefaults checks that every knob is a typed flag of the command
@@ -95,20 +95,20 @@ func TestResolve(t *testing.T) {
 	fs := flag.NewFlagSet("test", flag.ContinueOnError)
 	line := defaults()
 	bind(fs, &line)
-	if err := fs.Parse([]string{"-stress.v", "-stress.threads", "2", "-stress.mode=controlled", "-stress.timeout=3s", "-stress.seed=0x10"}); err != nil {
+	if err := fs.Parse([]string{"-stress.v", "-stress.maxthreads", "2", "-stress.mode=controlled", "-stress.hangtimeout=3s", "-stress.seed=0x10"}); err != nil {
 		t.Fatal(err)
 	}
 	if args := fs.Args(); len(args) != 0 {
 		t.Fatalf("-stress.v took a value: left %q", args)
 	}
-	t.Setenv("STRESS_THREADS", "9") // loses to the flag
-	t.Setenv("STRESS_OPS", "6")     // beats the option
+	t.Setenv("STRESS_MAXTHREADS", "9") // loses to the flag
+	t.Setenv("STRESS_MAXOPS", "6")     // beats the option
 	t.Setenv("STRESS_STRATEGY", "random")
-	c, err := resolveFrom(fs, true, []Option{WithThreads(5), WithOps(7), WithMode(Stress), WithDepth(5), WithRuns(20)})
+	c, err := resolveFrom(fs, true, []Option{WithMaxThreads(5), WithMaxOps(7), WithMode(Stress), WithDepth(5), WithRuns(20)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := []any{c.verbose, c.threads, c.ops, c.mode, c.strategy, c.timeout, c.seed, c.depth, c.runs, c.post, c.checks}
+	got := []any{c.verbose, c.threads, c.ops, c.mode, c.strategy, c.hangTimeout, c.seed, c.depth, c.runs, c.post, c.checks}
 	want := []any{true, 2, 6, Controlled, RandomWalk, 3 * time.Second, uint64(16), 5, 20, 1, -1}
 	for i := range got {
 		if got[i] != want[i] {
@@ -117,7 +117,7 @@ func TestResolve(t *testing.T) {
 		}
 	}
 	// Flags not parsed yet count as not set.
-	if c, err := resolveFrom(fs, false, []Option{WithThreads(5)}); err != nil || c.threads != 9 || c.verbose {
+	if c, err := resolveFrom(fs, false, []Option{WithMaxThreads(5)}); err != nil || c.threads != 9 || c.verbose {
 		t.Errorf("unparsed flags: threads %d, verbose %v, err %v; want the environment's 9, false", c.threads, c.verbose, err)
 	}
 	t.Setenv("STRESS_DEPTH", "deep")

@@ -125,7 +125,7 @@ func (r *runner[T, I, O]) probeInstrumented(opts []Option) bool {
 		return true
 	}
 	p.cfg = r.cfg
-	p.cfg.timeout = min(p.cfg.timeout, time.Second)
+	p.cfg.hangTimeout = min(p.cfg.hangTimeout, time.Second)
 	instrumented, failed := p.instrumented()
 	return instrumented || p.err != nil || failed != nil && failed.o.kind != Hang
 }

@@ -119,6 +119,7 @@ func (r *runner[T, I, O]) replayFrom(path string) (*Failure, error) {
 	parent := r.t
 	defer func() { r.t = parent }()
 	ran := false
+	var st searchState[I]
 	parent.(*testing.T).Run("replay", func(t *testing.T) {
 		r.t = t
 		rapid.MakeFuzz(func(rt *rapid.T) {
@@ -136,11 +137,11 @@ func (r *runner[T, I, O]) replayFrom(path string) (*Failure, error) {
 				r.executions++
 				r.total++
 			} else {
-				o = r.runScenario(rt, mode, sc)
+				o = r.runScenario(&st, rt, mode, sc)
 			}
 			if o.kind != 0 {
-				r.note(sc, o, mode, rf.Bounds)
-				r.last.drawn, r.last.sel = drawn, rf.Keep
+				f := r.note(&st, sc, o, mode, rf.Bounds)
+				f.drawn, f.sel = drawn, rf.Keep
 			}
 		})(t, drawsToBytes(rf.Draws))
 	})
@@ -148,16 +149,16 @@ func (r *runner[T, I, O]) replayFrom(path string) (*Failure, error) {
 	switch {
 	case !ran:
 		return nil, errors.New("stress: replay file " + path + " no longer decodes to a scenario: was the spec changed?")
-	case r.last == nil && mode == Controlled:
+	case st.last == nil && mode == Controlled:
 		return nil, r.diverged(path, rf)
-	case r.last == nil:
+	case st.last == nil:
 		// Not a pass, and not a failure: the scenario is replayed, the
 		// interleaving of real goroutines is not, so a failure that
 		// does not recur says nothing about whether it is fixed.
 		r.skipf("stress: replaying %s: the %s did not recur in %d %s of its scenario. A stress-mode replay is best effort: it runs the same scenario with real goroutines, whose interleaving cannot be replayed. Run it again, or with a larger -stress.runs; only controlled-mode replays are exact.", path, rf.Kind, r.executions, plural(r.executions, "run", "runs"))
 	}
-	r.last.draws, r.last.picks = rf.Draws, rf.Picks
-	return r.report(r.last, "replayed from "+path), nil
+	st.last.draws, st.last.picks = rf.Draws, rf.Picks
+	return r.report(st.last, "replayed from "+path), nil
 }
 
 // replayProbe replays a failure of the instrumentation probe, whose
@@ -177,9 +178,10 @@ func (r *runner[T, I, O]) replayProbe(rf replayFile, path string) (*Failure, err
 	if o.kind == 0 {
 		return nil, r.diverged(path, rf)
 	}
-	r.note(sc, o, Controlled, bounds{})
-	r.last.drawn, r.last.sel, r.last.picks, r.last.probe = drawn, rf.Keep, rf.Picks, true
-	return r.report(r.last, "replayed from "+path), nil
+	var st searchState[I]
+	f := r.note(&st, sc, o, Controlled, bounds{})
+	f.drawn, f.sel, f.picks, f.probe = drawn, rf.Keep, rf.Picks, true
+	return r.report(f, "replayed from "+path), nil
 }
 
 // ErrDiverged is the error of a controlled replay that did not reproduce

@@ -28,10 +28,11 @@ type Failure struct {
 	// Detail says what went wrong beyond the kind: the panic and its
 	// stack, the property's error, where goroutines are stuck.
 	Detail string
-	// Scenario is the minimal scenario, formatted; Threads and Ops count
-	// its parallel threads and all its operations.
-	Scenario     string
-	Threads, Ops int
+	// Scenario is the minimal scenario, formatted; Threads counts its
+	// parallel threads and Size all its operations, as Scenario.Size does
+	// (Spec.Ops is the generator that draws them).
+	Scenario      string
+	Threads, Size int
 	// Preemptions counts the context switches of a controlled
 	// interleaving that took the processor from a thread that could have
 	// gone on.
@@ -95,7 +96,7 @@ func (f *Failure) Report() string {
 	if f.Detail != "" {
 		fmt.Fprintf(&b, "\n%s\n", strings.TrimRight(f.Detail, "\n"))
 	}
-	fmt.Fprintf(&b, "\nminimal scenario (%d %s, %d %s):\n%s", f.Threads, plural(f.Threads, "thread", "threads"), f.Ops, plural(f.Ops, "operation", "operations"), f.Scenario)
+	fmt.Fprintf(&b, "\nminimal scenario (%d %s, %d %s):\n%s", f.Threads, plural(f.Threads, "thread", "threads"), f.Size, plural(f.Size, "operation", "operations"), f.Scenario)
 	switch {
 	case f.Mode == Controlled && f.wholeOps:
 		fmt.Fprintf(&b, "\ninterleaving (under the scheduler, which saw no operation of package sched: each operation ran whole, and threads could switch only between operations):\n%s", f.Table)
@@ -155,7 +156,7 @@ func (r *runner[T, I, O]) report(f *found[I], note string) *Failure {
 		Explanation: kindExplanations[f.o.kind],
 		Scenario:    r.formatScenario(sc),
 		Threads:     len(sc.Threads),
-		Ops:         sc.Size(),
+		Size:        sc.Size(),
 		Preemptions: f.o.preemptions,
 		History:     r.formatHistory(f.o.history, len(sc.Threads)),
 		FoundBy:     f.mode,
@@ -182,9 +183,9 @@ func (r *runner[T, I, O]) report(f *found[I], note string) *Failure {
 			// A hang is run again only to see its events: under a short
 			// watchdog, since it stops where it stopped before, and its
 			// stuck goroutine, like the first one, is never reclaimed.
-			timeout := r.cfg.timeout
-			r.cfg.timeout = hangProbe(timeout)
-			defer func() { r.cfg.timeout = timeout }()
+			timeout := r.cfg.hangTimeout
+			r.cfg.hangTimeout = hangProbe(timeout)
+			defer func() { r.cfg.hangTimeout = timeout }()
 		}
 		if !r.poisoned || hang {
 			// Determinism is checked, not assumed: the schedule is run
@@ -457,23 +458,9 @@ func (r *runner[T, I, O]) formatHistory(h []linearize.Operation, threads int) st
 			res = r.model.DescribeOutput(in, op.Output.(O))
 			span = fmt.Sprintf("[%d, %d]", op.Call, op.Return)
 		}
-		fmt.Fprintf(&b, "  %-9s %-10s %s -> %s\n", laneLabel(op.Thread, op.Call, h), span, r.model.DescribeInput(in), res)
+		fmt.Fprintf(&b, "  %-9s %-10s %s -> %s\n", threadName(schedThread(op.Thread, op.Call, h, threads), threads), span, r.model.DescribeInput(in), res)
 	}
 	return b.String()
-}
-
-// laneLabel names lane 0 as init or post depending on whether the
-// operation came before or after the parallel part.
-func laneLabel(lane int, call int64, h []linearize.Operation) string {
-	if lane != 0 {
-		return fmt.Sprintf("thread %d", lane)
-	}
-	for _, op := range h {
-		if op.Thread != 0 && op.Call < call {
-			return "post"
-		}
-	}
-	return "init"
 }
 
 // grid lays out rows of (column, text) with separator lines.
@@ -560,9 +547,6 @@ func formatEvents(events []sched.Event, threads int) string {
 	for i, id := range order {
 		ids[id] = i
 		name := threadName(id, threads)
-		if id >= 1 && id <= threads {
-			name = "thread " + name
-		}
 		if _, ok := started[id]; ok {
 			name = goName(id, threads)
 		}
@@ -629,13 +613,13 @@ func startedBy(events []sched.Event) map[int]sched.Event {
 }
 
 // threadLabel names thread id of a scenario with n threads in a detail:
-// "thread 1", "thread init", or "goroutine g1" for one that sched.Go
-// started (see startedBy).
+// its threadName, "init" or "thread 1" say, or "goroutine g1" for one that
+// sched.Go started (see startedBy).
 func threadLabel(id, n int, started map[int]sched.Event) string {
 	if _, ok := started[id]; ok {
 		return "goroutine " + goName(id, n)
 	}
-	return "thread " + threadName(id, n)
+	return threadName(id, n)
 }
 
 // shortSite keeps the method and line: "pkg.(*T).Add:31" becomes "Add:31".

@@ -74,20 +74,20 @@ type runner[T, I, O any] struct {
 	total      int // in all
 	scenarios  int
 	began      time.Time
-	poisoned   bool // a hang left goroutines behind: stop searching
+	// poisoned says a hang left goroutines behind that nothing can
+	// reclaim: no controlled execution may follow, and no search goes
+	// on. It is about the process, so every mode sees it, unlike a
+	// search's own state (searchState); Fuzz clears it for each input.
+	poisoned   bool
 	err        error
 	sawEvents  bool // a controlled execution saw an instrumented operation
 	cover      coverage
 	perOp      float64 // LearnedPCT's decisions per operation (learnLength)
 	winPerOp   float64 // WindowPCT's windows per operation (learnLength), -1 if not measured
 	modelPanic atomic.Pointer[panicInfo]
-	keepFirst  bool            // do not let rapid shrink: stop at the first failure
 	parallel   bool            // other tests may run at the same time: stress mode only, exact leak checks
 	leakSites  map[string]bool // stacks where goroutines were found leaked (leftBehind)
 	fuzzing    bool            // a fuzz target: the fuzzer saves and replays inputs
-	first      *found[I]
-	last       *found[I]
-	cache      map[string]outcome
 	log        strings.Builder
 	// journal, in a child process, records where the search is (at).
 	journal *journal
@@ -96,6 +96,33 @@ type runner[T, I, O any] struct {
 	// bin is the test binary children run, if not this one (reexec.go).
 	bin *testBinary
 }
+
+// searchState is what one search has seen: the failures it noted and,
+// in stress mode, the scenarios it saw fail. Every search has its own,
+// made fresh: the instrumentation probe, LearnedPCT's measuring run, a
+// controlled search, a stress search, the hand-off to controlled mode,
+// an exhaustive search, a replay and each fuzz input. So a failure one of
+// them noted is never taken for another's, and a stress search's
+// answers are never given to a later one. What the runner itself keeps
+// across them is about the process or the whole call (poisoned,
+// sawEvents, perOp, the counts and the coverage).
+type searchState[I any] struct {
+	// first is the first failure noted; last the latest of first's
+	// kind, the smallest rapid settled on (see note).
+	first, last *found[I]
+	// keepFirst stops a stress search at its first failure: rapid does
+	// not shrink it (see run), it only sees the failure again.
+	keepFirst bool
+	// failing holds, in stress mode, the outcome of every scenario seen
+	// to fail, keyed by scenarioKey: rapid runs a failing case again to
+	// be sure, and must see the same answer although real
+	// interleavings vary.
+	failing map[string]outcome
+}
+
+// scenarioKey identifies a scenario in searchState.failing: its Go
+// syntax, which spells out every operation's input.
+func scenarioKey[I any](sc Scenario[I]) string { return fmt.Sprintf("%#v", sc) }
 
 // found is a failing scenario and what it showed.
 type found[I any] struct {
@@ -179,9 +206,7 @@ func (r *runner[T, I, O]) run() *Failure {
 	// goroutines (each of its tries would run a scenario up to runs
 	// times); controlled scheduling minimizes it exactly if the type is
 	// instrumented, and shrink's deletion pass if it is not.
-	r.keepFirst = !r.spec.FakeTime
-	f := r.search(Stress, b)
-	r.keepFirst = false
+	f := r.search(Stress, b, !r.spec.FakeTime)
 	if f == nil || r.poisoned || r.spec.FakeTime || probed && !instrumented {
 		if f != nil {
 			r.shrink(f)
@@ -222,7 +247,6 @@ func (r *runner[T, I, O]) minimizeProbe(f *found[I]) *found[I] {
 func (r *runner[T, I, O]) handOff(f *found[I]) *found[I] {
 	r.record("minimize")
 	defer serial()()
-	r.first, r.last = nil, nil
 	r.executions = 0
 	for b := 0; b <= 3 && !r.poisoned; b++ {
 		if o, ok := r.explore(f.sc, b, f.o.kind, 20000); ok {
@@ -246,10 +270,9 @@ func (r *runner[T, I, O]) handOff(f *found[I]) *found[I] {
 // searchControlled searches in controlled mode and then minimizes the
 // failure further by exhaustive search.
 func (r *runner[T, I, O]) searchControlled(b bounds) *found[I] {
-	r.learnLength(b)
-	f := r.last
+	f := r.learnLength(b)
 	if f == nil && !r.poisoned {
-		f = r.search(Controlled, b)
+		f = r.search(Controlled, b, false)
 	}
 	if f != nil && !r.poisoned {
 		r.record("minimize")
@@ -270,11 +293,11 @@ func (r *runner[T, I, O]) searchControlled(b bounds) *found[I] {
 // scenario under a random walk seeded with the seed, so that every search
 // with this seed draws the same schedules. A failure of that execution is
 // left to the search to find, with a schedule it can replay and shrink,
-// unless it hung: then no search can follow, and the hang is the
-// search's failure.
-func (r *runner[T, I, O]) learnLength(b bounds) {
+// unless it hung: then no search can follow, and the hang, returned, is
+// the search's failure.
+func (r *runner[T, I, O]) learnLength(b bounds) (hung *found[I]) {
 	if (r.cfg.strategy != LearnedPCT && r.cfg.strategy != WindowPCT) || r.perOp > 0 {
-		return
+		return nil
 	}
 	r.perOp, r.winPerOp = defaultPerOp, -1
 	defer func() {
@@ -289,12 +312,14 @@ func (r *runner[T, I, O]) learnLength(b bounds) {
 	r.total++
 	switch {
 	case r.poisoned && o.kind != 0 && r.err == nil:
-		r.note(sc, o, Controlled, b)
+		var st searchState[I]
+		hung = r.note(&st, sc, o, Controlled, b)
 	case (o.kind == 0 || o.kind == Violation || o.kind == Undecided || o.kind == Property || o.kind == Leak) && sc.Size() > 0 && len(o.schedule) > 0:
 		// The execution ran to its end.
 		r.perOp = float64(len(o.schedule)) / float64(sc.Size())
 		r.winPerOp = float64(windows) / float64(sc.Size())
 	}
+	return hung
 }
 
 // defaultPerOp is PCT's estimate of the scheduling decisions per
@@ -358,8 +383,8 @@ func (r *runner[T, I, O]) instrumented() (bool, *found[I]) {
 	r.total++
 	instrumented := r.sawEvents
 	if o.kind != 0 && r.err == nil {
-		r.note(sc, o, Controlled, bounds{Threads: r.cfg.threads, Ops: r.cfg.ops})
-		return instrumented, r.last
+		var st searchState[I]
+		return instrumented, r.note(&st, sc, o, Controlled, bounds{Threads: r.cfg.threads, Ops: r.cfg.ops})
 	}
 	return instrumented, nil
 }
@@ -391,8 +416,10 @@ func (r *runner[T, I, O]) probeScenario() Scenario[I] {
 }
 
 // search runs batches of rapid checks in mode until a failure is found or
-// the budget is spent, and returns the smallest failure rapid settled on.
-func (r *runner[T, I, O]) search(mode Mode, b bounds) *found[I] {
+// the budget is spent, and returns the smallest failure rapid settled on,
+// or with keepFirst (stress mode) the first one found.
+func (r *runner[T, I, O]) search(mode Mode, b bounds, keepFirst bool) *found[I] {
+	st := &searchState[I]{keepFirst: keepFirst}
 	if mode == Stress {
 		stop := schedhook.Perturb(r.cfg.seed, 100)
 		defer stop()
@@ -408,23 +435,24 @@ func (r *runner[T, I, O]) search(mode Mode, b bounds) *found[I] {
 		}
 		r.at = journalRecord{Mode: mode, Bounds: b, Seed: seed, Index: calls}
 		sc := r.draw(rt, b)
-		if r.keepFirst && r.last != nil {
-			// Stop at the first failure, but let rapid see it again (the
-			// cache answers) so that it keeps the draws that make it.
-			if o, ok := r.cache[fmt.Sprintf("%#v", sc)]; ok {
+		if st.keepFirst && st.last != nil {
+			// Stop at the first failure, but let rapid see it again
+			// (st.failing answers) so that it keeps the draws that make
+			// it.
+			if o, ok := st.failing[scenarioKey(sc)]; ok {
 				failWith(rt, o.kind)
 			}
 			return
 		}
-		if r.last == nil {
+		if st.last == nil {
 			r.record("search")
 		} else {
 			r.record("shrink")
 		}
 		r.scenarios++
-		o := r.runScenario(rt, mode, sc)
+		o := r.runScenario(st, rt, mode, sc)
 		if o.kind != 0 {
-			r.note(sc, o, mode, b)
+			r.note(st, sc, o, mode, b)
 			failWith(rt, o.kind)
 		}
 	}
@@ -438,9 +466,9 @@ func (r *runner[T, I, O]) search(mode Mode, b bounds) *found[I] {
 		if err != nil {
 			r.logf("minimization stopped early: %v", err)
 		}
-		if r.last != nil {
-			r.last.draws = draws
-			return r.last
+		if st.last != nil {
+			st.last.draws = draws
+			return st.last
 		}
 		if failed && r.err == nil {
 			// rapid saw a failure no check of ours reported: a generator
@@ -476,16 +504,16 @@ func (r *runner[T, I, O]) checks(mode Mode) int {
 	return n
 }
 
-// runScenario runs one scenario: in stress mode up to cfg.runs times,
-// stopping at the first failure; in controlled mode once, under a schedule
-// drawn through rapid.
-func (r *runner[T, I, O]) runScenario(rt *rapid.T, mode Mode, sc Scenario[I]) outcome {
+// runScenario runs one scenario of st's search: in stress mode up to
+// cfg.runs times, stopping at the first failure; in controlled mode once,
+// under a schedule drawn through rapid.
+func (r *runner[T, I, O]) runScenario(st *searchState[I], rt *rapid.T, mode Mode, sc Scenario[I]) outcome {
 	if mode == Stress {
 		// A scenario that failed once is a failing scenario: remember it,
 		// so that rapid, which runs a failing case again to be sure,
 		// sees the same answer although real interleavings vary.
-		key := fmt.Sprintf("%#v", sc)
-		if o, ok := r.cache[key]; ok {
+		key := scenarioKey(sc)
+		if o, ok := st.failing[key]; ok {
 			return o
 		}
 		for range r.cfg.runs {
@@ -493,10 +521,10 @@ func (r *runner[T, I, O]) runScenario(rt *rapid.T, mode Mode, sc Scenario[I]) ou
 			r.executions++
 			r.total++
 			if o.kind != 0 {
-				if r.cache == nil {
-					r.cache = map[string]outcome{}
+				if st.failing == nil {
+					st.failing = map[string]outcome{}
 				}
-				r.cache[key] = o
+				st.failing[key] = o
 				return o
 			}
 			if r.poisoned {
@@ -556,20 +584,21 @@ func (r *runner[T, I, O]) draw(rt *rapid.T, b bounds) Scenario[I] {
 	}
 }
 
-// note records a failure. Only failures of the first kind found are kept:
-// rapid minimizes a failure into failures of the same kind, and the last
-// one it runs is the smallest.
-func (r *runner[T, I, O]) note(sc Scenario[I], o outcome, mode Mode, b bounds) {
+// note records a failure in st and returns st.last. Only failures of the
+// first kind found are kept: rapid minimizes a failure into failures of
+// the same kind, and the last one it runs is the smallest.
+func (r *runner[T, I, O]) note(st *searchState[I], sc Scenario[I], o outcome, mode Mode, b bounds) *found[I] {
 	// A failure is found after everything run so far, every phase
 	// (probe, earlier searches) included.
 	f := &found[I]{sc: sc, drawn: sc, o: o, mode: mode, executions: r.total, elapsed: time.Since(r.began), bounds: b}
-	if r.first == nil {
-		r.first = f
+	if st.first == nil {
+		st.first = f
 	}
-	if o.kind == r.first.o.kind {
-		f.executions, f.elapsed = r.first.executions, r.first.elapsed
-		r.last = f
+	if o.kind == st.first.o.kind {
+		f.executions, f.elapsed = st.first.executions, st.first.elapsed
+		st.last = f
 	}
+	return st.last
 }
 
 // tape is a schedule drawn through rapid before the execution starts: a

@@ -73,8 +73,8 @@ func TestBadConfiguration(t *testing.T) {
 		{"no Run", noRun, nil, "Spec.Run is nil"},
 		{"nil model", noModel, nil, "Spec.Model is nil"},
 		{"invalid model", badModel, nil, "Init is nil"},
-		{"zero threads", good, []stress.Option{stress.WithThreads(0)}, "threads must be at least 1"},
-		{"zero ops", good, []stress.Option{stress.WithOps(0)}, "ops per thread must be at least 1"},
+		{"zero threads", good, []stress.Option{stress.WithMaxThreads(0)}, "threads must be at least 1"},
+		{"zero ops", good, []stress.Option{stress.WithMaxOps(0)}, "maxops (operations per thread) must be at least 1"},
 		{"zero checks", good, []stress.Option{stress.WithChecks(0)}, "checks must be at least 1"},
 		{"negative duration", good, []stress.Option{stress.WithDuration(-time.Second)}, "duration must not be negative"},
 		{"controlled fake time", fake, []stress.Option{stress.WithMode(stress.Controlled)}, "controlled mode cannot run a FakeTime spec"},
@@ -91,16 +91,30 @@ func TestBadConfiguration(t *testing.T) {
 	}
 }
 
-func TestEnvironmentOverridesOptions(t *testing.T) {
-	t.Setenv("STRESS_THREADS", "zero")
-	_, err := stress.Run(t, counterSpec(false))
-	if err == nil || !strings.Contains(err.Error(), "STRESS_THREADS") {
-		t.Fatalf("error %v, want one naming STRESS_THREADS", err)
+// TestRenamedEnvironment: a knob's former environment variable is an
+// error naming the new one, not silently ignored.
+func TestRenamedEnvironment(t *testing.T) {
+	for old, now := range map[string]string{"STRESS_TIMEOUT": "STRESS_HANGTIMEOUT", "STRESS_OPS": "STRESS_MAXOPS", "STRESS_THREADS": "STRESS_MAXTHREADS", "STRESS_INIT": "STRESS_MAXINIT", "STRESS_POST": "STRESS_MAXPOST"} {
+		t.Run(old, func(t *testing.T) {
+			t.Setenv(old, "1")
+			_, err := stress.Run(t, counterSpec(false))
+			if err == nil || !strings.Contains(err.Error(), now) {
+				t.Fatalf("error %v, want one naming %s", err, now)
+			}
+		})
 	}
-	t.Setenv("STRESS_THREADS", "0")
-	_, err = stress.Run(t, counterSpec(false), stress.WithThreads(2))
+}
+
+func TestEnvironmentOverridesOptions(t *testing.T) {
+	t.Setenv("STRESS_MAXTHREADS", "zero")
+	_, err := stress.Run(t, counterSpec(false))
+	if err == nil || !strings.Contains(err.Error(), "STRESS_MAXTHREADS") {
+		t.Fatalf("error %v, want one naming STRESS_MAXTHREADS", err)
+	}
+	t.Setenv("STRESS_MAXTHREADS", "0")
+	_, err = stress.Run(t, counterSpec(false), stress.WithMaxThreads(2))
 	if err == nil || !strings.Contains(err.Error(), "threads must be at least 1") {
-		t.Fatalf("STRESS_THREADS=0 did not override WithThreads(2): %v", err)
+		t.Fatalf("STRESS_MAXTHREADS=0 did not override WithMaxThreads(2): %v", err)
 	}
 }
 
@@ -132,8 +146,8 @@ func TestLostUpdateMinimal(t *testing.T) {
 	if f == nil {
 		t.Fatal("lost update not found")
 	}
-	if f.Kind != stress.Violation || f.Threads != 2 || f.Ops != 2 || f.Preemptions != 1 || strings.Count(f.Scenario, "Add(1)") != 2 {
-		t.Fatalf("got %v, %d threads, %d ops, %d switches; want a violation with 2 threads, one Add each, 1 switch:\n%s", f.Kind, f.Threads, f.Ops, f.Preemptions, f.Report())
+	if f.Kind != stress.Violation || f.Threads != 2 || f.Size != 2 || f.Preemptions != 1 || strings.Count(f.Scenario, "Add(1)") != 2 {
+		t.Fatalf("got %v, %d threads, %d ops, %d switches; want a violation with 2 threads, one Add each, 1 switch:\n%s", f.Kind, f.Threads, f.Size, f.Preemptions, f.Report())
 	}
 }
 
@@ -222,7 +236,7 @@ func TestFailureKinds(t *testing.T) {
 			// so that a slow machine cannot turn them into hangs.
 			opts := []stress.Option{stress.WithMode(tc.mode), stress.WithSeed(1), stress.WithChecks(5), stress.WithRuns(5), stress.WithShrinkTime(5 * time.Second), artifacts(t)}
 			if tc.want == stress.Hang {
-				opts = append(opts, stress.WithTimeout(300*time.Millisecond))
+				opts = append(opts, stress.WithHangTimeout(300*time.Millisecond))
 			}
 			res, err := stress.Run(t, blockerSpec(tc.run, release), opts...)
 			if err != nil {
@@ -241,8 +255,8 @@ func TestFailureKinds(t *testing.T) {
 			// Every kind is minimized: two threads with one operation each
 			// are enough for all of these, and one operation for the
 			// controlled hang, which needs no second thread.
-			if f.Ops > 2 || tc.name == "hang controlled" && f.Ops != 1 {
-				t.Errorf("not minimized: %d threads, %d operations:\n%s", f.Threads, f.Ops, f.Report())
+			if f.Size > 2 || tc.name == "hang controlled" && f.Size != 1 {
+				t.Errorf("not minimized: %d threads, %d operations:\n%s", f.Threads, f.Size, f.Report())
 			}
 			if strings.Contains(f.Detail, " at )") {
 				t.Errorf("a location is empty:\n%s", f.Detail)
@@ -333,7 +347,7 @@ func TestFakeTimeHang(t *testing.T) {
 		return model.CounterOutput{}
 	}, nil)
 	spec.FakeTime = true
-	res, err := stress.Run(t, spec, stress.WithMode(stress.Stress), stress.WithChecks(2), stress.WithRuns(1), stress.WithTimeout(300*time.Millisecond), artifacts(t))
+	res, err := stress.Run(t, spec, stress.WithMode(stress.Stress), stress.WithChecks(2), stress.WithRuns(1), stress.WithHangTimeout(300*time.Millisecond), artifacts(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -390,8 +404,8 @@ func TestSpecPanics(t *testing.T) {
 				if head := strings.SplitN(f.Report(), "\n", 3)[1]; !strings.HasPrefix(head, tc.headline) {
 					t.Errorf("headline %q, want %q", head, tc.headline)
 				}
-				if f.Ops > tc.ops {
-					t.Errorf("not minimized: %d operations, want at most %d:\n%s", f.Ops, tc.ops, f.Report())
+				if f.Size > tc.ops {
+					t.Errorf("not minimized: %d operations, want at most %d:\n%s", f.Size, tc.ops, f.Report())
 				}
 			})
 		}
@@ -487,7 +501,7 @@ func TestStressShrinksPlainCode(t *testing.T) {
 	}
 	for _, mode := range []stress.Mode{stress.Auto, stress.Stress} {
 		t.Run(mode.String(), func(t *testing.T) {
-			res, err := stress.Run(t, spec, stress.WithMode(mode), stress.WithSeed(7), stress.WithOps(6), stress.WithRuns(50), stress.WithShrinkTime(5*time.Second), artifacts(t))
+			res, err := stress.Run(t, spec, stress.WithMode(mode), stress.WithSeed(7), stress.WithMaxOps(6), stress.WithRuns(50), stress.WithShrinkTime(5*time.Second), artifacts(t))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -495,7 +509,7 @@ func TestStressShrinksPlainCode(t *testing.T) {
 			if f == nil || f.Kind != stress.Violation {
 				t.Fatalf("want a violation, got %v", f)
 			}
-			if f.Threads != 2 || f.Ops != 2 || strings.Contains(f.Scenario, "finally") || strings.Count(f.Table, "Get()") != 2 {
+			if f.Threads != 2 || f.Size != 2 || strings.Contains(f.Scenario, "finally") || strings.Count(f.Table, "Get()") != 2 {
 				t.Fatalf("not minimal: want 2 threads with one Get each and no Finally:\n%s", f.Report())
 			}
 			// The replay file keeps what minimization kept, Finally
@@ -526,7 +540,7 @@ func TestUndecided(t *testing.T) {
 	}
 	spec.Model = slow
 	res, err := stress.Run(t, spec, stress.WithMode(stress.Controlled), stress.WithCheckTime(time.Microsecond),
-		stress.WithSeed(1), stress.WithChecks(3), stress.WithThreads(2), stress.WithOps(2), stress.WithShrinkTime(time.Second), artifacts(t))
+		stress.WithSeed(1), stress.WithChecks(3), stress.WithMaxThreads(2), stress.WithMaxOps(2), stress.WithShrinkTime(time.Second), artifacts(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -535,7 +549,7 @@ func TestUndecided(t *testing.T) {
 	}
 	// With the default budget the same spec passes: the kind came from
 	// the budget, not from the history.
-	res, err = stress.Run(t, spec, stress.WithMode(stress.Controlled), stress.WithSeed(1), stress.WithChecks(3), stress.WithThreads(2), stress.WithOps(2), artifacts(t))
+	res, err = stress.Run(t, spec, stress.WithMode(stress.Controlled), stress.WithSeed(1), stress.WithChecks(3), stress.WithMaxThreads(2), stress.WithMaxOps(2), artifacts(t))
 	if err != nil || res.Failure != nil {
 		t.Fatalf("with the default check time: %v, %v", res.Failure, err)
 	}
@@ -573,7 +587,7 @@ func TestStepLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := res.Failure
-	if f == nil || f.Kind != stress.StepLimit || f.Ops != 1 || !strings.Contains(f.Detail, "within 500 scheduling points") || !strings.Contains(f.Table, "more times, to step") {
+	if f == nil || f.Kind != stress.StepLimit || f.Size != 1 || !strings.Contains(f.Detail, "within 500 scheduling points") || !strings.Contains(f.Table, "more times, to step") {
 		t.Fatalf("got %v, want a step limit with one operation", f)
 	}
 	if testing.Verbose() {

@@ -65,7 +65,7 @@ func stripedSpec(hint func(thread int) int) stress.Spec[*striped, bool, int64] {
 // 0) another; the same counter given one hint for every caller loses
 // updates and is caught.
 func TestRunGetsThread(t *testing.T) {
-	opts := []stress.Option{stress.WithThreads(3), stress.WithSeed(1), artifacts(t)}
+	opts := []stress.Option{stress.WithMaxThreads(3), stress.WithSeed(1), artifacts(t)}
 	for _, mode := range []stress.Mode{stress.Controlled, stress.Stress} {
 		t.Run("thread as hint/"+mode.String(), func(t *testing.T) {
 			res, err := stress.Run(t, stripedSpec(func(thread int) int { return thread }),

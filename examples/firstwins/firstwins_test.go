@@ -51,5 +51,5 @@ func expectCaught(t *testing.T, res stress.Summary, err error, kinds ...stress.K
 		t.Fatalf("caught as %v, want %v:\n%s", f.Kind, kinds, f.Report())
 	}
 	t.Logf("%v found after %d executions; minimal: %d threads, %d ops, %d switches, %v mode",
-		f.Kind, f.Executions, f.Threads, f.Ops, f.Preemptions, f.Mode)
+		f.Kind, f.Executions, f.Threads, f.Size, f.Preemptions, f.Mode)
 }

@@ -126,7 +126,7 @@ func Run(t *testing.T, e specs.Entry, mode stress.Mode, job Job) Result {
 	default:
 		res.Verdict = f.Kind.String()
 		res.FirstExecutions, res.FirstSeconds = f.Executions, f.Elapsed.Seconds()
-		res.Threads, res.Ops, res.Switches, res.ShownMode, res.FoundBy = f.Threads, f.Ops, f.Preemptions, f.Mode.String(), f.FoundBy.String()
+		res.Threads, res.Ops, res.Switches, res.ShownMode, res.FoundBy = f.Threads, f.Size, f.Preemptions, f.Mode.String(), f.FoundBy.String()
 		res.Report, res.ReportFile, res.Visualization = f.Report(), f.ReportFile, f.Visualization
 		res.ReplayFile, res.Command = f.ReplayFile, f.Command
 	}

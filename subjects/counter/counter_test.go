@@ -33,8 +33,8 @@ func TestControlled(t *testing.T) {
 			specs.VerifySeeds(t, e, 20, controlledBudget, func(t *testing.T, res stress.Summary) {
 				if f := res.Failure; f != nil {
 					adds := strings.Count(f.Scenario, "Add(")
-					if f.Threads != 2 || f.Ops != 2 || adds != 2 || f.Preemptions != 1 {
-						t.Fatalf("shrunk to %d threads, %d operations (%d increments), %d context switches; want 2, 2 (2), 1:\n%s", f.Threads, f.Ops, adds, f.Preemptions, f.Report())
+					if f.Threads != 2 || f.Size != 2 || adds != 2 || f.Preemptions != 1 {
+						t.Fatalf("shrunk to %d threads, %d operations (%d increments), %d context switches; want 2, 2 (2), 1:\n%s", f.Threads, f.Size, adds, f.Preemptions, f.Report())
 					}
 				}
 			})

@@ -104,7 +104,7 @@ func TestControlledShrunkIsMinimal(t *testing.T) {
 				t.Fatal("not caught")
 			}
 			minOps, minSwitches, tried := 0, 0, 0
-			for n := 1; n <= shrunk.Ops && minOps == 0; n++ {
+			for n := 1; n <= shrunk.Size && minOps == 0; n++ {
 				best := bound + 1
 				scenarios(n, tc.alphabet, func(sc stress.Scenario[model.ContainerInput]) bool {
 					tried++
@@ -121,12 +121,12 @@ func TestControlledShrunkIsMinimal(t *testing.T) {
 					minOps, minSwitches = n, best
 				}
 			}
-			t.Logf("shrunk: %d operations, %d context switches; exhaustive search over %d scenarios: %d operations, %d context switches", shrunk.Ops, shrunk.Preemptions, tried, minOps, minSwitches)
+			t.Logf("shrunk: %d operations, %d context switches; exhaustive search over %d scenarios: %d operations, %d context switches", shrunk.Size, shrunk.Preemptions, tried, minOps, minSwitches)
 			if minOps == 0 {
-				t.Fatalf("exhaustive search found no failure up to %d operations, but the shrunk one has %d:\n%s", shrunk.Ops, shrunk.Ops, shrunk.Report())
+				t.Fatalf("exhaustive search found no failure up to %d operations, but the shrunk one has %d:\n%s", shrunk.Size, shrunk.Size, shrunk.Report())
 			}
-			if shrunk.Ops > minOps || shrunk.Preemptions > minSwitches {
-				t.Fatalf("shrunk to %d operations and %d context switches; exhaustive search found %d and %d:\n%s", shrunk.Ops, shrunk.Preemptions, minOps, minSwitches, shrunk.Report())
+			if shrunk.Size > minOps || shrunk.Preemptions > minSwitches {
+				t.Fatalf("shrunk to %d operations and %d context switches; exhaustive search found %d and %d:\n%s", shrunk.Size, shrunk.Preemptions, minOps, minSwitches, shrunk.Report())
 			}
 		})
 	}

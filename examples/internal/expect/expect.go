@@ -30,5 +30,5 @@ func Caught(t *testing.T, res stress.Summary, err error, instrumented bool, kind
 	}
 	f := res.Failure
 	t.Logf("%v found after %d executions; minimal: %d threads, %d ops, %d switches, %v mode",
-		f.Kind, f.Executions, f.Threads, f.Ops, f.Preemptions, f.Mode)
+		f.Kind, f.Executions, f.Threads, f.Size, f.Preemptions, f.Mode)
 }

@@ -56,7 +56,7 @@ func bench[T stack](b *testing.B, s stress.Spec[T, model.ContainerInput, model.C
 	b.ReportAllocs()
 	start := time.Now()
 	res, err := stress.Run(b, s, stress.WithMode(stress.Controlled), stress.WithStrategy(stress.RandomWalk), stress.WithSeed(1),
-		stress.WithChecks(b.N), stress.WithDuration(0), stress.WithThreads(2), stress.WithOps(5), stress.WithInit(0), stress.WithPost(0))
+		stress.WithChecks(b.N), stress.WithDuration(0), stress.WithMaxThreads(2), stress.WithMaxOps(5), stress.WithMaxInit(0), stress.WithMaxPost(0))
 	elapsed := time.Since(start)
 	if err != nil || res.Failure != nil {
 		b.Fatalf("the stack failed: %v %v", err, res.Failure)

@@ -7,13 +7,54 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/interleave-go/interleave/subjects/specs"
 )
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
+var (
+	binOnce        sync.Once
+	binDir, binary string
+	binErr         error
+)
+
+// instrumented returns this package's test binary built with the
+// subjects instrumented, as interleave test builds it: this binary if it
+// is one, or one built with interleave test -c once per run (plain go
+// test cannot instrument the code, and the mutants' inputs hold
+// controlled schedules, which only an instrumented build follows).
+func instrumented(t *testing.T) string {
+	t.Helper()
+	if specs.Instrumented() {
+		return os.Args[0]
+	}
+	binOnce.Do(func() {
+		if binDir, binErr = os.MkdirTemp("", "interleave-fuzz-"); binErr != nil {
+			return
+		}
+		binary, binErr = specs.BuildInstrumented(binDir)
+	})
+	if binErr != nil {
+		t.Fatal(binErr)
+	}
+	return binary
+}
 
 // TestCrashersReplay replays every input in testdata/mutants (inputs the
 // fuzzer wrote when it found a mutant's bug, named "Variant-hash") against
-// its mutant, in a child process as go test would run it: each must still
-// fail, with the mutant's kind of failure, and write its report once.
+// its mutant, in a child process as interleave test would run it (an
+// instrumented build: the inputs hold controlled schedules): each must
+// still fail, with the mutant's kind of failure, and write its report
+// once.
 // FuzzCounter and the others run the same inputs against the correct
 // variants, which must pass them.
 func TestCrashersReplay(t *testing.T) {
@@ -66,12 +107,13 @@ func TestFuzzWorkerWritesNoFiles(t *testing.T) {
 }
 
 // replayChild runs in's input against its variant with TestReplayInput,
-// in a child process with its own artifacts directory, and returns the
-// output and the files written there. The input must fail.
+// in a child process of the instrumented build with its own artifacts
+// directory, and returns the output and the files written there. The
+// input must fail.
 func replayChild(t *testing.T, in mutantInput, worker bool) (string, []string) {
 	t.Helper()
 	dir := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestReplayInput$", "-test.count=1")
+	cmd := exec.Command(instrumented(t), "-test.run=^TestReplayInput$", "-test.count=1")
 	cmd.Env = append(os.Environ(), "INTERLEAVE_VARIANT="+in.variant, "INTERLEAVE_INPUT="+in.path, "INTERLEAVE_TARGET="+in.target, "STRESS_ARTIFACTS="+dir)
 	if worker {
 		cmd.Env = append(cmd.Env, "INTERLEAVE_AS_WORKER=1")
@@ -159,16 +201,17 @@ func TestGarbageInput(t *testing.T) {
 }
 
 // TestSeedsLeaveTheBugsToTheFuzzer runs each target's seeds against the
-// mutants the README has the fuzzer find, as go test -fuzz does before it
-// fuzzes: none may fail, or the command would stop there without fuzzing.
+// mutants the README has the fuzzer find, as interleave test -fuzz does
+// before it fuzzes (on an instrumented build, in controlled mode): none
+// may fail, or the command would stop there without fuzzing.
 func TestSeedsLeaveTheBugsToTheFuzzer(t *testing.T) {
 	for _, c := range []struct{ target, variant string }{
-		{"FuzzCounter", "LostUpdate"}, {"FuzzStack", "SeparateLen"}, {"FuzzStack", "ABA"}, {"FuzzLimiter", "CheckThenAct"},
+		{"FuzzCounter", "LostUpdate"}, {"FuzzStack", "SeparateLen"}, {"FuzzStack", "ABA"},
 	} {
 		t.Run(c.variant, func(t *testing.T) {
 			// Only the seeds: a crasher the fuzzer saved in testdata/fuzz
 			// fails its mutant, as it should.
-			cmd := exec.Command(os.Args[0], "-test.run=^"+c.target+"$/^seed#", "-test.count=1", "-test.v")
+			cmd := exec.Command(instrumented(t), "-test.run=^"+c.target+"$/^seed#", "-test.count=1", "-test.v")
 			cmd.Env = append(os.Environ(), "INTERLEAVE_VARIANT="+c.variant, "STRESS_ARTIFACTS="+t.TempDir())
 			out, err := cmd.CombinedOutput()
 			if err != nil {

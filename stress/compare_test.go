@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/interleave-go/interleave/sched"
 	"github.com/interleave-go/interleave/stress"
-	subject "github.com/interleave-go/interleave/subjects/counter"
 )
 
 // Plain concurrent types, written the way people write them (no package
@@ -179,18 +179,44 @@ func TestCompareCatches(t *testing.T) {
 	})
 }
 
+// CAS and LostUpdate are counters built on package sched by hand (the
+// shipped subjects are plain Go, instrumented only by interleave test):
+// a compare-and-swap loop, and a load then a store.
+type CAS struct{ v sched.Int64 }
+
+func (c *CAS) Add(delta int64) int64 {
+	for {
+		cur := c.v.Load()
+		if c.v.CompareAndSwap(cur, cur+delta) {
+			return cur + delta
+		}
+	}
+}
+
+func (c *CAS) Value() int64 { return c.v.Load() }
+
+type LostUpdate struct{ v sched.Int64 }
+
+func (c *LostUpdate) Add(delta int64) int64 {
+	cur := c.v.Load()
+	c.v.Store(cur + delta)
+	return cur + delta
+}
+
+func (c *LostUpdate) Value() int64 { return c.v.Load() }
+
 // TestCompareControlled runs Compare on types built on package sched:
 // Auto mode runs them under controlled scheduling, where the lost update
 // is found, minimized to its context switch and replayable; the correct
 // counter passes the same search.
 func TestCompareControlled(t *testing.T) {
 	opts := []stress.Option{stress.WithSeed(7), stress.WithShrinkTime(5 * time.Second)}
-	res, err := stress.CompareRun(t, func() *subject.LostUpdate { return new(subject.LostUpdate) }, func() *subject.CAS { return new(subject.CAS) }, opts...)
+	res, err := stress.CompareRun(t, func() *LostUpdate { return new(LostUpdate) }, func() *CAS { return new(CAS) }, opts...)
 	f := expectViolation(t, res, err, "u.Add(1)")
 	if f.Mode != stress.Controlled || f.Preemptions != 1 || f.ReplayFile == "" {
 		t.Errorf("shown in %v mode with %d preemptions, replay file %q; want controlled, 1, a file", f.Mode, f.Preemptions, f.ReplayFile)
 	}
-	stress.Compare(t, func() *subject.CAS { return new(subject.CAS) }, func() *subject.CAS { return new(subject.CAS) }, opts...)
+	stress.Compare(t, func() *CAS { return new(CAS) }, func() *CAS { return new(CAS) }, opts...)
 }
 
 // PanicQueue is MutexQueue whose Dequeue indexes an empty slice. A bug,

@@ -11,16 +11,13 @@ import (
 // fewest context switches that sc allows. It returns nil if every
 // schedule passes. Meant for small scenarios, it is the ground truth
 // against which minimized failures can be judged. The spec's type must use
-// package sched; options other than the artifacts directory and the
+// package sched (a FakeTime spec runs on its virtual clock); options other than the artifacts directory and the
 // timeout are ignored.
 func Exhaust[T, I, O any](t testing.TB, spec Spec[T, I, O], sc Scenario[I], bound int, opts ...Option) (*Failure, error) {
 	t.Helper()
 	r, err := newRunner(t, spec, opts)
 	if err != nil {
 		return nil, err
-	}
-	if spec.FakeTime {
-		return nil, errFakeTimeControlled
 	}
 	if len(sc.Threads) == 0 {
 		return nil, errNoThreads

@@ -5,8 +5,10 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/interleave-go/interleave/model"
+	"github.com/interleave-go/interleave/sched"
 	"github.com/interleave-go/interleave/stress"
 )
 
@@ -64,6 +66,34 @@ func TestControlledNeedsInstrumentation(t *testing.T) {
 	_, err := stress.Run(t, spec, stress.WithMode(stress.Controlled), stress.WithChecks(5), artifacts(t), stress.WithReexec(false))
 	if !errors.Is(err, stress.ErrNotInstrumented) {
 		t.Fatalf("error %v, want one saying nothing was instrumented", err)
+	}
+	// In fake time, controlled mode needs sched's virtual clock: it says
+	// so after one probing execution, rather than sleep for real.
+	spec.FakeTime = true
+	res, err := stress.Run(t, spec, stress.WithMode(stress.Controlled), stress.WithChecks(5), artifacts(t))
+	if !errors.Is(err, stress.ErrNotInstrumented) || !strings.Contains(err.Error(), "virtual clock") || res.Executions != 1 {
+		t.Fatalf("error %v after %d executions, want one saying the virtual clock needs instrumented code, after 1", err, res.Executions)
+	}
+}
+
+// TestControlledFakeTime: a FakeTime spec runs in controlled mode on
+// sched's virtual clock: an hour's sleep in every operation costs
+// nothing, the correct counter passes and the lost update is caught.
+func TestControlledFakeTime(t *testing.T) {
+	for _, lost := range []bool{false, true} {
+		spec := counterSpec(lost)
+		spec.FakeTime = true
+		spec.Run = func(c *counter, thread int, in model.CounterInput) model.CounterOutput {
+			sched.Sleep(time.Hour)
+			return c.run(thread, in)
+		}
+		res, err := stress.Run(t, spec, stress.WithMode(stress.Controlled), stress.WithSeed(1), stress.WithChecks(200), artifacts(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := res.Failure != nil; got != lost {
+			t.Fatalf("lost=%v: failure %v", lost, res.Failure)
+		}
 	}
 }
 

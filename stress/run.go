@@ -2,6 +2,7 @@ package stress
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -69,28 +70,31 @@ func Run[T, I, O any](t testing.TB, spec Spec[T, I, O], opts ...Option) (Summary
 	if err != nil {
 		return Summary{}, err
 	}
-	if r.cfg.mode == Controlled && spec.FakeTime {
-		return Summary{}, errFakeTimeControlled
-	}
 	if inParallel(t) {
 		if r.cfg.mode == Controlled {
 			return Summary{}, errParallelControlled
 		}
 		r.parallel, r.cfg.mode = true, Stress
 	}
-	if r.mayBlock() && (r.cfg.mode == Stress || spec.FakeTime) {
+	bubble := spec.FakeTime && r.cfg.mode != Controlled // controlled: sched's virtual clock
+	if r.mayBlock() && (r.cfg.mode == Stress || bubble) {
 		return Summary{}, errBlockingStress
 	}
-	if _, ok := t.(*testing.T); !ok && (spec.FakeTime || r.cfg.replay != "") {
+	if _, ok := t.(*testing.T); !ok && (bubble || r.cfg.replay != "") {
 		return Summary{}, errNeedT
 	}
 	index := enterCall(t)
 	res, err := r.reexec(index, opts, func() (Summary, error) {
 		var f *Failure
 		var err error
-		if r.cfg.replay != "" {
+		switch {
+		case r.cfg.replay != "":
 			f, err = r.replayFrom(r.cfg.replay)
-		} else {
+		case r.cfg.mode == Controlled && spec.FakeTime && !r.virtualTime():
+			if r.err == nil {
+				err = errFakeTimeControlled
+			}
+		default:
 			f = r.run()
 		}
 		if err == nil {
@@ -105,6 +109,17 @@ func Run[T, I, O any](t testing.TB, spec Spec[T, I, O], opts ...Option) (Summary
 	return res, err
 }
 
+// virtualTime reports whether the spec's type runs on package sched, by
+// one probing execution, as auto mode does (a failure it finds is the
+// search's to minimize). Controlled mode runs a FakeTime spec on the
+// scheduler's virtual clock: instrumented code's time calls (interleave
+// test) read it, and no synctest bubble is needed. Code that does not go
+// through sched would sleep for real, and test nothing.
+func (r *runner[T, I, O]) virtualTime() bool {
+	ok, _ := r.instrumented()
+	return ok && r.err == nil
+}
+
 // Errors of Run that callers may match with errors.Is.
 var (
 	// ErrNothingRan: no execution ran (a generator that rejects every
@@ -116,7 +131,7 @@ var (
 )
 
 var (
-	errFakeTimeControlled = errors.New("stress: controlled mode cannot run a FakeTime spec (the scheduler and synctest's clock do not mix); use stress mode, or give the type an explicit clock")
+	errFakeTimeControlled = fmt.Errorf("%w; controlled mode runs a FakeTime spec on package sched's virtual clock, which only instrumented code reads (time calls the scheduler does not see would wait for real): run the test with interleave test, or use stress mode", ErrNotInstrumented)
 	errNoThreads          = errors.New("stress: the scenario has no threads")
 	errParallelControlled = errors.New("stress: controlled mode cannot run in a parallel test: the scheduler and GOMAXPROCS are process-wide, and other tests' goroutines would use the instrumented values; drop t.Parallel, or use WithMode(stress.Stress)")
 	errBlockingStress     = errors.New("stress: the model says when operations block (Blocks), which only controlled mode can check: stress mode cannot tell an operation blocked for good from a slow one; build the type on package sched and use auto or controlled mode, or drop Blocks")

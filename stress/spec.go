@@ -50,9 +50,13 @@ type Spec[T, I, O any] struct {
 	// and returns an error describing a violation. It must be
 	// deterministic.
 	Check func(history []Operation[I, O]) error
-	// FakeTime runs every execution in a testing/synctest bubble: time
-	// moves only when every goroutine of the execution is blocked, so
+	// FakeTime runs every stress execution in a testing/synctest bubble:
+	// time moves only when every goroutine of the execution is blocked, so
 	// timeouts and rate limits are exact and nothing sleeps for real.
+	// Controlled mode runs such a spec on package sched's virtual clock,
+	// which behaves the same way; only instrumented code (interleave
+	// test) reads it, so on other code controlled mode stops after one
+	// probing execution with an error wrapping ErrNotInstrumented.
 	FakeTime bool
 
 	// body, set by Check, makes this the spec of a test body: one thread

@@ -60,8 +60,6 @@ func TestBadConfiguration(t *testing.T) {
 	noNew.New, noOps.Ops, noRun.Run, noModel.Model = nil, nil, nil, nil
 	badModel := good
 	badModel.Model = model.Model[int, model.CounterInput, model.CounterOutput]{}
-	fake := good
-	fake.FakeTime = true
 	for _, tc := range []struct {
 		name string
 		spec stress.Spec[*counter, model.CounterInput, model.CounterOutput]
@@ -77,7 +75,6 @@ func TestBadConfiguration(t *testing.T) {
 		{"zero ops", good, []stress.Option{stress.WithMaxOps(0)}, "maxops (operations per thread) must be at least 1"},
 		{"zero checks", good, []stress.Option{stress.WithChecks(0)}, "checks must be at least 1"},
 		{"negative duration", good, []stress.Option{stress.WithDuration(-time.Second)}, "duration must not be negative"},
-		{"controlled fake time", fake, []stress.Option{stress.WithMode(stress.Controlled)}, "controlled mode cannot run a FakeTime spec"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := stress.Run(t, tc.spec, tc.opts...)

@@ -13,11 +13,142 @@ import (
 	"strings"
 	"time"
 
+	"github.com/interleave-go/interleave/internal/instrument"
 	"github.com/interleave-go/interleave/internal/job"
 	"github.com/interleave-go/interleave/subjects/specs"
 )
 
 const jobPkg = "github.com/interleave-go/interleave/internal/job"
+
+// subjectPkgs are the packages the job binary instruments, as interleave
+// test would, for controlled mode: the subjects and their specs.
+var subjectPkgs = []string{"github.com/interleave-go/interleave/subjects/..."}
+
+// subjectModules are modules the subjects use that are instrumented too:
+// x/time/rate, so that the limiter's lock, clock and timers (Wait) are
+// the scheduler's.
+var subjectModules = []string{"golang.org/x/time"}
+
+// instrumentSubjects prepares the build flags that instrument the
+// subjects in the job binary (an -overlay, and a -modfile), and reports
+// what it could not instrument.
+func instrumentSubjects(ctx context.Context, o options, w io.Writer) ([]string, error) {
+	var build []string
+	if o.race {
+		build = append(build, "-race")
+	}
+	start := time.Now()
+	modfile, err := localModules(ctx, subjectModules)
+	if err != nil {
+		return nil, err
+	}
+	build = append(build, "-modfile="+modfile)
+	res, err := instrument.Prepare(instrument.Config{Patterns: subjectPkgs, BuildFlags: build})
+	if err != nil {
+		return nil, err
+	}
+	printNotes(w, res, ".")
+	how := "rewritten"
+	if res.Cached {
+		how = "from the cache"
+	}
+	fmt.Fprintf(w, "instrumented %d files of %d packages (%s) in %v\n", res.Files, len(res.Packages), how, time.Since(start).Round(time.Millisecond))
+	flags := []string{"-modfile=" + modfile}
+	if res.Overlay != "" {
+		flags = append(flags, "-overlay="+res.Overlay)
+	}
+	return flags, nil
+}
+
+// localModules returns a go.mod, kept in the user cache directory, that
+// is this module's with each of mods replaced by a copy of it out of the
+// module cache. The go command refuses an -overlay for files in the
+// module cache, so a module to instrument must be elsewhere; replaced by
+// a local directory, it is instrumented like the main module.
+func localModules(ctx context.Context, mods []string) (string, error) {
+	gomod, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("locating go.mod: %w", err)
+	}
+	main := strings.TrimSpace(string(gomod))
+	if main == "" || main == os.DevNull {
+		return "", fmt.Errorf("the main job runs inside the interleave module")
+	}
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
+	}
+	root := filepath.Join(cache, "interleave", "job")
+	data, err := os.ReadFile(main)
+	if err != nil {
+		return "", err
+	}
+	mf := string(data)
+	for _, m := range mods {
+		out, err := exec.CommandContext(ctx, "go", "list", "-m", "-f", "{{.Version}} {{.Dir}}", m).Output()
+		if err != nil {
+			return "", fmt.Errorf("locating module %s: %w", m, err)
+		}
+		version, dir, _ := strings.Cut(strings.TrimSpace(string(out)), " ")
+		copyDir := filepath.Join(root, "mod", m+"@"+version)
+		if err := copyTree(dir, copyDir); err != nil {
+			return "", fmt.Errorf("copying module %s: %w", m, err)
+		}
+		mf += fmt.Sprintf("\nreplace %s => %s\n", m, copyDir)
+	}
+	modfile := filepath.Join(root, "go.mod")
+	sum, err := os.ReadFile(strings.TrimSuffix(main, ".mod") + ".sum")
+	if err != nil {
+		return "", err
+	}
+	if err := writeIfChanged(modfile, []byte(mf)); err != nil {
+		return "", err
+	}
+	return modfile, writeIfChanged(filepath.Join(root, "go.sum"), sum)
+}
+
+// copyTree copies the files under src to dst, once: a complete copy is
+// marked by a file that is written last.
+func copyTree(src, dst string) error {
+	done := filepath.Join(dst, ".interleave-copied")
+	if _, err := os.Stat(done); err == nil {
+		return nil
+	}
+	err := filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, path)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(done, nil, 0o644)
+}
+
+// writeIfChanged writes data to path unless it holds it already, so that
+// the instrument cache, keyed by file contents, stays valid.
+func writeIfChanged(path string, data []byte) error {
+	if old, err := os.ReadFile(path); err == nil && string(old) == string(data) {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(path, data, 0o644)
+}
 
 // checkNames reports subjects or variants that the catalog does not have.
 func checkNames(subjects, variants []string) error {
@@ -88,9 +219,17 @@ func runAll(ctx context.Context, o options, w io.Writer) ([]job.Result, error) {
 	}
 	defer os.RemoveAll(tmp)
 
+	// The subjects are plain Go: controlled mode needs them instrumented,
+	// as interleave test does it. Stress mode runs on the same build, where
+	// the instrumented operations perturb the schedule as they run.
+	flags, err := instrumentSubjects(ctx, o, w)
+	if err != nil {
+		return nil, err
+	}
 	fmt.Fprintf(w, "building the job binary%s...\n", map[bool]string{true: " (with -race)"}[o.race])
 	bin := filepath.Join(tmp, "job.test")
-	args := []string{"test", "-c", "-o", bin}
+	args := append([]string{"test", "-c", "-o", bin}, flags...)
+	replay := strings.Join(append([]string{"go", "test"}, flags...), " ")
 	if o.race {
 		args = append(args, "-race")
 	}
@@ -112,7 +251,7 @@ func runAll(ctx context.Context, o options, w io.Writer) ([]job.Result, error) {
 		}
 		fmt.Fprintf(w, "[%2d/%d] %-8s %-16s %-10s ", i+1, len(todo), t.entry.Subject, t.entry.Variant, t.mode)
 		jb := job.Job{Entries: []string{t.entry.Name()}, Mode: t.mode, Checks: o.checks, Duration: o.duration, Seed: shardSeed(o), Artifacts: artifacts}
-		res, err := runChild(ctx, bin, strings.TrimSpace(string(dir)), jb)
+		res, err := runChild(ctx, bin, strings.TrimSpace(string(dir)), replay, jb)
 		if err != nil {
 			res = job.Result{Subject: t.entry.Subject, Variant: t.entry.Variant, Mode: t.mode, Bug: t.entry.Bug, Verdict: "error: " + err.Error(), Seed: jb.Seed}
 		}
@@ -164,8 +303,10 @@ func count(n int, what string) string {
 	return fmt.Sprintf("%d %ss", n, what)
 }
 
-// runChild runs one job in a child process and reads its result line.
-func runChild(ctx context.Context, bin, dir string, jb job.Job) (job.Result, error) {
+// runChild runs one job in a child process and reads its result line. A
+// failure's replay command runs go test with replay, which names the
+// overlay, so that it replays on the instrumented build.
+func runChild(ctx context.Context, bin, dir, replay string, jb job.Job) (job.Result, error) {
 	data, err := json.Marshal(jb)
 	if err != nil {
 		return job.Result{}, err
@@ -175,7 +316,7 @@ func runChild(ctx context.Context, bin, dir string, jb job.Job) (job.Result, err
 	defer cancel()
 	cmd := exec.CommandContext(cctx, bin, "-test.run=^TestJob$", "-test.v", "-test.count=1", "-test.timeout="+timeout.String())
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), job.Env+"="+string(data))
+	cmd.Env = append(os.Environ(), job.Env+"="+string(data), replayEnv+"="+replay)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return job.Result{}, err

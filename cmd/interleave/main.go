@@ -7,13 +7,16 @@
 //
 //	go run ./cmd/interleave [flags]
 //
-// With no flags it runs every variant in every mode that applies
-// (controlled mode for the types built on package sched, stress mode for
-// all) with a short budget, and exits 0 when every correct variant passed
+// With no flags it runs every variant in both modes, controlled and
+// stress, with a short budget, and exits 0 when every correct variant passed
 // and every mutant was caught with the expected kind of failure.
 //
 // Each variant runs in a child process: the test binary of package
-// internal/job, built once, running its TestJob. Fake-time subjects need
+// internal/job, built once, running its TestJob. The subjects are plain
+// Go (sync/atomic, sync, channels, context, time); the binary is built
+// with them instrumented as interleave test does it (and
+// golang.org/x/time/rate too, for the limiter), so that controlled mode
+// runs them. Fake-time subjects need
 // a *testing.T (testing/synctest bubbles hang off one), which only a test
 // binary has, and a child per variant keeps one variant's leaked
 // goroutines away from the next one's leak check.
@@ -96,7 +99,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	)
 	fs.StringVar(&subjects, "subjects", "", "comma-separated subjects to run (counter, stack, limiter, pool); default all")
 	fs.StringVar(&variants, "variants", "", "comma-separated variants to run (LostUpdate, ABA, ...); default all")
-	fs.StringVar(&modeFl, "mode", "both", "stress, controlled, or both (controlled applies to types built on package sched)")
+	fs.StringVar(&modeFl, "mode", "both", "stress, controlled, or both")
 	fs.IntVar(&o.checks, "checks", 0, "scenarios per variant and mode (0: each test's default)")
 	fs.DurationVar(&o.duration, "duration", 0, "keep searching each variant and mode this long (soak runs; 0: one batch of checks)")
 	fs.DurationVar(&o.total, "total", 0, "share this much time among all variants and modes (sets -duration)")

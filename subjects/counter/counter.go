@@ -2,12 +2,12 @@
 // with a compare-and-swap loop instead of a lock, and the article's
 // lost-update bug kept as a mutant.
 //
-// Both use the instrumented atomics of package sched, so interleave can
-// run them under its controlled scheduler; outside a controlled run they
-// cost about what sync/atomic does.
+// Both are plain sync/atomic code, as the article writes it: interleave
+// runs them under its controlled scheduler through the build-time
+// instrumentation (interleave test), like any user's code.
 package counter
 
-import "github.com/interleave-go/interleave/sched"
+import "sync/atomic"
 
 // Interface is what every variant implements.
 type Interface interface {
@@ -26,7 +26,7 @@ type Interface interface {
 // The zero value is a counter at zero. It is safe for concurrent use and
 // must not be copied after first use.
 type CAS struct {
-	v sched.Int64
+	v atomic.Int64
 }
 
 // Add adds delta and returns the new value.
@@ -46,7 +46,7 @@ func (c *CAS) Value() int64 { return c.v.Load() }
 // separate atomic operations, so an Add that runs between them is
 // overwritten. Each access is atomic; the update as a whole is not.
 type LostUpdate struct {
-	v sched.Int64
+	v atomic.Int64
 }
 
 // Add adds delta, unless another Add comes between its load and its store.

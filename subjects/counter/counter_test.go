@@ -9,10 +9,15 @@ import (
 )
 
 // TestStress runs every counter variant with real goroutines: the correct
-// one must pass, the mutant must be caught.
+// one must pass, the mutant must be caught. The mutant is caught only on
+// an instrumented build (interleave test), whose atomics yield at random;
+// plain go test skips it, saying so.
 func TestStress(t *testing.T) {
 	for _, e := range specs.Subject("counter") {
 		t.Run(e.Variant, func(t *testing.T) {
+			if e.Perturbed && !specs.Instrumented() {
+				t.Skip("stress mode finds this bug on an instrumented build, where the atomics yield at random: run go run ./cmd/interleave test ./subjects/...")
+			}
 			specs.Verify(t, e, stress.Stress, stress.WithSeed(1))
 		})
 	}

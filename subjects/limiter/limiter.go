@@ -5,15 +5,20 @@
 //
 // Every variant has an explicit-time twin for its non-blocking call
 // (AllowN takes the time, as rate.Limiter's does), so tests need not sleep.
+//
+// Every variant is plain Go: sync/atomic, channels, context, time and
+// x/time/rate. interleave runs them under its controlled scheduler through
+// the build-time instrumentation (interleave test, with x/time/rate
+// rewritten too, so that its lock, clock and timers are the scheduler's),
+// like any user's code.
 package limiter
 
 import (
 	"context"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
-
-	"github.com/interleave-go/interleave/sched"
 )
 
 // Interface is what every variant implements.
@@ -62,30 +67,35 @@ func (c *Rate) Do(ctx context.Context, work func(context.Context) error) error {
 // a throughput bug, not a safety bug, so a linearizability check alone
 // misses it; a bound on the total time, checked in fake time, does not.
 //
-// The article's mutex is a sync.Mutex; this one is a sched.Mutex, which
-// behaves the same but lets testing/synctest's clock run while goroutines
-// wait for it (a goroutine waiting for a sync.Mutex stalls the bubble).
+// The article's mutex is a sync.Mutex; this one is a channel of one slot,
+// which locks the same way but lets testing/synctest's clock run while
+// goroutines wait for it: a goroutine waiting for a sync.Mutex is not
+// durably blocked, so it would stall the fake clock of stress mode while
+// the holder sleeps in Wait.
 type MutexAcrossWait struct {
 	lim *rate.Limiter
-	mu  sched.Mutex
+	mu  chan struct{} // a lock: full while held
 }
 
 // NewMutexAcrossWait returns the article's client.
 func NewMutexAcrossWait(perSecond float64, burst int) *MutexAcrossWait {
-	return &MutexAcrossWait{lim: rate.NewLimiter(rate.Limit(perSecond), burst)}
+	return &MutexAcrossWait{lim: rate.NewLimiter(rate.Limit(perSecond), burst), mu: make(chan struct{}, 1)}
 }
+
+func (c *MutexAcrossWait) lock()   { c.mu <- struct{}{} }
+func (c *MutexAcrossWait) unlock() { <-c.mu }
 
 // AllowN reports whether n requests may go at time t.
 func (c *MutexAcrossWait) AllowN(t time.Time, n int) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.lock()
+	defer c.unlock()
 	return c.lim.AllowN(t, n)
 }
 
 // Do waits for a token and runs work, both under the client's mutex.
 func (c *MutexAcrossWait) Do(ctx context.Context, work func(context.Context) error) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.lock()
+	defer c.unlock()
 	if err := c.lim.Wait(ctx); err != nil {
 		return err
 	}
@@ -102,9 +112,9 @@ func (c *MutexAcrossWait) Do(ctx context.Context, work func(context.Context) err
 type CheckThenAct struct {
 	perSecond int64
 	burst     int64
-	tokens    sched.Int64 // thousandths of a token
-	last      sched.Int64 // time of the last refill, Unix nanoseconds
-	started   sched.Int64 // 1 once last is set
+	tokens    atomic.Int64 // thousandths of a token
+	last      atomic.Int64 // time of the last refill, Unix nanoseconds
+	started   atomic.Int64 // 1 once last is set
 }
 
 // NewCheckThenAct returns a hand-rolled bucket allowing perSecond requests per
@@ -164,6 +174,8 @@ type Variant struct {
 	Name string
 	// Bug describes the mutant's bug; empty for a correct variant.
 	Bug string
+	// Rate is set for a variant built on golang.org/x/time/rate.
+	Rate bool
 	// New returns a limiter allowing perSecond requests per second and
 	// burst at once.
 	New func(perSecond, burst int) Interface
@@ -174,7 +186,7 @@ func (v Variant) Mutant() bool { return v.Bug != "" }
 
 // Variants lists the limiter implementations.
 var Variants = []Variant{
-	{Name: "Rate", New: func(r, b int) Interface { return NewRate(float64(r), b) }},
-	{Name: "MutexAcrossWait", Bug: "a mutex held across Wait and the work: one request at a time", New: func(r, b int) Interface { return NewMutexAcrossWait(float64(r), b) }},
+	{Name: "Rate", Rate: true, New: func(r, b int) Interface { return NewRate(float64(r), b) }},
+	{Name: "MutexAcrossWait", Bug: "a mutex held across Wait and the work: one request at a time", Rate: true, New: func(r, b int) Interface { return NewMutexAcrossWait(float64(r), b) }},
 	{Name: "CheckThenAct", Bug: "hand-rolled bucket checks and takes tokens in separate steps: over-admits", New: func(r, b int) Interface { return NewCheckThenAct(r, b) }},
 }

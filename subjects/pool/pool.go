@@ -3,14 +3,16 @@
 // It keeps the article's bug, a worker that drops a task it has already
 // taken off the queue when the context ends, and a pool that leaks its
 // workers, as mutants.
+//
+// It is plain Go (channels, sync, context), as the article writes it:
+// interleave runs it under its controlled scheduler through the
+// build-time instrumentation (interleave test), like any user's code.
 package pool
 
 import (
 	"context"
 	"errors"
 	"sync"
-
-	"github.com/interleave-go/interleave/sched"
 )
 
 // Task is a unit of work. It should return ctx's error if ctx ends first.
@@ -59,7 +61,7 @@ type Pool struct {
 	ctx     context.Context
 	bug     bug
 	jobs    chan job
-	mu      sched.Mutex // guards closed; a channel lock, durable in synctest
+	mu      chan struct{} // a lock, full while held; guards closed
 	closed  bool
 	workers sync.WaitGroup
 	pending sync.WaitGroup // accepted tasks not yet reported
@@ -94,7 +96,7 @@ func NewLeakyWorkers(ctx context.Context, workers, queue int) *Pool {
 }
 
 func start(ctx context.Context, workers, queue int, b bug) *Pool {
-	p := &Pool{ctx: ctx, bug: b, jobs: make(chan job, queue)}
+	p := &Pool{ctx: ctx, bug: b, jobs: make(chan job, queue), mu: make(chan struct{}, 1)}
 	p.workers.Add(workers)
 	for range workers {
 		go p.work()
@@ -153,11 +155,18 @@ func (p *Pool) report(id int, err error) {
 	p.pending.Done()
 }
 
+// lock takes p.mu. Submit holds it while it waits for room in the queue,
+// so it is a channel rather than a sync.Mutex: a goroutine waiting for a
+// sync.Mutex is not durably blocked, and would stall the fake clock of
+// stress mode (testing/synctest) meanwhile.
+func (p *Pool) lock()   { p.mu <- struct{}{} }
+func (p *Pool) unlock() { <-p.mu }
+
 // Submit queues a task, waiting while the queue is full. It reports false
 // if the pool is closed or its context has ended.
 func (p *Pool) Submit(id int, task Task) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	p.lock()
+	defer p.unlock()
 	if p.closed || p.ctx.Err() != nil {
 		return false
 	}
@@ -174,12 +183,12 @@ func (p *Pool) Submit(id int, task Task) bool {
 // Close stops accepting tasks, waits for the workers and returns a Result
 // for every accepted task, in the order they ended.
 func (p *Pool) Close() []Completion {
-	p.mu.Lock()
+	p.lock()
 	p.closed = true
 	if p.bug != leakWorkers {
 		close(p.jobs)
 	}
-	p.mu.Unlock()
+	p.unlock()
 	if p.bug == leakWorkers {
 		p.pending.Wait()
 	} else {

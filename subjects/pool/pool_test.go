@@ -17,3 +17,16 @@ func TestStress(t *testing.T) {
 		})
 	}
 }
+
+// TestControlled runs every pool variant under controlled scheduling, on
+// package sched's virtual clock, with 20 fixed seeds and the same budget:
+// the exactly-once pool must pass on every seed, the mutants must be
+// caught on every seed. It needs an instrumented build (interleave test).
+func TestControlled(t *testing.T) {
+	specs.SkipUnderRace(t)
+	for _, e := range specs.Subject("pool") {
+		t.Run(e.Variant, func(t *testing.T) {
+			specs.VerifySeeds(t, e, 20, 500, nil)
+		})
+	}
+}

@@ -23,12 +23,19 @@ type Entry struct {
 	Want stress.Kind
 	Also []stress.Kind
 	// Controlled is set when the variant runs under controlled
-	// scheduling (it uses package sched), with the spec Run uses in
-	// controlled mode.
+	// scheduling: on a build instrumented by interleave test (the main
+	// job's is), its sync/atomic, sync, channel, context and time
+	// operations go through package sched.
 	Controlled bool
 	// Preemptive marks a bug that needs a preemption at one exact point,
 	// which free-running goroutines may not hit within a test's budget.
 	Preemptive bool
+	// Perturbed marks a mutant that stress mode catches only on an
+	// instrumented build, where package sched makes the subject's atomic
+	// operations yield at random: with plain sync/atomic, free-running
+	// goroutines almost never stop in the few nanoseconds between the two
+	// steps the bug needs.
+	Perturbed bool
 	// Stress holds the options this entry needs in stress mode, put
 	// before the caller's: fewer runs per scenario in fake time, where a
 	// scenario behaves the same nearly every time, and more for a bug
@@ -37,8 +44,10 @@ type Entry struct {
 	// Run runs the variant's spec with opts; in controlled mode it uses
 	// the controlled spec.
 	Run func(t testing.TB, mode stress.Mode, opts ...stress.Option) (stress.Summary, error)
-	// Fuzz returns a fuzz target body for the variant (stress.Fuzz), on
-	// the controlled spec when the variant is Controlled.
+	// Fuzz returns a fuzz target body for the variant (stress.Fuzz) in
+	// auto mode: controlled on an instrumented build (interleave test
+	// -fuzz), stress mode otherwise, as in plain go test -fuzz, which
+	// cannot instrument the code; and stress mode for a FakeTime spec.
 	Fuzz func(opts ...stress.Option) func(*testing.T, []byte)
 }
 
@@ -66,22 +75,15 @@ func (e Entry) Expected() string {
 	return s
 }
 
-func fuzzer[T, I, O any](stressSpec, controlledSpec stress.Spec[T, I, O], controlled bool) func(...stress.Option) func(*testing.T, []byte) {
+func fuzzer[T, I, O any](spec stress.Spec[T, I, O]) func(...stress.Option) func(*testing.T, []byte) {
 	return func(opts ...stress.Option) func(*testing.T, []byte) {
-		if controlled {
-			return stress.Fuzz(controlledSpec, append([]stress.Option{stress.WithMode(stress.Controlled)}, opts...)...)
-		}
-		return stress.Fuzz(stressSpec, opts...)
+		return stress.Fuzz(spec, opts...)
 	}
 }
 
-func runner[T, I, O any](stressSpec, controlledSpec stress.Spec[T, I, O]) func(testing.TB, stress.Mode, ...stress.Option) (stress.Summary, error) {
+func runner[T, I, O any](spec stress.Spec[T, I, O]) func(testing.TB, stress.Mode, ...stress.Option) (stress.Summary, error) {
 	return func(t testing.TB, mode stress.Mode, opts ...stress.Option) (stress.Summary, error) {
 		t.Helper()
-		spec := stressSpec
-		if mode == stress.Controlled {
-			spec = controlledSpec
-		}
 		return stress.Run(t, spec, append([]stress.Option{stress.WithMode(mode)}, opts...)...)
 	}
 }
@@ -100,12 +102,12 @@ func Catalog() []Entry {
 			want = stress.Violation
 		}
 		s := Counter(v)
-		out = append(out, Entry{Subject: "counter", Variant: v.Name, Bug: v.Bug, Want: want, Controlled: true, Run: runner(s, s), Fuzz: fuzzer(s, s, true)})
+		out = append(out, Entry{Subject: "counter", Variant: v.Name, Bug: v.Bug, Want: want, Controlled: true, Perturbed: v.Mutant(), Run: runner(s), Fuzz: fuzzer(s)})
 	}
 	stackWant := map[string]stress.Kind{"SeparateLen": stress.Violation, "PointerField": stress.Panic, "ABA": stress.Violation}
 	for _, v := range stack.Variants {
 		s := Stack(v)
-		e := Entry{Subject: "stack", Variant: v.Name, Bug: v.Bug, Want: stackWant[v.Name], Controlled: true, Preemptive: v.Preemptive, Run: runner(s, s), Fuzz: fuzzer(s, s, true)}
+		e := Entry{Subject: "stack", Variant: v.Name, Bug: v.Bug, Want: stackWant[v.Name], Controlled: true, Preemptive: v.Preemptive, Perturbed: stackWant[v.Name] == stress.Violation, Run: runner(s), Fuzz: fuzzer(s)}
 		if v.Preemptive {
 			// About one execution in 5000 shows ABA with real
 			// goroutines; 200000 make a miss vanishingly unlikely.
@@ -115,9 +117,19 @@ func Catalog() []Entry {
 	}
 	limiterWant := map[string]stress.Kind{"MutexAcrossWait": stress.Property, "CheckThenAct": stress.Violation}
 	for _, v := range limiter.Variants {
-		controlled := v.Name == "CheckThenAct"
+		s := Limiter(v)
+		run := runner(s)
+		if v.Rate {
+			run = func(t testing.TB, mode stress.Mode, opts ...stress.Option) (stress.Summary, error) {
+				t.Helper()
+				if mode == stress.Controlled && !RateInstrumented() {
+					return stress.Summary{}, ErrRateNotInstrumented
+				}
+				return runner(s)(t, mode, opts...)
+			}
+		}
 		e := Entry{Subject: "limiter", Variant: v.Name, Bug: v.Bug, Want: limiterWant[v.Name],
-			Controlled: controlled, Run: runner(Limiter(v), LimiterClock(v)), Fuzz: fuzzer(Limiter(v), LimiterClock(v), controlled), Stress: fakeTimeRuns}
+			Controlled: true, Run: run, Fuzz: fuzzer(s), Stress: fakeTimeRuns}
 		if v.Name == "MutexAcrossWait" {
 			// The mutex makes a Wait reserve its token late. Alone, that
 			// shows as requests finishing past the throughput bound; with
@@ -125,12 +137,18 @@ func Catalog() []Entry {
 			// reservation leaves, which the model sees first.
 			e.Also = []stress.Kind{stress.Violation}
 		}
+		if v.Name == "CheckThenAct" {
+			// Its Do polls for a token instead of reserving one, so an
+			// Allow can take the token a waiting request was due: that
+			// request finishes past the throughput bound, without a race.
+			e.Also = []stress.Kind{stress.Property}
+		}
 		out = append(out, e)
 	}
 	poolWant := map[string]stress.Kind{"DropOnCancel": stress.Violation, "LeakyWorkers": stress.Leak}
 	for _, v := range pool.Variants {
 		s := Pool(v)
-		out = append(out, Entry{Subject: "pool", Variant: v.Name, Bug: v.Bug, Want: poolWant[v.Name], Run: runner(s, s), Fuzz: fuzzer(s, s, false), Stress: fakeTimeRuns})
+		out = append(out, Entry{Subject: "pool", Variant: v.Name, Bug: v.Bug, Want: poolWant[v.Name], Controlled: true, Run: runner(s), Fuzz: fuzzer(s), Stress: fakeTimeRuns})
 	}
 	return out
 }

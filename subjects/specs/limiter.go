@@ -3,7 +3,6 @@ package specs
 import (
 	"context"
 	"fmt"
-	"sync/atomic"
 	"time"
 
 	"pgregory.net/rapid"
@@ -22,27 +21,26 @@ const (
 	quarter      = time.Second / 4
 )
 
-// epoch is where every testing/synctest bubble's fake clock starts.
+// epoch is where every testing/synctest bubble's fake clock starts, and
+// package sched's virtual clock (sched.Epoch).
 var epoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// LimiterHarness is a limiter under test with the clock its operations
-// read: the bubble's fake clock, or a virtual clock that Sleep advances.
+// LimiterHarness is a limiter under test.
 type LimiterHarness struct {
-	L       limiter.Interface
-	virtual *atomic.Int64 // nil: use the fake clock
+	L limiter.Interface
 }
 
-func (h *LimiterHarness) now() time.Duration {
-	if h.virtual != nil {
-		return time.Duration(h.virtual.Load())
-	}
-	return time.Since(epoch)
-}
+// now is the time since the epoch: the bubble's fake clock in stress
+// mode, package sched's virtual clock in controlled mode (this file is
+// instrumented with the subjects), both starting at the epoch.
+func (h *LimiterHarness) now() time.Duration { return time.Since(epoch) }
 
 // Limiter tests a limiter variant in fake time with Allow(1..2),
 // Wait followed by work, and Sleep, and checks both linearizability (no
 // request admitted early, no over-admission) and a throughput bound (every
-// request done by the time a correct bucket allows, plus its work).
+// request done by the time a correct bucket allows, plus its work). Stress
+// mode runs it in testing/synctest bubbles; controlled mode, on an
+// instrumented build, on package sched's virtual clock.
 func Limiter(v limiter.Variant) stress.Spec[*LimiterHarness, model.LimiterInput, model.LimiterOutput] {
 	return stress.Spec[*LimiterHarness, model.LimiterInput, model.LimiterOutput]{
 		New: func() *LimiterHarness { return &LimiterHarness{L: v.New(LimiterRate, LimiterBurst)} },
@@ -54,22 +52,6 @@ func Limiter(v limiter.Variant) stress.Spec[*LimiterHarness, model.LimiterInput,
 		Model:    model.Limiter(LimiterRate, LimiterBurst),
 		Check:    limiterThroughput,
 		FakeTime: true,
-	}
-}
-
-// LimiterClock tests a limiter variant with Allow(1..2) and Sleep on a
-// virtual clock, with no real or fake waiting, so that controlled mode can
-// run it. Only variants built on package sched (the hand-rolled bucket)
-// show anything under controlled scheduling.
-func LimiterClock(v limiter.Variant) stress.Spec[*LimiterHarness, model.LimiterInput, model.LimiterOutput] {
-	return stress.Spec[*LimiterHarness, model.LimiterInput, model.LimiterOutput]{
-		New: func() *LimiterHarness {
-			return &LimiterHarness{L: v.New(LimiterRate, LimiterBurst), virtual: new(atomic.Int64)}
-		},
-		Ops:   rapid.OneOf(allowOp, sleepOp),
-		Stamp: stampLimiter,
-		Run:   runLimiter,
-		Model: model.Limiter(LimiterRate, LimiterBurst),
 	}
 }
 
@@ -104,11 +86,7 @@ func runLimiter(h *LimiterHarness, _ int, in model.LimiterInput) model.LimiterOu
 		}
 		return model.LimiterOutput{OK: true, Delay: admitted - in.At}
 	}
-	if h.virtual != nil {
-		h.virtual.Add(int64(in.D))
-	} else {
-		time.Sleep(in.D)
-	}
+	time.Sleep(in.D)
 	return model.LimiterOutput{}
 }
 

@@ -1,6 +1,9 @@
 package stack
 
-import "github.com/interleave-go/interleave/sched"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // Capacity is how many values an arena stack (ABA, Tagged) can hold.
 const Capacity = 256
@@ -10,7 +13,7 @@ const Capacity = 256
 // have an arena is to avoid an allocation per Push.
 type arena struct {
 	nodes [Capacity]slot
-	mu    sched.Mutex
+	mu    sync.Mutex
 	free  []uint32 // guarded by mu
 	used  uint32   // guarded by mu
 }
@@ -18,9 +21,9 @@ type arena struct {
 // slot is a node of an arena. Its fields are atomic because a Pop that
 // lost a race may still read a slot another goroutine is reusing.
 type slot struct {
-	value sched.Int64
-	next  sched.Uint64 // index+1 of the next node, 0 at the bottom
-	size  sched.Int64
+	value atomic.Int64
+	next  atomic.Uint64 // index+1 of the next node, 0 at the bottom
+	size  atomic.Int64
 }
 
 func (a *arena) at(i uint32) *slot { return &a.nodes[i-1] }
@@ -58,7 +61,7 @@ func (a *arena) release(i uint32) {
 // The zero value is an empty stack holding up to Capacity values.
 type ABA struct {
 	arena
-	head sched.Uint64 // index+1 of the top node
+	head atomic.Uint64 // index+1 of the top node
 }
 
 // Push puts v on top.
@@ -111,7 +114,7 @@ func (s *ABA) sizeOf(head uint64) int64 {
 // safe for concurrent use and must not be copied after first use.
 type Tagged struct {
 	arena
-	head sched.Uint64 // tag<<32 | index+1 of the top node
+	head atomic.Uint64 // tag<<32 | index+1 of the top node
 }
 
 func pack(tag uint64, i uint32) uint64 { return tag<<32 | uint64(i) }

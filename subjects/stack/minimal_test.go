@@ -1,6 +1,7 @@
 package stack_test
 
 import (
+	"os/exec"
 	"testing"
 
 	"github.com/interleave-go/interleave/model"
@@ -82,8 +83,23 @@ func scenarios(n int, alphabet []model.ContainerInput, f func(stress.Scenario[mo
 // context switches. The search covers every scenario built from the
 // operations each bug needs (and 2 or 3 threads), so it is the ground
 // truth for "minimal" in that space.
+//
+// Exhaustive search needs the stack instrumented: under plain go test the
+// test runs again in this package's test binary built by interleave test.
 func TestControlledShrunkIsMinimal(t *testing.T) {
 	specs.SkipUnderRace(t)
+	if !specs.Instrumented() {
+		bin, err := specs.BuildInstrumented(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command(bin, "-test.run=^TestControlledShrunkIsMinimal$", "-test.count=1", "-test.v").CombinedOutput()
+		t.Logf("in the instrumented test binary:\n%s", out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
 	const bound = 2
 	for _, tc := range []struct {
 		variant  string
@@ -147,7 +163,9 @@ func TestControlledReplayIsExact(t *testing.T) {
 		t.Fatalf("want a failure with a replay file, got %v", f)
 	}
 	for i := range 100 {
-		again, err := stress.Run(t, spec, stress.WithReplay(f.ReplayFile), dir)
+		// Controlled, as the file says: under plain go test the replay
+		// then runs in the instrumented binary too.
+		again, err := stress.Run(t, spec, stress.WithMode(stress.Controlled), stress.WithReplay(f.ReplayFile), dir)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,11 +2,12 @@
 // whose head is swapped with compare-and-swap, with the article's bugs
 // kept as mutants, and the classic ABA problem with its fix.
 //
-// Every variant uses the instrumented atomics of package sched, so
-// interleave can run them under its controlled scheduler.
+// Every variant is plain sync/atomic and sync code, as the article writes
+// it: interleave runs them under its controlled scheduler through the
+// build-time instrumentation (interleave test), like any user's code.
 package stack
 
-import "github.com/interleave-go/interleave/sched"
+import "sync/atomic"
 
 // Interface is what every variant implements.
 type Interface interface {
@@ -36,7 +37,7 @@ type node struct {
 // The zero value is an empty stack. It is safe for concurrent use and must
 // not be copied after first use.
 type Treiber struct {
-	head sched.Pointer[node]
+	head atomic.Pointer[node]
 }
 
 // Push puts v on top.
@@ -81,8 +82,8 @@ func size(n *node) int {
 // unused mutex does not help, and its zero value panics (see
 // PointerField), so this variant holds the head by value.
 type SeparateLen struct {
-	head sched.Pointer[node]
-	len  sched.Int64
+	head atomic.Pointer[node]
+	len  atomic.Int64
 }
 
 // Push puts v on top, then counts it.
@@ -98,8 +99,8 @@ func (s *SeparateLen) Len() int { return int(s.len.Load()) }
 // *pointer* to an atomic pointer, which the zero value leaves nil, so the
 // first Push or Pop on a zero PointerField panics with a nil dereference.
 type PointerField struct {
-	head *sched.Pointer[node]
-	len  sched.Int64
+	head *atomic.Pointer[node]
+	len  atomic.Int64
 }
 
 // Push dereferences the nil head field of a zero value.
@@ -112,7 +113,7 @@ func (s *PointerField) Pop() (int, bool) { return popCounted(s.head, &s.len) }
 func (s *PointerField) Len() int { return int(s.len.Load()) }
 
 // pushCounted is the article's Push: swap the head in, then count.
-func pushCounted(head *sched.Pointer[node], n *sched.Int64, v int) {
+func pushCounted(head *atomic.Pointer[node], n *atomic.Int64, v int) {
 	nd := &node{value: v}
 	for {
 		old := head.Load()
@@ -125,7 +126,7 @@ func pushCounted(head *sched.Pointer[node], n *sched.Int64, v int) {
 }
 
 // popCounted is the article's Pop: swap the head out, then uncount.
-func popCounted(head *sched.Pointer[node], n *sched.Int64) (int, bool) {
+func popCounted(head *atomic.Pointer[node], n *atomic.Int64) (int, bool) {
 	for {
 		old := head.Load()
 		if old == nil {

@@ -99,11 +99,14 @@ func ExploreReduced(cfg Config, bound int, build func() [][]func(), visit func(*
 // running it there would only reorder independent steps of a schedule
 // already run, which, as the thread ran first there without a
 // preemption, has no more preemptions than the reordered one. Two steps
-// of different threads are independent when both are atomic operations
-// (Decision.Pending and Ran, whose Obj is known) on different variables,
-// or both Loads; any other operation (a lock, a channel operation, a call
-// of the scenario, a thread's start) is taken to conflict with every
-// step. Only the thread that could go on sleeps, because with a
+// of different threads are independent when both are known operations
+// (Decision.Pending and Ran: an atomic operation or a Mutex's, whose Obj
+// is known, or a call of the scenario) that do not conflict: atomic
+// operations on different variables, or both Loads (a Mutex's Lock and
+// Unlock write it), and not a call of one operation with a return of
+// another (see independent). Any other operation (a channel operation,
+// a wait, a call whose input is stamped, a thread's start) is taken to
+// conflict with every step. Only the thread that could go on sleeps, because with a
 // preemption bound the reordered schedule may cost more preemptions
 // otherwise. A thread's step is its pending operation and the code it
 // runs up to its next scheduling point, which must touch no shared state
@@ -127,7 +130,11 @@ type node struct {
 	runnable   []int
 	pending    []Access
 	before     int      // preemptions before it
-	sleep      []Access // the sleeping threads' pending operations
+	sleep      []Access // the sleeping threads' steps
+	// did is the step the picked thread took, as the next decision saw
+	// it done (with Return known), if hasDid.
+	did    Access
+	hasDid bool
 }
 
 // NewExplorer returns an Explorer of the schedules with at most bound
@@ -169,11 +176,25 @@ func (r *explorerStrategy) canon(a Access) Access {
 	return a
 }
 
-// independent reports whether the step of a sleeping thread, whose
-// pending operation is u, commutes with a step that did a.
+// independent reports whether the step of a sleeping thread, u, commutes
+// with a step that did a. u's Return is set if the step may return.
+//
+// Steps are independent when both are known (an atomic operation, or a
+// call of the scenario), their atomic operations do not conflict, and
+// neither calls while the other returns. Calls and returns are stamps
+// of the history: for linearizability only the order of one operation's
+// return and another's call matters (whether the first precedes the
+// second), so two calls commute, and two returns, and either with an
+// atomic operation of another thread.
 func independent(u, a Access) bool {
-	return u.Thread != a.Thread && u.Obj != 0 && a.Obj != 0 && (u.Obj != a.Obj || !u.Write && !a.Write)
+	return u.Thread != a.Thread && known(u) && known(a) &&
+		!(u.Obj != 0 && u.Obj == a.Obj && (u.Write || a.Write)) &&
+		!(u.Call && a.Return) && !(u.Return && a.Call)
 }
+
+// known reports whether the reduction can tell what a step does: an
+// atomic operation or a plain call, possibly followed by a return.
+func known(a Access) bool { return a.Obj != 0 || a.Call }
 
 func (r *explorerStrategy) Choose(d Decision) int {
 	x := r.x
@@ -191,8 +212,11 @@ func (r *explorerStrategy) Choose(d Decision) int {
 	// the steps run since.
 	var sleep []Access
 	ranSleeper := false
-	if x.reduce && i > 0 && i-1 < len(x.nodes) && !d.Cases {
-		sleep, ranSleeper = inherit(x.nodes[i-1], r.ran)
+	if x.reduce && i > 0 && i-1 < len(x.nodes) {
+		x.nodes[i-1].noteDid(r.ran)
+		if !d.Cases {
+			sleep, ranSleeper = inherit(x.nodes[i-1], r.ran)
+		}
 	}
 	if i < len(x.nodes) {
 		n := &x.nodes[i]
@@ -252,7 +276,7 @@ func inherit(prev node, ran []Access) (sleep []Access, ranSleeper bool) {
 		return nil, false
 	}
 	for _, u := range prev.sleep {
-		if u.Obj != 0 {
+		if known(u) {
 			sleep = append(sleep, u)
 		}
 	}
@@ -269,6 +293,37 @@ func inherit(prev node, ran []Access) (sleep []Access, ranSleeper bool) {
 		sleep = kept
 	}
 	return sleep, false
+}
+
+// noteDid records the step the thread picked at n took, from the
+// operations done since (Decision.Ran): the first of its thread, unless
+// the record is cut short.
+func (n *node) noteDid(ran []Access) {
+	n.hasDid = false
+	if n.cases || n.pick >= len(n.pending) || len(ran) >= maxRan {
+		return
+	}
+	p := n.pending[n.pick]
+	for _, a := range ran {
+		if a.Thread == p.Thread {
+			if a.Obj == p.Obj && a.Write == p.Write && a.Call == p.Call {
+				n.did, n.hasDid = a, true
+			}
+			return
+		}
+	}
+}
+
+// sleeper returns the step of the thread that could go on at n, to put
+// it to sleep: as it was done, if seen, else as pending, and then it may
+// return.
+func (n *node) sleeper() Access {
+	if n.hasDid {
+		return n.did
+	}
+	u := n.pending[0]
+	u.Return = true
+	return u
 }
 
 // firstAllowed returns the first choice from j on within the bound and
@@ -304,13 +359,13 @@ func (x *Explorer) Advance() bool {
 	}
 	for i := end - 1; i >= 0; i-- {
 		n := &x.nodes[i]
-		if x.reduce && !n.cases && n.continuing && n.pick == 0 && n.pending[0].Obj != 0 {
+		if x.reduce && !n.cases && n.continuing && n.pick == 0 && known(n.pending[0]) {
 			// The thread that could go on has been tried here: it sleeps
 			// in the schedules that preempt it.
-			n.sleep = append(n.sleep, n.pending[0])
+			n.sleep = append(n.sleep, n.sleeper())
 		}
 		if j := x.firstAllowed(n, n.pick+1); j >= 0 {
-			n.pick = j
+			n.pick, n.hasDid = j, false
 			x.nodes = x.nodes[:i+1]
 			return true
 		}

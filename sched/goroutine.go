@@ -56,7 +56,9 @@ func beginOp(at func(), describe func() string) bool {
 	if s == nil || s.perturb {
 		return false
 	}
-	t := s.point()
+	// A call that stamps its input (at) may read the value under test
+	// outside the scheduler's view: it is not marked as a plain call.
+	t := s.pointAt(Access{Call: at == nil})
 	if at != nil {
 		at()
 	}
@@ -77,6 +79,9 @@ func endOp(describe func() string) {
 	t := s.cur
 	if t != nil && t.parked {
 		s.unmanagedLocked()
+	}
+	if t != nil && t.pending {
+		t.next.Return = true // for Decision.Ran
 	}
 	aborted := s.aborted
 	s.mu.Unlock()

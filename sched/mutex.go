@@ -30,7 +30,7 @@ func (m *Mutex) Lock() {
 // TryLock locks m if it is free and reports whether it did.
 func (m *Mutex) TryLock() bool {
 	if s := active.Load(); s != nil && !s.perturb {
-		t := s.point()
+		t := s.pointAt(m.access())
 		if t == nil {
 			return true
 		}
@@ -70,6 +70,12 @@ func (m *Mutex) release() {
 	}
 }
 
+// access is a Lock's, TryLock's or Unlock's access, as strategies and
+// the sleep-set reduction see it: a write of m. The code a thread runs
+// holding m touches what m guards, which a thread that does not hold it
+// does not touch in a program free of data races.
+func (m *Mutex) access() Access { return Access{Obj: uintptr(unsafe.Pointer(m)), Write: true} }
+
 func (m *Mutex) lockSlow() {
 	s := active.Load()
 	if s == nil || s.perturb {
@@ -80,7 +86,7 @@ func (m *Mutex) lockSlow() {
 		return
 	}
 	for {
-		t := s.point()
+		t := s.pointAt(m.access())
 		if t == nil {
 			return // the run is over: pass through
 		}
@@ -108,7 +114,7 @@ func (m *Mutex) unlockSlow() {
 		m.release()
 		return
 	}
-	t := s.point()
+	t := s.pointAt(m.access())
 	if t == nil {
 		return
 	}

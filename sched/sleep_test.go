@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/interleave-go/interleave/internal/schedhook"
 	"github.com/interleave-go/interleave/sched"
 )
 
@@ -66,6 +67,44 @@ var reductionPrograms = []struct {
 			func() { b1 = y.Load(); b2 = x.Load() },
 			func() { x.Store(1); y.Store(1) },
 		}}, func() string { return fmt.Sprint(a1, a2, b1, b2) }
+	}},
+	{"operations' calls and returns", func() ([][]func(), func() string) {
+		// Operations as the harness runs them, with a history stamped
+		// at calls and returns: what a linearizability check sees of
+		// it is which operation returned before which was called.
+		var x, y sched.Int64
+		var clock int64
+		var call, ret [4]int64
+		var got [4]int64
+		op := func(k int, body func() int64) {
+			schedhook.BeginOp(nil, nil)
+			clock++
+			call[k] = clock
+			got[k] = body()
+			clock++
+			ret[k] = clock
+			schedhook.EndOp(nil)
+		}
+		return [][]func(){{
+				func() {
+					op(0, func() int64 { return x.Add(1) })
+					op(1, func() int64 { return y.Load() })
+				},
+				func() {
+					op(2, func() int64 { y.Store(1); return 0 })
+					op(3, func() int64 { return x.Load() + y.Load() })
+				},
+			}}, func() string {
+				var before []string
+				for i := range call {
+					for j := range call {
+						if ret[i] < call[j] {
+							before = append(before, fmt.Sprint(i, "<", j))
+						}
+					}
+				}
+				return fmt.Sprint(got, before)
+			}
 	}},
 	{"goroutines, a channel and a wait group", func() ([][]func(), func() string) {
 		// Spawned threads, blocking and waking: the steps the reduction

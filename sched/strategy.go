@@ -33,6 +33,13 @@ type Access struct {
 	Obj uintptr
 	// Write is set unless the operation only reads (a Load).
 	Write bool
+	// Call is set when the step calls an operation of the scenario (it
+	// stamps the history's invocation and runs the operation up to its
+	// first scheduling point); Return, in Decision.Ran only, when the
+	// step returned from one (it stamped the history's response). Obj
+	// is then 0 for a call. Both matter for linearizability only in
+	// their order relative to each other.
+	Call, Return bool
 }
 
 // Conflicts reports whether a and b touch the same known variable and

@@ -16,6 +16,7 @@ var strategies = []struct {
 	{"pct", func(seed uint64) sched.Strategy { return sched.NewPCT(sched.NewSource(seed), 3, 12) }},
 	{"varied-pct", func(seed uint64) sched.Strategy { return sched.NewVariedPCT(sched.NewSource(seed), 3, 12) }},
 	{"pos", func(seed uint64) sched.Strategy { return sched.NewPOS(sched.NewSource(seed)) }},
+	{"window-pct", func(seed uint64) sched.Strategy { return sched.NewWindowPCT(sched.NewSource(seed), 3, 12, 4) }},
 }
 
 // TestStrategiesFindTheLostUpdate: every strategy, from a fixed seed,

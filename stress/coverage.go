@@ -127,8 +127,8 @@ func strategyParams(s Strategy, depth int, perOp float64) string {
 	switch s {
 	case PCT:
 		return fmt.Sprintf("pct (depth %d)", depth)
-	case LearnedPCT:
-		return fmt.Sprintf("learned-pct (depth %d, %.1f decisions per operation)", depth, perOp)
+	case LearnedPCT, WindowPCT:
+		return fmt.Sprintf("%v (depth %d, %.1f decisions per operation)", s, depth, perOp)
 	}
 	return s.String()
 }

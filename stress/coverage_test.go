@@ -46,6 +46,7 @@ func TestCoverageOfAPass(t *testing.T) {
 		{PCT, "pct (depth 3)"},
 		{POS, "pos"},
 		{LearnedPCT, "learned-pct (depth 3, "},
+		{WindowPCT, "window-pct (depth 3, "},
 		{RandomWalk, "random"},
 	} {
 		t.Run(tc.strategy.String(), func(t *testing.T) {

@@ -72,7 +72,7 @@
 //
 // In controlled mode ([Controlled]) package sched runs one goroutine at a
 // time and picks, at every instrumented operation, who runs next
-// ([LearnedPCT] by default, or [PCT], [POS], [RandomWalk]). A scenario and a schedule then determine
+// ([WindowPCT] by default, or [LearnedPCT], [PCT], [POS], [RandomWalk]). A scenario and a schedule then determine
 // the execution. Only types built on package sched's primitives show
 // their interleavings there.
 //
@@ -183,8 +183,8 @@
 //
 //   - -stress.mode=auto (STRESS_MODE, [WithMode]): auto, stress or
 //     controlled.
-//   - -stress.strategy=learned-pct (STRESS_STRATEGY, [WithStrategy]):
-//     controlled mode's strategy, learned-pct, pct, pos or random.
+//   - -stress.strategy=window-pct (STRESS_STRATEGY, [WithStrategy]):
+//     controlled mode's strategy, window-pct, learned-pct, pct, pos or random.
 //   - -stress.depth=3 (STRESS_DEPTH, [WithDepth]): PCT's bug depth.
 //   - -stress.checks (STRESS_CHECKS, [WithChecks]): scenarios per batch,
 //     200 in stress mode and 5000 in controlled mode.

@@ -23,14 +23,26 @@ func Exhaust[T, I, O any](t testing.TB, spec Spec[T, I, O], sc Scenario[I], boun
 		return nil, errNoThreads
 	}
 	defer serial()()
-	var st searchState[I]
-	for b := 0; b <= bound; b++ {
-		if o, ok := r.explore(sc, b, 0, 0); ok {
-			return r.report(r.note(&st, sc, o, Controlled, bounds{}), "found by exhaustive search"), nil
+	// One enumeration within the bound, keeping the failure with the
+	// fewest preemptions, the first such in its order: enumerating bound
+	// 0, then 1, ..., would run the schedules of each bound again in the
+	// next.
+	x := sched.NewExplorer(bound, true)
+	var first outcome
+	for {
+		o := r.controlledOnce(sc, x.Strategy())
+		r.executions++
+		r.total++
+		if o.kind != 0 && (first.kind == 0 || o.preemptions < first.preemptions) {
+			first = o
 		}
-		if r.poisoned {
+		if first.kind != 0 && first.preemptions == 0 || r.poisoned || !x.Advance() {
 			break
 		}
+	}
+	if first.kind != 0 {
+		var st searchState[I]
+		return r.report(r.note(&st, sc, first, Controlled, bounds{}), "found by exhaustive search"), nil
 	}
 	return nil, nil
 }

@@ -129,6 +129,12 @@ func (r *runner[T, I, O]) minimize(f *found[I]) {
 		all := selectAll(f.drawn, len(r.spec.Finally))
 		f.sel = &all
 	}
+	if f.picks == nil && !f.probe {
+		// Replay the schedule run, not the one the draws encode: a
+		// strategy's parameters measured before the search (LearnedPCT's
+		// length, WindowPCT's windows) are not in the replay file.
+		f.picks = schedule(f.o)
+	}
 	r.fewerSwitches(f, budget)
 	began, said := time.Now(), false
 	for improved := true; improved && !r.poisoned && time.Now().Before(deadline); {

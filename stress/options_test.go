@@ -11,7 +11,7 @@ import (
 // wantDefaults is every -stress.* flag with the default -h must show: ""
 // for a flag whose usage states its default in words.
 var wantDefaults = map[string]string{
-	"mode": "auto", "strategy": "learned-pct", "depth": "3", "checks": "",
+	"mode": "auto", "strategy": "window-pct", "depth": "3", "checks": "",
 	"duration": "0s", "maxthreads": "3", "maxops": "4", "maxinit": "2", "maxpost": "1",
 	"runs": "200", "seed": "0", "artifacts": defaults().artifacts,
 	"hangtimeout": "5s", "checktime": "10s", "maxsteps": "100000", "shrinktime": "30s", "replay": "", "subprocess": "true", "reexec": "true", "v": "false",

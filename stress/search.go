@@ -83,6 +83,7 @@ type runner[T, I, O any] struct {
 	sawEvents  bool // a controlled execution saw an instrumented operation
 	cover      coverage
 	perOp      float64 // LearnedPCT's decisions per operation (learnLength)
+	winPerOp   float64 // WindowPCT's windows per operation (learnLength), -1 if not measured
 	modelPanic atomic.Pointer[panicInfo]
 	parallel   bool            // other tests may run at the same time: stress mode only, exact leak checks
 	leakSites  map[string]bool // stacks where goroutines were found leaked (leftBehind)
@@ -295,17 +296,18 @@ func (r *runner[T, I, O]) searchControlled(b bounds) *found[I] {
 // unless it hung: then no search can follow, and the hang, returned, is
 // the search's failure.
 func (r *runner[T, I, O]) learnLength(b bounds) (hung *found[I]) {
-	if r.cfg.strategy != LearnedPCT || r.perOp > 0 {
+	if (r.cfg.strategy != LearnedPCT && r.cfg.strategy != WindowPCT) || r.perOp > 0 {
 		return nil
 	}
-	r.perOp = defaultPerOp
+	r.perOp, r.winPerOp = defaultPerOp, -1
 	defer func() {
 		// The spec's generator panicked: the search will say so.
 		_ = recover()
 	}()
 	sc := r.probeScenario()
 	defer serial()()
-	o := r.controlledOnce(sc, sched.NewRandomWalk(sched.NewSource(r.cfg.seed)))
+	windows := 0
+	o := r.controlledOnce(sc, sched.CountWindows(sched.NewRandomWalk(sched.NewSource(r.cfg.seed)), &windows))
 	r.executions++
 	r.total++
 	switch {
@@ -315,6 +317,7 @@ func (r *runner[T, I, O]) learnLength(b bounds) (hung *found[I]) {
 	case (o.kind == 0 || o.kind == Violation || o.kind == Undecided || o.kind == Property || o.kind == Leak) && sc.Size() > 0 && len(o.schedule) > 0:
 		// The execution ran to its end.
 		r.perOp = float64(len(o.schedule)) / float64(sc.Size())
+		r.winPerOp = float64(windows) / float64(sc.Size())
 	}
 	return hung
 }
@@ -326,14 +329,29 @@ const defaultPerOp = 8
 // pctLength returns PCT's estimate of the decisions of an execution of
 // sc.
 func (r *runner[T, I, O]) pctLength(sc Scenario[I]) int {
-	if r.cfg.strategy == LearnedPCT && r.perOp > 0 {
-		n := 0
-		for _, th := range sc.Threads {
-			n += len(th)
-		}
-		return int(math.Ceil(r.perOp*float64(n))) + 2
+	if r.perOp > 0 {
+		return int(math.Ceil(r.perOp*float64(parallelOps(sc)))) + 2
 	}
 	return pctSteps(sc.Size())
+}
+
+// windowCount returns WindowPCT's estimate of the windows of an execution
+// of sc: 0 if the measuring execution had none, one per operation if it
+// was not measured.
+func (r *runner[T, I, O]) windowCount(sc Scenario[I]) int {
+	if r.winPerOp >= 0 {
+		return int(math.Ceil(r.winPerOp * float64(parallelOps(sc))))
+	}
+	return parallelOps(sc)
+}
+
+// parallelOps counts the operations of sc's parallel threads.
+func parallelOps[I any](sc Scenario[I]) int {
+	n := 0
+	for _, th := range sc.Threads {
+		n += len(th)
+	}
+	return n
 }
 
 // serial runs the process on one processor until the returned function is
@@ -528,6 +546,8 @@ func (r *runner[T, I, O]) strategy(src sched.Source, sc Scenario[I]) sched.Strat
 		return sched.NewPCT(src, r.cfg.depth, pctSteps(sc.Size()))
 	case LearnedPCT:
 		return sched.NewPCT(src, r.cfg.depth, r.pctLength(sc))
+	case WindowPCT:
+		return sched.NewWindowPCT(src, r.cfg.depth, r.pctLength(sc), r.windowCount(sc))
 	case POS:
 		return sched.NewPOS(src)
 	}
@@ -548,6 +568,8 @@ func tapeLen(s Strategy, depth, ops, threads int) int {
 	switch s {
 	case PCT, LearnedPCT:
 		return depth - 1 + threads + 2 + 4
+	case WindowPCT:
+		return 2*(depth-1) + 1 + threads + 2 + 4
 	}
 	return 8*ops + 16
 }

@@ -21,7 +21,7 @@ func BenchmarkFirstFailure(b *testing.B) {
 		if !e.Mutant() || !e.Controlled {
 			continue
 		}
-		for _, strategy := range []stress.Strategy{stress.RandomWalk, stress.PCT, stress.POS, stress.LearnedPCT} {
+		for _, strategy := range []stress.Strategy{stress.RandomWalk, stress.PCT, stress.POS, stress.LearnedPCT, stress.WindowPCT} {
 			b.Run(e.Subject+"/"+e.Variant+"/"+strategy.String(), func(b *testing.B) {
 				for range b.N {
 					var execs []int

@@ -30,14 +30,7 @@ func TestPrepare(t *testing.T) {
 	if !reflect.DeepEqual(res.Packages, want) || res.Files != 1 || res.Cached {
 		t.Fatalf("Prepare = packages %q, %d files, cached %v; want %q, 1 file, not cached", res.Packages, res.Files, res.Cached, want)
 	}
-	data, err := os.ReadFile(res.Overlay)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var overlay struct{ Replace map[string]string }
-	if err := json.Unmarshal(data, &overlay); err != nil {
-		t.Fatal(err)
-	}
+	overlay := readOverlay(t, res.Overlay)
 	for orig, repl := range overlay.Replace {
 		if !strings.HasSuffix(orig, "lostupdate/counter.go") {
 			t.Errorf("overlay replaces %s", orig)
@@ -164,14 +157,7 @@ func TestPrepareModuleCache(t *testing.T) {
 	if !strings.Contains(string(mod), "replace golang.org/x/time => "+copyDir) {
 		t.Errorf("the modfile does not replace x/time by its copy under %s:\n%s", copyDir, mod)
 	}
-	data, err := os.ReadFile(res.Overlay)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var overlay struct{ Replace map[string]string }
-	if err := json.Unmarshal(data, &overlay); err != nil {
-		t.Fatal(err)
-	}
+	overlay := readOverlay(t, res.Overlay)
 	rate := false
 	for orig := range overlay.Replace {
 		rate = rate || strings.HasPrefix(orig, copyDir) && strings.HasSuffix(orig, filepath.Join("rate", "rate.go"))
@@ -182,4 +168,17 @@ func TestPrepareModuleCache(t *testing.T) {
 	if got := WithoutModfile([]string{"-modfile", "a.mod", "-run", "X", "-modfile=b.mod", "./..."}); !slices.Equal(got, []string{"-run", "X", "./..."}) {
 		t.Errorf("WithoutModfile = %q", got)
 	}
+}
+
+// readOverlay reads an -overlay file.
+func readOverlay(t *testing.T, path string) (overlay struct{ Replace map[string]string }) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &overlay); err != nil {
+		t.Fatal(err)
+	}
+	return overlay
 }

@@ -150,7 +150,7 @@ func TestAtomicsMatchStd(t *testing.T) {
 				t.Errorf("outside a run: %v, std %v", got, want)
 			}
 			var got []any
-			e := sched.Run(sched.Config{}, []func(){func() { got = run() }})
+			e := sched.Execute(sched.Config{}, []func(){func() { got = run() }})
 			if e.Outcome != sched.Completed || !slices.Equal(got, want) {
 				t.Errorf("in a run: %v %v, std %v", e.Outcome, got, want)
 			}
@@ -166,7 +166,7 @@ func TestAtomicsMatchStd(t *testing.T) {
 func TestPlainWordIsTheTypedVariable(t *testing.T) {
 	var x sched.Int32
 	var y int32
-	e := sched.Run(sched.Config{}, []func(){func() {
+	e := sched.Execute(sched.Config{}, []func(){func() {
 		x.Add(1)
 		sched.AddInt32((*int32)(unsafe.Pointer(&x)), 2)
 		sched.StoreInt32(&y, 5)

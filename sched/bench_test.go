@@ -110,7 +110,7 @@ func BenchmarkSync(b *testing.B) {
 func BenchmarkRun(b *testing.B) {
 	src := sched.NewSource(1)
 	for b.Loop() {
-		sched.Run(sched.Config{Strategy: sched.NewRandomWalk(src)}, incTwice(new(lostUpdate))...)
+		sched.Execute(sched.Config{Strategy: sched.NewRandomWalk(src)}, incTwice(new(lostUpdate))...)
 	}
 }
 
@@ -152,7 +152,7 @@ func BenchmarkRunSteps(b *testing.B) {
 						v.Add(1)
 					}
 				}
-				sched.Run(sched.Config{Strategy: sched.NewRandomWalk(src), ChoicesOnly: true}, []func(){inc, inc})
+				sched.Execute(sched.Config{Strategy: sched.NewRandomWalk(src), ChoicesOnly: true}, []func(){inc, inc})
 			}
 		})
 	}

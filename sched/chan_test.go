@@ -71,7 +71,7 @@ func TestChanMatchesStd(t *testing.T) {
 		t.Errorf("outside a run: %v\nstd: %v", got, want)
 	}
 	var got string
-	e := sched.Run(sched.Config{}, []func(){func() { got = fmt.Sprint(chanSequence(ourChan)) }})
+	e := sched.Execute(sched.Config{}, []func(){func() { got = fmt.Sprint(chanSequence(ourChan)) }})
 	if e.Outcome != sched.Completed || got != want {
 		t.Errorf("in a run: %v %v\nstd: %v", e.Outcome, got, want)
 	}
@@ -143,7 +143,7 @@ func TestChanDeadlocks(t *testing.T) {
 	}
 	// Receiving from a nil channel, or a close that wakes a receiver.
 	var nilChan sched.Chan[int]
-	if e := sched.Run(sched.Config{}, []func(){func() { nilChan.Recv() }}); e.Outcome != sched.Deadlocked {
+	if e := sched.Execute(sched.Config{}, []func(){func() { nilChan.Recv() }}); e.Outcome != sched.Deadlocked {
 		t.Errorf("receive from a nil channel: %v", e.Outcome)
 	}
 	closed := false
@@ -160,7 +160,7 @@ func TestChanDeadlocks(t *testing.T) {
 // then closed panics, as with the runtime.
 func TestChanSendOnClosedWaiter(t *testing.T) {
 	c := sched.MakeChan[int](0)
-	e := sched.Run(sched.Config{Strategy: sched.NewReplay([]int{0})}, []func(){func() { c.Send(1) }, c.Close})
+	e := sched.Execute(sched.Config{Strategy: sched.NewReplay([]int{0})}, []func(){func() { c.Send(1) }, c.Close})
 	if e.Outcome != sched.Panicked || fmt.Sprint(e.Panic) != "send on closed channel" || !blocked(e) {
 		t.Fatalf("outcome %v %v, want a panic: send on closed channel", e.Outcome, e.Panic)
 	}

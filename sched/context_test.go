@@ -210,7 +210,7 @@ func TestContextStdChild(t *testing.T) {
 	cause := errors.New("why")
 	var child context.Context
 	var stopChild context.CancelFunc
-	e := sched.Run(sched.Config{}, []func(){func() {
+	e := sched.Execute(sched.Config{}, []func(){func() {
 		ctx, cancel := sched.WithCancelCause(context.Background())
 		child, stopChild = context.WithCancel(ctx)
 		cancel(cause)
@@ -288,7 +288,7 @@ func TestContextVirtualDeadline(t *testing.T) {
 	cause := errors.New("too slow")
 	var at time.Duration
 	var err, why error
-	e := sched.Run(sched.Config{}, []func(){func() {
+	e := sched.Execute(sched.Config{}, []func(){func() {
 		ctx, cancel := sched.WithTimeoutCause(context.Background(), time.Hour, cause)
 		defer cancel()
 		if d, ok := ctx.Deadline(); !ok || !d.Equal(sched.Epoch.Add(time.Hour)) {
@@ -309,7 +309,7 @@ func TestContextVirtualDeadline(t *testing.T) {
 // leaves no timer: the run ends when its goroutine returns, and a wait on
 // a context that nothing cancels is a deadlock.
 func TestContextCancelStopsDeadline(t *testing.T) {
-	e := sched.Run(sched.Config{}, []func(){func() {
+	e := sched.Execute(sched.Config{}, []func(){func() {
 		ctx, cancel := sched.WithTimeout(context.Background(), time.Hour)
 		cancel()
 		sched.Done(ctx).Recv()
@@ -379,7 +379,7 @@ func TestContextForeignDone(t *testing.T) {
 	ctx, cancel = context.WithCancel(context.Background())
 	defer cancel()
 	release, finished := make(chan struct{}), make(chan struct{})
-	e := sched.Run(sched.Config{}, []func(){func() {
+	e := sched.Execute(sched.Config{}, []func(){func() {
 		defer close(finished)
 		d := sched.Done(ctx)
 		go cancel() // outside the run's sight
@@ -397,7 +397,7 @@ func TestContextForeignDone(t *testing.T) {
 	// A sched child of the foreign context, made in a run, is canceled
 	// with it.
 	var err error
-	sched.Run(sched.Config{}, []func(){func() {
+	sched.Execute(sched.Config{}, []func(){func() {
 		child, stop := sched.WithCancel(ctx)
 		defer stop()
 		sched.Done(child).Recv()
@@ -411,7 +411,7 @@ func TestContextForeignDone(t *testing.T) {
 // TestContextOneVariable: in the trace, a context's cancel, Err and the
 // receive from its Done are one variable.
 func TestContextOneVariable(t *testing.T) {
-	e := sched.Run(sched.Config{}, []func(){func() {
+	e := sched.Execute(sched.Config{}, []func(){func() {
 		ctx, cancel := sched.WithCancel(context.Background())
 		cancel()
 		sched.Done(ctx).Recv()

@@ -84,7 +84,7 @@
 //
 // # Controlled runs
 //
-// [Run] runs phases of managed goroutines. Exactly one of them runs at a
+// [Execute] runs phases of managed goroutines. Exactly one of them runs at a
 // time; every instrumented operation is a point where a [Strategy] decides
 // who runs next, and every such operation is recorded as an [Event] with
 // its thread, call site and old and new values. Strategies: [NewRandomWalk],
@@ -106,9 +106,9 @@
 //
 // # Rules
 //
-// One controlled run at a time per process: Run serializes callers. During
+// One controlled run at a time per process: Execute serializes callers. During
 // a run, every goroutine that touches instrumented values must be managed
-// (started by Run or by [Go]). The scheduler cannot ask a goroutine who it
+// (started by Execute or by [Go]). The scheduler cannot ask a goroutine who it
 // is, so an unmanaged one passes for the running thread. It is caught if
 // it reaches a scheduling point while the thread it passes for waits its
 // turn, as goroutines left over from an earlier run (one stuck in a

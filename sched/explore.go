@@ -16,7 +16,7 @@ func Explore(cfg Config, bound int, build func() [][]func(), visit func(*Executi
 	var prefix []int
 	for n := 1; ; n++ {
 		cfg.Strategy = NewReplay(prefix)
-		e := Run(cfg, build()...)
+		e := Execute(cfg, build()...)
 		if !visit(e) {
 			return n
 		}
@@ -81,7 +81,7 @@ func ExploreReduced(cfg Config, bound int, build func() [][]func(), visit func(*
 	x := NewExplorer(bound, true)
 	for n := 1; ; n++ {
 		cfg.Strategy = x.Strategy()
-		e := Run(cfg, build()...)
+		e := Execute(cfg, build()...)
 		if !visit(e) || !x.Advance() {
 			return n
 		}

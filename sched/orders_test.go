@@ -13,7 +13,7 @@ import (
 // accesses follow none of another thread).
 func TestOrdersSerial(t *testing.T) {
 	c := new(lostUpdate)
-	e := sched.Run(sched.Config{ChoicesOnly: true}, incTwice(c)...)
+	e := sched.Execute(sched.Config{ChoicesOnly: true}, incTwice(c)...)
 	want := []sched.Order{{Var: 1, First: sched.Actor{Thread: 0, Kind: sched.KindStore}, Then: sched.Actor{Thread: 1, Kind: sched.KindLoad}}}
 	if !slices.Equal(e.Orders, want) {
 		t.Fatalf("orders %+v, want %+v", e.Orders, want)
@@ -51,7 +51,7 @@ func TestOrdersBothWays(t *testing.T) {
 // since no schedule can reverse them.
 func TestOrdersPhases(t *testing.T) {
 	var v sched.Int64
-	e := sched.Run(sched.Config{}, []func(){func() { v.Store(1) }}, []func(){func() { v.Store(2) }})
+	e := sched.Execute(sched.Config{}, []func(){func() { v.Store(1) }}, []func(){func() { v.Store(2) }})
 	if len(e.Orders) != 0 {
 		t.Fatalf("orders %+v across phases, want none", e.Orders)
 	}

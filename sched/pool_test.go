@@ -17,17 +17,17 @@ func TestWorkersReused(t *testing.T) {
 		c := new(lostUpdate)
 		switch i % 3 {
 		case 0:
-			if e := sched.Run(sched.Config{Strategy: sched.NewRandomWalk(sched.NewSource(uint64(i)))}, incTwice(c)...); e.Outcome != sched.Completed {
+			if e := sched.Execute(sched.Config{Strategy: sched.NewRandomWalk(sched.NewSource(uint64(i)))}, incTwice(c)...); e.Outcome != sched.Completed {
 				t.Fatalf("run %d: %v", i, e.Outcome)
 			}
 		case 1:
-			e := sched.Run(sched.Config{}, []func(){func() { c.inc(); panic("boom") }, c.inc, c.inc})
+			e := sched.Execute(sched.Config{}, []func(){func() { c.inc(); panic("boom") }, c.inc, c.inc})
 			if e.Outcome != sched.Panicked {
 				t.Fatalf("run %d: %v, want a panic", i, e.Outcome)
 			}
 		case 2:
 			var m sched.Mutex
-			e := sched.Run(sched.Config{}, []func(){func() { m.Lock(); m.Lock() }, c.inc})
+			e := sched.Execute(sched.Config{}, []func(){func() { m.Lock(); m.Lock() }, c.inc})
 			if e.Outcome != sched.Deadlocked {
 				t.Fatalf("run %d: %v, want a deadlock", i, e.Outcome)
 			}

@@ -160,7 +160,7 @@ func TestSyncMatchesStd(t *testing.T) {
 				t.Errorf("outside a run: %v\nstd: %v", got, want)
 			}
 			var got []any
-			e := sched.Run(sched.Config{}, []func(){func() { got = tc.ours() }})
+			e := sched.Execute(sched.Config{}, []func(){func() { got = tc.ours() }})
 			if e.Outcome != sched.Completed || !slices.Equal(got, want) {
 				t.Errorf("in a run: %v %v\nstd: %v", e.Outcome, got, want)
 			}
@@ -187,7 +187,7 @@ func TestMisusePanicsLikeStd(t *testing.T) {
 			if got := fmt.Sprint(recovered(tc.ours)); got != want {
 				t.Errorf("outside a run: panic %q, std %q", got, want)
 			}
-			e := sched.Run(sched.Config{}, []func(){tc.ours})
+			e := sched.Execute(sched.Config{}, []func(){tc.ours})
 			if fmt.Sprint(e.Panic) != want || (e.Outcome == sched.Panicked) != (want != "<nil>") {
 				t.Errorf("in a run: %v %v, std panics %q", e.Outcome, e.Panic, want)
 			}
@@ -463,7 +463,7 @@ func TestExploreFindsSyncBugs(t *testing.T) {
 func TestTryFailureReads(t *testing.T) {
 	var mu sched.Mutex
 	var rw sched.RWMutex
-	e := sched.Run(sched.Config{}, []func(){func() {
+	e := sched.Execute(sched.Config{}, []func(){func() {
 		mu.Lock()
 		mu.TryLock()
 		rw.Lock()

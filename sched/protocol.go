@@ -103,14 +103,14 @@ package sched
 // short, and the hung thread, once released, passes through its points
 // rather than unwinding at the first.
 //
-// R10. Run returns once every thread has finished (s.exited is closed
+// R10. Execute returns once every thread has finished (s.exited is closed
 // when the last one retires), except after a hang, when it waits at most
 // hangUnwind for the parked ones (the hung thread cannot be reclaimed
 // until what it waits for happens), and after Unmanaged, when it waits
 // for none. (TestAbortUnwinds: no goroutine left, the hung one once
 // released.)
 //
-// R11. A hang is declared by the watchdog in Run's goroutine when no
+// R11. A hang is declared by the watchdog in Execute's goroutine when no
 // scheduling point was reached for a Config.Watchdog period; a run with
 // more than Config.MaxSteps points ends as OutOfSteps at the next point.
 // (TestAbortUnwinds.)

@@ -117,7 +117,7 @@ func explore(t *testing.T, bound int, build func(r *runner) program, visit func(
 		r := new(runner)
 		p := build(r)
 		c := &checkedStrategy{inner: NewReplay(picks)}
-		e := Run(Config{Strategy: c}, p.phases...)
+		e := Execute(Config{Strategy: c}, p.phases...)
 		if c.err != nil {
 			t.Fatalf("schedule %v: %v", picks, c.err)
 		}
@@ -126,7 +126,7 @@ func explore(t *testing.T, bound int, build func(r *runner) program, visit func(
 		}
 		visit(e, p)
 		if e.Outcome == Completed || e.Outcome == Deadlocked {
-			again := Run(Config{Strategy: NewReplay(Picks(e))}, build(new(runner)).phases...)
+			again := Execute(Config{Strategy: NewReplay(Picks(e))}, build(new(runner)).phases...)
 			if again.Fingerprint != e.Fingerprint || again.Outcome != e.Outcome {
 				t.Fatalf("schedule %v: replayed, %v %x; first %v %x", picks, again.Outcome, again.Fingerprint, e.Outcome, e.Fingerprint)
 			}
@@ -566,7 +566,7 @@ func spinner(unwind func()) func() {
 func runWithin(t *testing.T, cfg Config, phases ...[]func()) *Execution {
 	t.Helper()
 	done := make(chan *Execution, 1)
-	go func() { done <- Run(cfg, phases...) }()
+	go func() { done <- Execute(cfg, phases...) }()
 	select {
 	case e := <-done:
 		return e
@@ -588,7 +588,7 @@ func TestHangUnwinds(t *testing.T) {
 	var unwound, after atomic.Int32
 	// The schedule: thread 2 locks mu, thread 0 starts spinning, thread
 	// 1 blocks on mu, and thread 2 hangs on a plain channel.
-	e := Run(Config{Watchdog: 50 * time.Millisecond, Strategy: NewReplay([]int{2, 0, 1, 1, 0, 1})}, []func(){
+	e := Execute(Config{Watchdog: 50 * time.Millisecond, Strategy: NewReplay([]int{2, 0, 1, 1, 0, 1})}, []func(){
 		func() {
 			defer unwound.Add(1)
 			for {

@@ -19,14 +19,14 @@ func TestReplayerDiverged(t *testing.T) {
 		}
 		return [][]func(){{add, add}}
 	}
-	e := sched.Run(sched.Config{Strategy: sched.NewRandomWalk(sched.NewSource(1))}, program()...)
+	e := sched.Execute(sched.Config{Strategy: sched.NewRandomWalk(sched.NewSource(1))}, program()...)
 	r := sched.NewReplay(sched.Picks(e))
-	sched.Run(sched.Config{Strategy: r}, program()...)
+	sched.Execute(sched.Config{Strategy: r}, program()...)
 	if d := r.Diverged(); d != -1 {
 		t.Fatalf("a replay of the same program diverged at decision %d", d)
 	}
 	bad := sched.NewReplay([]int{0, 7})
-	sched.Run(sched.Config{Strategy: bad}, program()...)
+	sched.Execute(sched.Config{Strategy: bad}, program()...)
 	if d := bad.Diverged(); d != 1 {
 		t.Fatalf("picks that do not fit: Diverged() = %d, want 1", d)
 	}

@@ -20,7 +20,7 @@ func incTwice(c *lostUpdate) [][]func() {
 
 func TestRunNoStrategyIsSerial(t *testing.T) {
 	c := new(lostUpdate)
-	e := sched.Run(sched.Config{}, incTwice(c)...)
+	e := sched.Execute(sched.Config{}, incTwice(c)...)
 	if e.Outcome != sched.Completed {
 		t.Fatalf("outcome %v, want completed", e.Outcome)
 	}
@@ -57,7 +57,7 @@ func TestExploreFindsLostUpdate(t *testing.T) {
 		t.Fatalf("first lost update has %d preemptions, want 1", first.Preemptions)
 	}
 	// Replaying the schedule must give the same events.
-	again := sched.Run(sched.Config{Strategy: sched.NewReplay(sched.Picks(first))}, incTwice(new(lostUpdate))...)
+	again := sched.Execute(sched.Config{Strategy: sched.NewReplay(sched.Picks(first))}, incTwice(new(lostUpdate))...)
 	if i := sched.Diverge(first.Events, again.Events); i >= 0 {
 		t.Fatalf("replay diverged at event %d", i)
 	}
@@ -113,7 +113,7 @@ func TestDeadlock(t *testing.T) {
 
 func TestPanicIsReported(t *testing.T) {
 	var v sched.Int64
-	e := sched.Run(sched.Config{}, []func(){func() { v.Add(1); panic("boom") }, func() { v.Add(1) }})
+	e := sched.Execute(sched.Config{}, []func(){func() { v.Add(1); panic("boom") }, func() { v.Add(1) }})
 	if e.Outcome != sched.Panicked || e.Panic != "boom" {
 		t.Fatalf("outcome %v panic %v, want panic boom", e.Outcome, e.Panic)
 	}
@@ -125,7 +125,7 @@ func TestPanicIsReported(t *testing.T) {
 func TestHangIsReported(t *testing.T) {
 	block := make(chan struct{})
 	var v sched.Int64
-	e := sched.Run(sched.Config{Watchdog: 50e6}, []func(){func() { v.Add(1); <-block }, func() { v.Add(1) }})
+	e := sched.Execute(sched.Config{Watchdog: 50e6}, []func(){func() { v.Add(1); <-block }, func() { v.Add(1) }})
 	close(block)
 	if e.Outcome != sched.Hung {
 		t.Fatalf("outcome %v, want hang", e.Outcome)
@@ -137,7 +137,7 @@ func TestHangIsReported(t *testing.T) {
 
 func TestGoIsManaged(t *testing.T) {
 	var v sched.Int64
-	e := sched.Run(sched.Config{Strategy: sched.NewRandomWalk(sched.NewSource(1))}, []func(){func() {
+	e := sched.Execute(sched.Config{Strategy: sched.NewRandomWalk(sched.NewSource(1))}, []func(){func() {
 		sched.Go(func() { v.Add(1) })
 		v.Add(1)
 	}})
@@ -149,7 +149,7 @@ func TestGoIsManaged(t *testing.T) {
 func TestPhasesRunInOrder(t *testing.T) {
 	var v sched.Int64
 	var seen []int64
-	e := sched.Run(sched.Config{Strategy: sched.NewRandomWalk(sched.NewSource(7))},
+	e := sched.Execute(sched.Config{Strategy: sched.NewRandomWalk(sched.NewSource(7))},
 		[]func(){func() { v.Store(10) }},
 		[]func(){func() { v.Add(1) }, func() { v.Add(1) }},
 		[]func(){func() { seen = append(seen, v.Load()) }})
@@ -160,13 +160,13 @@ func TestPhasesRunInOrder(t *testing.T) {
 
 func TestSitesNameTheCaller(t *testing.T) {
 	c := new(lostUpdate)
-	e := sched.Run(sched.Config{Sites: true}, []func(){c.inc})
+	e := sched.Execute(sched.Config{Sites: true}, []func(){c.inc})
 	for _, ev := range e.Events {
 		if site := ev.Site(); !strings.HasPrefix(site, "sched_test.(*lostUpdate).inc:") {
 			t.Errorf("%s at %q, want sched_test.(*lostUpdate).inc:<line>", ev.Action(), site)
 		}
 	}
-	e = sched.Run(sched.Config{}, []func(){c.inc})
+	e = sched.Execute(sched.Config{}, []func(){c.inc})
 	if site := e.Events[0].Site(); site != "" {
 		t.Errorf("site %q recorded without Config.Sites", site)
 	}
@@ -190,7 +190,7 @@ func TestUnmanagedGoroutine(t *testing.T) {
 	var stop atomic.Bool // stops the strays that are not stuck
 	defer stop.Store(true)
 	for seed := range uint64(30) {
-		e := sched.Run(sched.Config{Strategy: sched.NewRandomWalk(sched.NewSource(seed)), Watchdog: 5e9},
+		e := sched.Execute(sched.Config{Strategy: sched.NewRandomWalk(sched.NewSource(seed)), Watchdog: 5e9},
 			[]func(){
 				func() {
 					go func() {

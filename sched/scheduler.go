@@ -83,7 +83,7 @@ type Config struct {
 	// Labels, if set, holds the profiler labels (runtime/pprof) that the
 	// run's goroutines carry, and goroutines they start inherit. The
 	// run's threads are pooled goroutines, which do not inherit the
-	// labels of Run's caller.
+	// labels of Execute's caller.
 	Labels context.Context
 }
 
@@ -267,20 +267,20 @@ func (sp *scratch) keep(s *scheduler) {
 		threads: s.threads, phaseBase: s.phaseBase, free: s.free}
 }
 
-// Run runs phases of managed goroutines under cfg and returns what
+// Execute runs phases of managed goroutines under cfg and returns what
 // happened. The goroutines of phase k+1 start once every goroutine of phase
 // k (including ones it started with Go) has returned. Threads are numbered
 // in order across phases: with phases {init}, {a, b}, {post}, init is 0, a
 // is 1, b is 2, post is 3, and goroutines started with Go take the next
 // numbers as they start.
 //
-// Run returns when the execution has ended and its threads have
+// Execute returns when the execution has ended and its threads have
 // returned, except a thread stuck in a hang, which cannot be reclaimed.
 // Threads run on goroutines kept from run to run (idle ones wait for the
-// next), so Run does not belong in a testing/synctest bubble, whose
+// next), so Execute does not belong in a testing/synctest bubble, whose
 // goroutines must all end with it; package sched's virtual clock is the
 // fake time of a controlled run.
-func Run(cfg Config, phases ...[]func()) *Execution {
+func Execute(cfg Config, phases ...[]func()) *Execution {
 	runMu.Lock()
 	defer runMu.Unlock()
 	if cfg.Watchdog <= 0 {

@@ -65,7 +65,7 @@ func TestSelectMatchesStd(t *testing.T) {
 		t.Errorf("outside a run: %v\nstd: %v", got, want)
 	}
 	var got string
-	e := sched.Run(sched.Config{}, []func(){func() { got = fmt.Sprint(ours()) }})
+	e := sched.Execute(sched.Config{}, []func(){func() { got = fmt.Sprint(ours()) }})
 	if e.Outcome != sched.Completed || got != want {
 		t.Errorf("in a run: %v %v\nstd: %v", e.Outcome, got, want)
 	}
@@ -132,7 +132,7 @@ func TestSelectLeak(t *testing.T) {
 		t.Fatalf("buffered result: %v", counts)
 	}
 	// A select on nil channels only, without default, waits forever.
-	if e := sched.Run(sched.Config{}, []func(){func() { sched.Select(false, sched.Chan[int]{}.RecvCase(nil, nil)) }}); e.Outcome != sched.Deadlocked {
+	if e := sched.Execute(sched.Config{}, []func(){func() { sched.Select(false, sched.Chan[int]{}.RecvCase(nil, nil)) }}); e.Outcome != sched.Deadlocked {
 		t.Errorf("select on a nil channel: %v", e.Outcome)
 	}
 }
@@ -154,7 +154,7 @@ func TestSelectOneCase(t *testing.T) {
 		t.Errorf("outside a run: %v, want %v", got, want)
 	}
 	var got string
-	if e := sched.Run(sched.Config{}, []func(){func() { got = fmt.Sprint(run()) }}); e.Outcome != sched.Completed || got != want {
+	if e := sched.Execute(sched.Config{}, []func(){func() { got = fmt.Sprint(run()) }}); e.Outcome != sched.Completed || got != want {
 		t.Errorf("in a run: %v %v, want %v", e.Outcome, got, want)
 	}
 }

@@ -137,7 +137,7 @@ func exploreOutcomes(build func() ([][]func(), func() string), bound int, reduce
 	n := 0
 	for {
 		phases, result := build()
-		e := sched.Run(sched.Config{Strategy: x.Strategy(), ChoicesOnly: true}, phases...)
+		e := sched.Execute(sched.Config{Strategy: x.Strategy(), ChoicesOnly: true}, phases...)
 		n++
 		k := e.Outcome.String() + " " + result()
 		if p, ok := seen[k]; !ok || e.Preemptions < p {
@@ -188,7 +188,7 @@ func TestExplorerUnreducedIsExplore(t *testing.T) {
 	var got []uint64
 	x := sched.NewExplorer(2, false)
 	for {
-		got = append(got, sched.Run(sched.Config{Strategy: x.Strategy()}, build()...).Fingerprint)
+		got = append(got, sched.Execute(sched.Config{Strategy: x.Strategy()}, build()...).Fingerprint)
 		if !x.Advance() {
 			break
 		}

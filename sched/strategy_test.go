@@ -29,7 +29,7 @@ func TestStrategiesFindTheLostUpdate(t *testing.T) {
 			lost, serial := 0, 0
 			for seed := range uint64(100) {
 				c := new(lostUpdate)
-				e := sched.Run(sched.Config{Strategy: st.make(seed), ChoicesOnly: true}, [][]func(){{c.inc, c.inc}, {c.inc, c.inc}}...)
+				e := sched.Execute(sched.Config{Strategy: st.make(seed), ChoicesOnly: true}, [][]func(){{c.inc, c.inc}, {c.inc, c.inc}}...)
 				if e.Outcome != sched.Completed {
 					t.Fatalf("seed %d: %v", seed, e.Outcome)
 				}
@@ -55,7 +55,7 @@ func TestStrategiesReplay(t *testing.T) {
 			for seed := range uint64(20) {
 				run := func(s sched.Strategy, choicesOnly bool) *sched.Execution {
 					c := new(lostUpdate)
-					return sched.Run(sched.Config{Strategy: s, ChoicesOnly: choicesOnly}, [][]func(){{c.inc, c.inc, c.inc}, {c.inc, c.inc}, {c.inc}}...)
+					return sched.Execute(sched.Config{Strategy: s, ChoicesOnly: choicesOnly}, [][]func(){{c.inc, c.inc, c.inc}, {c.inc, c.inc}, {c.inc}}...)
 				}
 				a, b := run(st.make(seed), true), run(st.make(seed), false)
 				if a.Fingerprint != b.Fingerprint || !slices.Equal(sched.Picks(a), sched.Picks(b)) {
@@ -92,7 +92,7 @@ func TestDecisionsShowAccesses(t *testing.T) {
 	c := new(lostUpdate)
 	var other sched.Int64
 	rec := &recorder{}
-	sched.Run(sched.Config{Strategy: rec}, []func(){c.inc, func() { other.Store(1) }})
+	sched.Execute(sched.Config{Strategy: rec}, []func(){c.inc, func() { other.Store(1) }})
 	// Decisions: at the start (neither thread started), then thread 0
 	// at its Load and at its Store; then thread 1 runs alone.
 	if len(rec.pending) != 3 {

@@ -23,7 +23,7 @@ func TestVirtualSleepOrder(t *testing.T) {
 				mu.Unlock()
 			}
 		}
-		e := sched.Run(sched.Config{Strategy: sched.NewRandomWalk(sched.NewSource(seed))},
+		e := sched.Execute(sched.Config{Strategy: sched.NewRandomWalk(sched.NewSource(seed))},
 			[]func(){sleeper(3 * time.Second), sleeper(time.Second), sleeper(2 * time.Second)})
 		if e.Outcome != sched.Completed {
 			t.Fatalf("seed %d: %v", seed, e.Outcome)
@@ -63,7 +63,7 @@ func chanOf(c sched.Chan[time.Time]) <-chan time.Time {
 // waits for good is a deadlock, not a wait for time.
 func TestVirtualDeadlockStillReported(t *testing.T) {
 	c := sched.MakeChan[int](0)
-	e := sched.Run(sched.Config{}, []func(){func() { sched.Sleep(time.Second); c.Recv() }})
+	e := sched.Execute(sched.Config{}, []func(){func() { sched.Sleep(time.Second); c.Recv() }})
 	if e.Outcome != sched.Deadlocked {
 		t.Fatalf("outcome %v, want deadlock", e.Outcome)
 	}
@@ -82,11 +82,11 @@ func TestVirtualTimersTie(t *testing.T) {
 	seen := map[int]bool{}
 	for seed := range uint64(20) {
 		var res, again int
-		e := sched.Run(sched.Config{Strategy: sched.NewRandomWalk(sched.NewSource(seed))}, build(&res)...)
+		e := sched.Execute(sched.Config{Strategy: sched.NewRandomWalk(sched.NewSource(seed))}, build(&res)...)
 		if e.Outcome != sched.Completed {
 			t.Fatalf("seed %d: %v", seed, e.Outcome)
 		}
-		r := sched.Run(sched.Config{Strategy: sched.NewReplay(sched.Picks(e))}, build(&again)...)
+		r := sched.Execute(sched.Config{Strategy: sched.NewReplay(sched.Picks(e))}, build(&again)...)
 		if r.Fingerprint != e.Fingerprint || again != res {
 			t.Fatalf("seed %d: replay took case %d, not %d", seed, again, res)
 		}
@@ -104,7 +104,7 @@ func TestVirtualLateReply(t *testing.T) {
 	for seed := range uint64(20) {
 		var res int
 		reply := sched.MakeChan[int](1)
-		e := sched.Run(sched.Config{Strategy: sched.NewRandomWalk(sched.NewSource(seed))}, []func(){func() {
+		e := sched.Execute(sched.Config{Strategy: sched.NewRandomWalk(sched.NewSource(seed))}, []func(){func() {
 			sched.Go(func() {
 				sched.Sleep(time.Second)
 				reply.Send(1)
@@ -121,7 +121,7 @@ func TestVirtualLateReply(t *testing.T) {
 // fires at its new deadline, and Stop reports whether it was active.
 func TestVirtualTimerStopReset(t *testing.T) {
 	var log []string
-	e := sched.Run(sched.Config{}, []func(){func() {
+	e := sched.Execute(sched.Config{}, []func(){func() {
 		a := sched.NewTimer(time.Second)
 		if !a.Stop() {
 			log = append(log, "stop of an active timer said false")
@@ -153,7 +153,7 @@ func TestVirtualTimerStopReset(t *testing.T) {
 func TestVirtualAfterFunc(t *testing.T) {
 	var at time.Duration
 	var ran atomic.Bool
-	e := sched.Run(sched.Config{}, []func(){func() {
+	e := sched.Execute(sched.Config{}, []func(){func() {
 		done := sched.MakeChan[struct{}](0)
 		sched.AfterFunc(2*time.Second, func() {
 			at = sched.Since(sched.Epoch)
@@ -173,7 +173,7 @@ func TestVirtualAfterFunc(t *testing.T) {
 // and a run with a ticker left going still ends when its threads return.
 func TestVirtualTicker(t *testing.T) {
 	var got []time.Duration
-	e := sched.Run(sched.Config{}, []func(){func() {
+	e := sched.Execute(sched.Config{}, []func(){func() {
 		tk := sched.NewTicker(time.Second)
 		for range 3 {
 			got = append(got, tk.C.Recv().Sub(sched.Epoch))
@@ -192,7 +192,7 @@ func TestVirtualTicker(t *testing.T) {
 // thread waits for good ends at the step limit, not in a loop.
 func TestVirtualTickerNobodyListens(t *testing.T) {
 	c := sched.MakeChan[int](0)
-	e := sched.Run(sched.Config{MaxSteps: 1000}, []func(){func() {
+	e := sched.Execute(sched.Config{MaxSteps: 1000}, []func(){func() {
 		sched.NewTicker(time.Second)
 		c.Recv()
 	}})

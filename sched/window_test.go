@@ -13,7 +13,7 @@ func TestCountWindows(t *testing.T) {
 	var x, y, other sched.Int64
 	n := 0
 	s := sched.CountWindows(sched.NewReplay(nil), &n)
-	e := sched.Run(sched.Config{Strategy: s}, [][]func(){{
+	e := sched.Execute(sched.Config{Strategy: s}, [][]func(){{
 		func() {
 			y.Store(1)                    // none: y not read
 			x.Store(x.Load())             // the Load: none; the Store: a window

@@ -389,7 +389,7 @@ func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, tr
 		}
 	}
 	phases := [][]func(){fns[:1], fns[1 : n+1], fns[n+1:]}
-	e := sched.Run(sched.Config{Strategy: strategy, Watchdog: r.cfg.hangTimeout, MaxSteps: r.cfg.maxSteps, Sites: tr == withSites, ChoicesOnly: tr == choicesOnly, Labels: labels}, phases...)
+	e := sched.Execute(sched.Config{Strategy: strategy, Watchdog: r.cfg.hangTimeout, MaxSteps: r.cfg.maxSteps, Sites: tr == withSites, ChoicesOnly: tr == choicesOnly, Labels: labels}, phases...)
 	unlabel()
 	if x.newPanicked() {
 		return r.verdict(x) // nothing else ran

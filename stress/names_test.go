@@ -14,7 +14,7 @@ import (
 // ("Send ch"), in order of first appearance.
 func namesOf(t *testing.T, threads ...func()) []string {
 	t.Helper()
-	ex := sched.Run(sched.Config{Sites: true}, threads)
+	ex := sched.Execute(sched.Config{Sites: true}, threads)
 	names := varNames(ex.Events)
 	var out []string
 	for _, e := range ex.Events {

@@ -413,6 +413,9 @@ func formatAny(s *scheduler, v any) string {
 	case reflect.Pointer, reflect.UnsafePointer, reflect.Map, reflect.Chan, reflect.Func, reflect.Slice:
 		return s.ptrName(r.UnsafePointer())
 	case reflect.Struct, reflect.Array, reflect.Interface:
+		if r.Type().Size() == 0 {
+			return "{}" // struct{}{}, a signal: nothing to tell apart
+		}
 		return fmt.Sprintf("(%T)", v)
 	}
 	return fmt.Sprint(v)

@@ -125,3 +125,19 @@ func f() {
 		}
 	}
 }
+
+// TestSignalValueShown: a value of size zero sent on a channel (a
+// signal, struct{}{}) shows as {} in a table, not as its type.
+func TestSignalValueShown(t *testing.T) {
+	done := sched.MakeChan[struct{}](1)
+	ex := sched.Execute(sched.Config{}, []func(){func() { done.Send(struct{}{}); done.Recv() }})
+	var got []string
+	for _, e := range ex.Events {
+		if e.Kind == sched.KindOp {
+			got = append(got, e.Text+" "+e.New)
+		}
+	}
+	if !slices.Equal(got, []string{"Send {}", "Recv {}"}) {
+		t.Errorf("events %q, want a send and a receive of {}", got)
+	}
+}

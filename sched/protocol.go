@@ -31,6 +31,11 @@ package sched
 // wake slot is empty, and after one at most s.cur's holds a token: a send
 // on a wake channel never blocks, which is what lets both senders send
 // with s.mu held. (checkedStrategy: every slot empty at every decision.)
+// A wake channel serves one thread of one run: a worker takes a new one
+// for each thread it runs, since a goroutine the scheduler did not start,
+// taken for s.cur at a scheduling point, may still wait on the old one
+// after its run and would take a turn of the next (TestSelectMatchesStd
+// hung, now and then, after TestUnmanagedGoroutine's runs).
 //
 // R4. A thread clears its parked flag, under s.mu, right after it takes
 // its token and before it runs anything else; it sets parked, under s.mu,

@@ -514,10 +514,11 @@ func (w *worker) loop() {
 		pprof.SetGoroutineLabels(labels)
 		j.s.runThread(j.t, j.fn)
 		pprof.SetGoroutineLabels(context.Background())
-		select {
-		case <-w.wake: // no turn is left over, but be sure
-		default:
-		}
+		// A new channel for the next thread's turns: a goroutine the
+		// scheduler did not start (an unmanaged one, taken for the
+		// running thread at a scheduling point) may still wait on this
+		// one after its run, and would take the next run's turn.
+		w.wake = make(chan struct{}, 1)
 		workers.Lock()
 		keep := len(workers.idle) < maxIdle
 		if keep {

@@ -231,7 +231,7 @@ func TestInterleaveTestChannels(t *testing.T) {
 		fails     bool
 		want      []string
 	}{
-		{"chanlock", "TestStressSplit", true, []string{`Send \S+ →\(struct \{\}\) +Add:` + lineOf(t, "testdata/chanlock/counter.go", "c.lock <- struct{}{}") + `\b`}},
+		{"chanlock", "TestStressSplit", true, []string{`Send c\.lock →\{\} +Add:` + lineOf(t, "testdata/chanlock/counter.go", "c.lock <- struct{}{}") + `\b`}},
 		{"chanlock", "TestStressWhole", false, nil},
 		{"chanlock", "TestCompareSplit", true, []string{`s\.Add\(\d\)`}},
 		{"selectpick", "TestStressStale", true, []string{`thread 1: Add\(\d\); Add\(\d\); Get\(\)`}},
@@ -335,7 +335,7 @@ func TestInterleaveTestContext(t *testing.T) {
 		{"TestStressCheck", true, []string{
 			`Err \S+ →nil +serve\S*:` + lineOf(t, file, "r.ctx.Err() != nil") + `\b`,
 			`cancel \S+ →context deadline exceeded`,
-			`Recv \S+ →\(struct \{\}\) +call:` + lineOf(t, file, "select {") + `\b`,
+			`Recv \S+ →\{\} +call:` + lineOf(t, file, "select {") + `\b`,
 			`Add\(\d\) -> 0, false`,
 		}},
 		{"TestStressClaim", false, nil},

@@ -6,6 +6,7 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"slices"
 	"strings"
 
 	"github.com/interleave-go/interleave/sched"
@@ -58,7 +59,7 @@ func varNames(events []sched.Event) map[int]string {
 		}
 		i := index[e.Thread]
 		for _, op := range ops[line] {
-			if !matches(op.tag, tags) {
+			if !slices.Contains(tags, op.tag) {
 				continue
 			}
 			if i == 0 {
@@ -78,15 +79,6 @@ func varNames(events []sched.Event) map[int]string {
 		}
 	}
 	return names
-}
-
-func matches(tag string, tags []string) bool {
-	for _, t := range tags {
-		if t == tag {
-			return true
-		}
-	}
-	return false
 }
 
 // eventTags returns the operations (method names, or Send, Recv, Close,

@@ -26,10 +26,17 @@ func cachedModules(all map[string]*packages.Package, chosen map[string]bool) map
 	mods := map[string]*packages.Module{}
 	for _, p := range all {
 		m := p.Module
-		if !chosen[p.PkgPath] || m == nil || m.Main || m.Replace != nil && m.Replace.Version == "" || m.Dir == "" {
+		if !chosen[p.PkgPath] || m == nil || m.Main || m.Replace != nil && m.Replace.Version == "" {
 			continue
 		}
-		mods[m.Path] = m
+		if m.Replace != nil {
+			// Replaced by another module version: its files are the
+			// replacement's, in the module cache too.
+			m = &packages.Module{Path: p.Module.Path, Version: m.Replace.Path + "@" + m.Replace.Version, Dir: m.Replace.Dir}
+		}
+		if m.Dir != "" {
+			mods[m.Path] = m
+		}
 	}
 	return mods
 }

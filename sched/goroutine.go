@@ -98,7 +98,7 @@ func endOp(describe func() string) {
 // it to be stopped.
 func perturb(seed uint64, permille int) (stop func()) {
 	runMu.Lock()
-	s := &scheduler{perturb: true, seed: seed, permil: uint64(max(permille, 0))}
+	s := &scheduler{mu: new(sync.Mutex), perturb: true, seed: seed, permil: uint64(max(permille, 0))}
 	activate(s)
 	var once sync.Once
 	return func() {

@@ -35,7 +35,10 @@ package sched
 // for each thread it runs, since a goroutine the scheduler did not start,
 // taken for s.cur at a scheduling point, may still wait on the old one
 // after its run and would take a turn of the next (TestSelectMatchesStd
-// hung, now and then, after TestUnmanagedGoroutine's runs).
+// hung, now and then, after TestUnmanagedGoroutine's runs). For the same
+// reason a thread reads its wake channel from the thread record under
+// s.mu before it parks: a later run may reuse the record, and the race
+// detector saw the stray's unlocked read against the reuse's write.
 //
 // R4. A thread clears its parked flag, under s.mu, right after it takes
 // its token and before it runs anything else; it sets parked, under s.mu,
@@ -119,6 +122,19 @@ package sched
 // scheduling point was reached for a Config.Watchdog period; a run with
 // more than Config.MaxSteps points ends as OutOfSteps at the next point.
 // (TestAbortUnwinds.)
+//
+// # Reuse
+//
+// R13. A run that ends neither Hung nor Unmanaged hands its buffers and
+// thread records (scratch), and its mutex with them, to the next run. A
+// goroutine the scheduler did not start can outlive the run it loaded
+// from active, and lock that run's s.mu later: since the mutex is the
+// same, what it touches is ordered with the next run's writes; since
+// s.released is set, under s.mu, before the hand-over, every function
+// that reads or writes the shared state (pointAt, abandon, block, spawn,
+// recordLocked, varID, ptrIDLocked, wakeLocked, unblockLocked,
+// waitingLocked) does nothing, or lets the operation pass through, for
+// such a goroutine. (TestUnmanagedGoroutine under -race.)
 //
 // # Fast paths
 //

@@ -181,9 +181,12 @@ type scheduler struct {
 	permil  uint64
 	count   atomic.Uint64
 
-	phaseLive   int   // threads of the current phase still running
-	phaseBase   []int // the number of each phase's first thread
-	mu          sync.Mutex
+	phaseLive int   // threads of the current phase still running
+	phaseBase []int // the number of each phase's first thread
+	// mu guards the run's state. It passes to the next run with the
+	// buffers (scratch): an unmanaged goroutine that outlived its run
+	// may still lock its run's mu and touch them (R13).
+	mu          *sync.Mutex
 	cfg         Config
 	strategy    Strategy
 	phases      [][]func()
@@ -200,6 +203,7 @@ type scheduler struct {
 	vars        map[unsafe.Pointer]int
 	ptrs        map[unsafe.Pointer]int
 	aborted     bool
+	released    bool // the buffers went to the next run (R13)
 	exec        Execution
 	done        chan struct{} // closed when the outcome is known
 	exited      chan struct{} // closed when every thread has returned
@@ -236,6 +240,7 @@ type scratch struct {
 	threads    []*thread
 	phaseBase  []int
 	free       []*thread // thread structs, reused from the first
+	mu         *sync.Mutex
 }
 
 var spare scratch
@@ -244,6 +249,7 @@ var spare scratch
 // held.
 func (sp *scratch) take(s *scheduler) {
 	if sp.vars == nil {
+		s.mu = new(sync.Mutex)
 		s.vars, s.ptrs, s.orderSet, s.orderKeys = map[unsafe.Pointer]int{}, map[unsafe.Pointer]int{}, map[Order]struct{}{}, map[uint64]struct{}{}
 		s.ids, s.pend, s.ran = make([]int, 0, 8), make([]Access, 0, 8), make([]Access, 0, 16)
 		return
@@ -256,7 +262,7 @@ func (sp *scratch) take(s *scheduler) {
 	clear(sp.threads)
 	s.vars, s.ptrs, s.orderSet, s.orderKeys = sp.vars, sp.ptrs, sp.orderSet, sp.orderKeys
 	s.ids, s.pend, s.ran, s.last, s.orders = sp.ids[:0], sp.pend[:0], sp.ran[:0], sp.last[:0], sp.orders[:0]
-	s.threads, s.phaseBase, s.free = sp.threads[:0], sp.phaseBase[:0], sp.free
+	s.threads, s.phaseBase, s.free, s.mu = sp.threads[:0], sp.phaseBase[:0], sp.free, sp.mu
 	*sp = scratch{}
 }
 
@@ -264,7 +270,7 @@ func (sp *scratch) take(s *scheduler) {
 // thread has returned, none is touched again. Called with runMu held.
 func (sp *scratch) keep(s *scheduler) {
 	*sp = scratch{vars: s.vars, ptrs: s.ptrs, ids: s.ids, pend: s.pend, ran: s.ran, last: s.last, orderSet: s.orderSet, orderKeys: s.orderKeys, orders: s.orders,
-		threads: s.threads, phaseBase: s.phaseBase, free: s.free}
+		threads: s.threads, phaseBase: s.phaseBase, free: s.free, mu: s.mu}
 }
 
 // Execute runs phases of managed goroutines under cfg and returns what
@@ -323,7 +329,11 @@ func Execute(cfg Config, phases ...[]func()) *Execution {
 
 	s.watch()
 	if o := s.exec.Outcome; o != Hung && o != Unmanaged {
-		// No goroutine of the run is left to touch them.
+		// No managed goroutine of the run is left to touch them; an
+		// unmanaged one that outlived it sees released (R13).
+		s.mu.Lock()
+		s.released = true
+		s.mu.Unlock()
 		spare.keep(s)
 	}
 	sizes.choices = roomFor(len(s.exec.Choices))
@@ -437,6 +447,12 @@ func (s *scheduler) startNextPhase() {
 // goroutine takes the next number after every phase's. Called with mu
 // held.
 func (s *scheduler) spawn(fn func(), id int) *thread {
+	if s.released {
+		// The run is over: fn runs on a goroutine of its own, as
+		// after an abort (R13).
+		go fn()
+		return &thread{}
+	}
 	w := idleWorker()
 	var t *thread
 	if s.used < len(s.free) {
@@ -762,6 +778,10 @@ func (s *scheduler) point() *thread { return s.pointAt(Access{}) }
 func (s *scheduler) pointAt(a Access) *thread {
 	s.progress.Add(1)
 	s.mu.Lock()
+	if s.released {
+		s.mu.Unlock()
+		return nil
+	}
 	t := s.cur
 	if t != nil && t.parked {
 		s.unmanagedLocked()
@@ -793,8 +813,9 @@ func (s *scheduler) pointAt(a Access) *thread {
 	}
 	s.handTo(next)
 	t.parked = true
+	wake := t.wake
 	s.mu.Unlock()
-	return s.park(t)
+	return s.park(t, wake)
 }
 
 // noteDone notes an operation done since the last decision, keeping the
@@ -824,9 +845,12 @@ func (s *scheduler) unmanagedLocked() {
 	s.endLocked(Unmanaged)
 }
 
-// park waits for t's next turn; the caller has set t.parked.
-func (s *scheduler) park(t *thread) *thread {
-	<-t.wake
+// park waits for t's next turn on wake, t.wake as the caller read it
+// with mu held; the caller has set t.parked. The field is not read here:
+// an unmanaged goroutine parked as t may still wait when a later run
+// reuses t (R3).
+func (s *scheduler) park(t *thread, wake chan struct{}) *thread {
+	<-wake
 	s.mu.Lock()
 	t.parked = false
 	aborted := s.aborted
@@ -841,6 +865,10 @@ func (s *scheduler) park(t *thread) *thread {
 // scheduling point; once unwinding, its operations pass through.
 func (s *scheduler) abandon(t *thread) *thread {
 	s.mu.Lock()
+	if s.released {
+		s.mu.Unlock()
+		return nil
+	}
 	// A finished t (the thread that panicked) cannot be the caller: the
 	// caller is a thread unwinding, in a deferred call (protocol.go, R9).
 	exiting := t == nil || t.exiting || t.state == finished
@@ -900,6 +928,9 @@ func (s *scheduler) tracedOp(t *thread, k EventKind, v int, ok bool, vk valueKin
 
 // recordLocked is recordAt with mu held, for an event without a site.
 func (s *scheduler) recordLocked(t *thread, e *Event) {
+	if s.released {
+		return
+	}
 	e.Thread = t.id
 	e.Switch, e.Preempt = s.switched, s.preempted
 	s.switched, s.preempted = false, false
@@ -922,6 +953,9 @@ func (s *scheduler) tracing() bool { return !s.cfg.ChoicesOnly }
 // varID numbers an instrumented variable by first use. Called with mu held
 // or by the thread holding the processor.
 func (s *scheduler) varID(p unsafe.Pointer) int {
+	if s.released {
+		return 0
+	}
 	id, ok := s.vars[p]
 	if !ok {
 		id = len(s.vars) + 1
@@ -958,7 +992,7 @@ func (s *scheduler) ptrID(p unsafe.Pointer) int {
 
 // ptrIDLocked is ptrID with mu held.
 func (s *scheduler) ptrIDLocked(p unsafe.Pointer) int {
-	if p == nil {
+	if p == nil || s.released {
 		return 0
 	}
 	id, ok := s.ptrs[p]

@@ -31,6 +31,10 @@ func (s *scheduler) block(t *thread, key unsafe.Pointer, e Event, cond func() bo
 	}
 	s.record(t, e)
 	s.mu.Lock()
+	if s.released {
+		s.mu.Unlock()
+		return nil
+	}
 	s.waitSeq++
 	t.state, t.blockedOn, t.blockedV, t.waitSeq = blocked, key, e.Var, s.waitSeq
 	next := s.choose(nil)
@@ -44,14 +48,18 @@ func (s *scheduler) block(t *thread, key unsafe.Pointer, e Event, cond func() bo
 	}
 	s.handTo(next)
 	t.parked = true
+	wake := t.wake
 	s.mu.Unlock()
-	return s.park(t)
+	return s.park(t, wake)
 }
 
 // wakeLocked makes runnable up to n threads blocked on the queue key (all
 // of them if n < 0), the longest waiting first, and returns how many it
 // woke. Called with mu held.
 func (s *scheduler) wakeLocked(key unsafe.Pointer, n int) int {
+	if s.released {
+		return 0
+	}
 	woken := 0
 	for n < 0 || woken < n {
 		var first *thread
@@ -75,7 +83,7 @@ func (s *scheduler) wakeLocked(key unsafe.Pointer, n int) int {
 // unblockLocked makes t runnable if it is blocked on the queue key.
 // Called with mu held.
 func (s *scheduler) unblockLocked(t *thread, key unsafe.Pointer) {
-	if t.state == blocked && t.blockedOn == key {
+	if !s.released && t.state == blocked && t.blockedOn == key {
 		t.state, t.blockedOn, t.blockedV = runnable, nil, 0
 	}
 }
@@ -83,6 +91,9 @@ func (s *scheduler) unblockLocked(t *thread, key unsafe.Pointer) {
 // waitingLocked reports whether a thread is blocked on the queue key.
 // Called with mu held.
 func (s *scheduler) waitingLocked(key unsafe.Pointer) bool {
+	if s.released {
+		return false
+	}
 	for _, t := range s.threads {
 		if t == nil {
 			continue // a phase that has not started

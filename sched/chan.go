@@ -222,6 +222,10 @@ func (c Chan[T]) closeSlow() {
 		return
 	}
 	h := c.h
+	if h.closed.Load() {
+		// Shown in the trace: the goroutine's deferred calls run next.
+		s.record(t, Event{Kind: KindOp, Var: s.varOf(unsafe.Pointer(h)), Text: "Close: panics, closed already"})
+	}
 	close(h.c) // panics if closed already
 	h.closed.Store(true)
 	s.mu.Lock()
@@ -274,6 +278,7 @@ func (h *hchan[T]) sendLocked(s *scheduler, r *chanRun[T], v T) sendResult {
 // runtime's error, or records the send.
 func (h *hchan[T]) sent(s *scheduler, t *thread, v T, res sendResult) {
 	if res == closed {
+		s.record(t, Event{Kind: KindOp, Var: s.varOf(unsafe.Pointer(h)), Text: "Send: panics, channel closed"})
 		h.c <- v
 	}
 	s.record(t, Event{Kind: KindOp, Var: s.varOf(unsafe.Pointer(h)), Text: "Send", New: formatAny(s, v)})

@@ -30,7 +30,8 @@ const (
 	KindRLock   // an RWMutex was locked for reading
 	KindRUnlock // an RWMutex was unlocked for reading
 	// KindOp is a synchronization operation named by Text ("Wait",
-	// "Signal", "Add"), with Old and New when it changes a counter.
+	// "Signal", "Add"), with Old and New when it changes a counter; a
+	// note may follow the name after ": " ("Close: panics, ...").
 	KindOp
 )
 
@@ -243,10 +244,15 @@ func (e Event) ActionNamed(name string) string {
 		if e.Var == 0 {
 			return e.Text
 		}
-		if e.Old != "" || e.New != "" {
-			return fmt.Sprintf("%s %s %s→%s", e.Text, v, e.Old, e.New)
+		// "Close: panics, ..." is the operation Close, with a note.
+		op, note, _ := strings.Cut(e.Text, ": ")
+		if note != "" {
+			note = ": " + note
 		}
-		return fmt.Sprintf("%s %s", e.Text, v)
+		if e.Old != "" || e.New != "" {
+			return fmt.Sprintf("%s %s %s→%s%s", op, v, e.Old, e.New, note)
+		}
+		return fmt.Sprintf("%s %s%s", op, v, note)
 	}
 	return e.Kind.String()
 }

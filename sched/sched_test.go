@@ -120,6 +120,11 @@ func TestPanicIsReported(t *testing.T) {
 	if !strings.Contains(e.PanicStack, "sched_test") {
 		t.Fatalf("panic stack does not show the panicking function:\n%s", e.PanicStack)
 	}
+	// It starts where the panic did: the recovering frames are cut.
+	lines := strings.Split(e.PanicStack, "\n")
+	if !strings.HasPrefix(lines[0], "goroutine ") || !strings.Contains(lines[1], "TestPanicIsReported") {
+		t.Fatalf("panic stack does not start at the panicking function:\n%s", e.PanicStack)
+	}
 }
 
 func TestHangIsReported(t *testing.T) {

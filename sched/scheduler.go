@@ -7,6 +7,7 @@ import (
 	"runtime/pprof"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -558,7 +559,7 @@ func (s *scheduler) runThread(t *thread, fn func()) {
 		var stack string
 		if !returned {
 			if p = recover(); p != nil {
-				stack = string(debug.Stack())
+				stack = panicStack(debug.Stack())
 			}
 		}
 		s.threadDone(t, p, stack)
@@ -1001,4 +1002,28 @@ func (s *scheduler) ptrIDLocked(p unsafe.Pointer) int {
 		s.ptrs[p] = id
 	}
 	return id
+}
+
+// panicStack trims a stack taken in a deferred recover to where the panic
+// began: the goroutine's header, then the frames below the runtime's
+// panic frame, without the recovering frames above it.
+func panicStack(stack []byte) string {
+	s := string(stack)
+	header, rest, ok := strings.Cut(s, "\n")
+	if !ok {
+		return s
+	}
+	i := strings.Index(rest, "\npanic(")
+	if i < 0 {
+		return s
+	}
+	// The panic frame is two lines: the call, then its file and line.
+	after := rest[i+1:]
+	for range 2 {
+		_, after, ok = strings.Cut(after, "\n")
+		if !ok {
+			return s
+		}
+	}
+	return header + "\n" + after
 }

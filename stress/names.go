@@ -113,7 +113,8 @@ func eventTags(e sched.Event) []string {
 	case sched.KindOp:
 		// "Timer.Stop" is the Stop method of a timer; a text with a space
 		// ("select default") names no method.
-		op := e.Text[strings.LastIndex(e.Text, ".")+1:]
+		op, _, _ := strings.Cut(e.Text, ": ") // "Close: panics, ..."
+		op = op[strings.LastIndex(op, ".")+1:]
 		if op == "" || strings.ContainsAny(op, " ()") {
 			return nil
 		}

@@ -172,10 +172,7 @@ func TestPlainWordIsTheTypedVariable(t *testing.T) {
 		sched.StoreInt32(&y, 5)
 		x.And(1)
 	}})
-	var got []string
-	for _, ev := range e.Events {
-		got = append(got, ev.Action())
-	}
+	got := actions(e)
 	want := []string{"Add v1 0→1", "Add v1 1→3", "Store v2 0→5", "And v1 3→1"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("events %q, want %q", got, want)

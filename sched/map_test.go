@@ -20,10 +20,7 @@ func TestMapOneEventPerOperation(t *testing.T) {
 		m.Range(func(k, v any) bool { return true })
 		m.Delete("k")
 	}})
-	var got []string
-	for _, ev := range e.Events {
-		got = append(got, ev.Action())
-	}
+	got := actions(e)
 	want := "Store v1 | Load v1 | LoadOrStore v1 | CompareAndSwap v1 | Range v1 | Delete v1"
 	if strings.Join(got, " | ") != want {
 		t.Fatalf("events:\n%s\nwant:\n%s", strings.Join(got, " | "), want)
@@ -44,12 +41,18 @@ func TestCloseClosedIsShown(t *testing.T) {
 	if e.Outcome != sched.Panicked {
 		t.Fatalf("outcome %v, want a panic", e.Outcome)
 	}
-	var got []string
-	for _, ev := range e.Events {
-		got = append(got, ev.Action())
-	}
+	got := actions(e)
 	want := "Add v1 0→1 | Close v2 | Close v2: panics, closed already | Done v1 1→0"
 	if strings.Join(got, " | ") != want {
 		t.Fatalf("events:\n%s\nwant:\n%s", strings.Join(got, " | "), want)
 	}
+}
+
+// actions returns what each event of e did, in order.
+func actions(e *sched.Execution) []string {
+	var got []string
+	for _, ev := range e.Events {
+		got = append(got, ev.Action())
+	}
+	return got
 }

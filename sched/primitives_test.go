@@ -470,10 +470,7 @@ func TestTryFailureReads(t *testing.T) {
 		rw.TryRLock()
 		rw.TryLock()
 	}})
-	var got []string
-	for _, ev := range e.Events {
-		got = append(got, ev.Action())
-	}
+	got := actions(e)
 	want := []string{"Lock m1", "TryLock m1: held", "Lock m2", "TryRLock m2: held", "TryLock m2: held"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("events %q, want %q", got, want)

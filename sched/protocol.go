@@ -101,9 +101,13 @@ package sched
 // the deferred call that reached the point short: the scheduler cannot
 // tell which goroutine calls it, so a point in an ended run is taken for
 // s.cur's first one only while s.cur has not finished and is not already
-// exiting. (TestAbortUnwinds: the deferred calls of every thread left
-// run to their end, instrumented ones included, and no goroutine of the
-// run is left.)
+// exiting. So a thread that ends the run, or finds it ended, marks itself
+// exiting in the same hold of s.mu (abandonUnlock): released in between,
+// a woken thread's deferred call could be taken for its point and mark
+// it exiting, and it would then pass through its points for good.
+// (TestAbortUnwinds: the deferred calls of every thread left run to
+// their end, instrumented ones included, and no goroutine of the run is
+// left; TestDeadlockEndUnwindsEveryThread.)
 //
 // Known limit: after a hang, s.cur is the hung thread, which has not
 // finished; until it reaches a point itself, the first point reached in

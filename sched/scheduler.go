@@ -798,14 +798,12 @@ func (s *scheduler) pointAt(a Access) *thread {
 		t.next, t.pending = a, true
 	}
 	if s.aborted {
-		s.mu.Unlock()
-		return s.abandon(t)
+		return s.abandonUnlock(t)
 	}
 	s.steps++
 	if s.steps > s.cfg.MaxSteps {
 		s.endLocked(OutOfSteps)
-		s.mu.Unlock()
-		return s.abandon(t)
+		return s.abandonUnlock(t)
 	}
 	next := s.choose(t)
 	if next == t {
@@ -854,11 +852,10 @@ func (s *scheduler) park(t *thread, wake chan struct{}) *thread {
 	<-wake
 	s.mu.Lock()
 	t.parked = false
-	aborted := s.aborted
-	s.mu.Unlock()
-	if aborted {
-		return s.abandon(t)
+	if s.aborted {
+		return s.abandonUnlock(t)
 	}
+	s.mu.Unlock()
 	return t
 }
 
@@ -866,6 +863,18 @@ func (s *scheduler) park(t *thread, wake chan struct{}) *thread {
 // scheduling point; once unwinding, its operations pass through.
 func (s *scheduler) abandon(t *thread) *thread {
 	s.mu.Lock()
+	return s.abandonUnlock(t)
+}
+
+// abandonUnlock is abandon for a caller holding mu, which it releases. A
+// caller that decided with mu held that the run is over (it ended it, or
+// found it ended) marks t exiting in the same hold: released in between,
+// another thread's deferred call could reach a point, be taken for t's
+// (R9), mark t exiting and unwind in its place, and t, exiting already,
+// would then pass through its points for good, spinning in a loop around
+// a Cond.Wait that no longer waits (a hang seen in
+// TestBufferLostWakeupCaught under load).
+func (s *scheduler) abandonUnlock(t *thread) *thread {
 	if s.released {
 		s.mu.Unlock()
 		return nil

@@ -43,8 +43,7 @@ func (s *scheduler) block(t *thread, key unsafe.Pointer, e Event, cond func() bo
 	}
 	if next == nil {
 		s.endLocked(Deadlocked)
-		s.mu.Unlock()
-		return s.abandon(t)
+		return s.abandonUnlock(t)
 	}
 	s.handTo(next)
 	t.parked = true

@@ -228,6 +228,9 @@ func (e Event) ActionNamed(name string) string {
 		case "TryRLock":
 			return fmt.Sprintf("TryRLock %s: held", m)
 		default:
+			if e.Var == 0 { // a select, a sleep: no one variable
+				return e.Text + " (blocked)"
+			}
 			return fmt.Sprintf("%s (blocked) %s", e.Text, v)
 		}
 		fallthrough

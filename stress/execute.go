@@ -500,11 +500,14 @@ func goName(id, n int) string { return fmt.Sprintf("g%d", id-n-1) }
 func describeWaiters(e *sched.Execution, n int) string {
 	var b strings.Builder
 	started := startedBy(e.Events)
+	names := varNames(e.Events) // none when the run recorded no sites
 	for _, w := range e.Waiters {
 		fmt.Fprintf(&b, "%s: ", threadLabel(w.Thread, n, started))
 		switch {
 		case w.Blocked != 0 && w.Last.Kind == sched.KindBlock && w.Last.Text != "":
 			fmt.Fprintf(&b, "blocked in %s", w.Last.Text)
+		case w.Blocked != 0 && names[w.Blocked] != "":
+			fmt.Fprintf(&b, "waits for mutex %s", names[w.Blocked])
 		case w.Blocked != 0:
 			fmt.Fprintf(&b, "waits for mutex m%d", w.Blocked)
 		case w.Running && e.Outcome == sched.OutOfSteps:
@@ -520,10 +523,11 @@ func describeWaiters(e *sched.Execution, n int) string {
 		if w.Last.Kind != 0 || w.Last.Describe() != "" {
 			// The site is known only when the run recorded sites (a
 			// report's replay does; a hang is never run again).
+			last := w.Last.ActionNamed(names[w.Last.Var])
 			if site := w.Last.Site(); site != "" {
-				fmt.Fprintf(&b, " (last: %s at %s)", w.Last.Action(), site)
+				fmt.Fprintf(&b, " (last: %s at %s)", last, site)
 			} else {
-				fmt.Fprintf(&b, " (last: %s)", w.Last.Action())
+				fmt.Fprintf(&b, " (last: %s)", last)
 			}
 		}
 		if g, ok := started[w.Thread]; ok && g.Site() != "" {

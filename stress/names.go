@@ -63,7 +63,9 @@ func varNames(events []sched.Event) map[int]string {
 				continue
 			}
 			if i == 0 {
-				names[e.Var] = op.name
+				if op.name != "" { // "": ambiguous, a select's
+					names[e.Var] = op.name
+				}
 				break
 			}
 			i--
@@ -103,7 +105,11 @@ func eventTags(e sched.Event) []string {
 	case sched.KindLock:
 		return []string{"Lock", "TryLock"}
 	case sched.KindBlock:
-		return []string{"Lock", "TryLock", "RLock", "TryRLock"}
+		switch e.Text {
+		case "", "try", "TryRLock":
+			return []string{"Lock", "TryLock", "RLock", "TryRLock"}
+		}
+		return opTags(e.Text) // "Send", "Recv", "Wait"
 	case sched.KindUnlock:
 		return []string{"Unlock"}
 	case sched.KindRLock:
@@ -111,19 +117,24 @@ func eventTags(e sched.Event) []string {
 	case sched.KindRUnlock:
 		return []string{"RUnlock"}
 	case sched.KindOp:
-		// "Timer.Stop" is the Stop method of a timer; a text with a space
-		// ("select default") names no method.
-		op, _, _ := strings.Cut(e.Text, ": ") // "Close: panics, ..."
-		op = op[strings.LastIndex(op, ".")+1:]
-		if op == "" || strings.ContainsAny(op, " ()") {
-			return nil
-		}
-		if op == "Len" {
-			return []string{"Len", "Cap"}
-		}
-		return []string{op}
+		return opTags(e.Text)
 	}
 	return nil
+}
+
+// opTags returns the tags of an operation named text: "Timer.Stop" is
+// the Stop method of a timer; a text with a space ("select default")
+// names no method.
+func opTags(text string) []string {
+	op, _, _ := strings.Cut(text, ": ") // "Close: panics, ..."
+	op = op[strings.LastIndex(op, ".")+1:]
+	if op == "" || strings.ContainsAny(op, " ()") {
+		return nil
+	}
+	if op == "Len" {
+		return []string{"Len", "Cap"}
+	}
+	return []string{op}
 }
 
 // operand is an operation found in the source, and the expression it
@@ -208,9 +219,21 @@ func operands(file string) map[int][]operand {
 		case *ast.SelectStmt:
 			// The select runs (and its events are recorded) where the
 			// statement starts; the cases may be on lines of their own.
+			// Which case ran is not in the event: two cases of a kind
+			// (two receives) name nothing, rather than the wrong one.
+			line := fset.Position(n.Select).Line
+			before := len(ops[line])
 			for _, c := range n.Body.List {
 				if cc, ok := c.(*ast.CommClause); ok && cc.Comm != nil {
 					comm(cc.Comm, n.Select)
+				}
+			}
+			cases := ops[line][before:]
+			for i := range cases {
+				for j := range cases {
+					if i != j && cases[i].tag == cases[j].tag {
+						cases[i].name = ""
+					}
 				}
 			}
 		}

@@ -100,6 +100,10 @@ func f() {
 	case out <- v:
 	}
 	s.wg.Wait()
+	select {
+	case v := <-ch:
+	case <-time.After(d):
+	}
 }
 `
 	file := t.TempDir() + "/p.go"
@@ -118,6 +122,11 @@ func f() {
 		12: {{"Recv", "ctx.Done()"}, {"Done", "ctx"}},
 		13: {{"Send", "out"}},
 		15: {{"Wait", "s.wg"}},
+		// Two receives of one select: the event does not say which
+		// case ran, so neither names the channel.
+		16: {{"Recv", ""}, {"Recv", ""}},
+		17: {{"Recv", "ch"}},
+		18: {{"Recv", "time.After(d)"}, {"After", "time"}},
 	}
 	for line, w := range want {
 		if !slices.Equal(ops[line], w) {

@@ -220,7 +220,7 @@ func TestFailureKinds(t *testing.T) {
 		{"deadlock controlled", stress.Controlled, func(b *blocker, _ int, _ model.CounterInput) model.CounterOutput {
 			b.m.Lock() // never unlocked: the other thread waits forever
 			return model.CounterOutput{}
-		}, stress.Deadlock, "waits for mutex m1"},
+		}, stress.Deadlock, "waits for mutex b.m"},
 		{"leak", stress.Stress, func(b *blocker, _ int, _ model.CounterInput) model.CounterOutput {
 			if b.overlapped() {
 				go func() { <-b.release }()
@@ -258,7 +258,7 @@ func TestFailureKinds(t *testing.T) {
 			if strings.Contains(f.Detail, " at )") {
 				t.Errorf("a location is empty:\n%s", f.Detail)
 			}
-			if tc.want == stress.Deadlock && !regexp.MustCompile(`(?m)\(last: Lock.* m1 at \S+:\d+\)$`).MatchString(f.Detail) {
+			if tc.want == stress.Deadlock && !regexp.MustCompile(`(?m)\(last: Lock.* b\.m at \S+:\d+\)$`).MatchString(f.Detail) {
 				t.Errorf("the deadlock does not say where each thread last was:\n%s", f.Detail)
 			}
 		})

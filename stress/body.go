@@ -28,7 +28,10 @@ import (
 // 40000 by default). Auto mode, the default, probes the body once under
 // the scheduler and picks controlled mode alone (5000 schedules by
 // default) if it uses package sched, stress mode otherwise; a failure of
-// the probe is reported at once. There is no scenario to shrink: the
+// the probe is reported at once. Under -race, a body on package sched
+// that passes the controlled search runs in stress mode too: a
+// controlled run orders every step, so the race detector sees no race in
+// it, and a race on a plain variable needs goroutines running free. There is no scenario to shrink: the
 // minimal scenario is always "thread 1: body", and options that size
 // scenarios (WithMaxThreads, WithMaxOps, WithMaxInit, WithMaxPost and their flags)
 // are ignored. [WithFakeTime] runs each stress execution in a

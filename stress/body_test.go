@@ -165,6 +165,58 @@ func TestCheckDataRace(t *testing.T) {
 	}, stress.DataRace, stress.WithMode(stress.Stress))
 }
 
+// publishEarly is a double-checked init on package sched that sets its
+// flag before its value when early, which is a data race on the value:
+// no scheduling point comes between the two, so only the race detector,
+// with goroutines running free, can see it. Set last, it is correct.
+func publishEarly(early bool) func(*stress.T) {
+	return func(t *stress.T) {
+		var mu sched.Mutex
+		var ready sched.Bool
+		var val *int
+		get := func() int {
+			if !ready.Load() {
+				mu.Lock()
+				if !ready.Load() {
+					v := 42
+					if early {
+						ready.Store(true)
+						val = &v
+					} else {
+						val = &v
+						ready.Store(true)
+					}
+				}
+				mu.Unlock()
+			}
+			return *val
+		}
+		var wg sched.WaitGroup
+		for range 2 {
+			wg.Go(func() { get() })
+		}
+		wg.Wait()
+	}
+}
+
+// TestCheckRaceAfterControlled: under -race, a body on package sched
+// that passes its controlled search runs in stress mode too, where the
+// race detector sees the race the scheduler's ordering hides; the
+// correct twin passes both.
+func TestCheckRaceAfterControlled(t *testing.T) {
+	if !race.Enabled {
+		t.Skip("needs -race")
+	}
+	f := checkFails(t, publishEarly(true), stress.DataRace, stress.WithChecks(20), stress.WithRuns(100))
+	if f.Mode != stress.Stress {
+		t.Errorf("found in %v mode, want stress", f.Mode)
+	}
+	res, err := stress.CheckRun(t, publishEarly(false), stress.WithSeed(1), stress.WithChecks(20), stress.WithRuns(100), stress.WithArtifacts(t.TempDir()))
+	if err != nil || res.Failure != nil {
+		t.Fatalf("the correct twin failed: %v\n%v", err, res.Failure)
+	}
+}
+
 // TestCheckReplay checks that a controlled failure of a body replays
 // exactly from its replay file, and that scenario knobs do not apply.
 func TestCheckReplay(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 	"github.com/anishathalye/porcupine"
 	"pgregory.net/rapid"
 
+	"github.com/interleave-go/interleave/internal/race"
 	"github.com/interleave-go/interleave/internal/schedhook"
 	"github.com/interleave-go/interleave/model"
 	"github.com/interleave-go/interleave/sched"
@@ -190,11 +191,15 @@ func (r *runner[T, I, O]) run() *Failure {
 			if f := r.searchControlled(b); f != nil {
 				return r.report(f, "")
 			}
-			if r.spec.body != nil || r.mayBlock() {
+			if r.spec.body != nil && !race.Enabled || r.mayBlock() {
 				// A body on package sched: auto picks controlled mode
-				// alone, as Check says. A model whose operations may
-				// block: stress mode cannot tell a blocked operation
-				// from a hang.
+				// alone, as Check says, except under -race: the
+				// scheduler orders every step, so the race detector
+				// sees no race in a controlled run, and a race on a
+				// plain variable, which no scheduling point splits, is
+				// found only with goroutines running free. A model
+				// whose operations may block: stress mode cannot tell a
+				// blocked operation from a hang.
 				return nil
 			}
 		} else if r.mayBlock() {

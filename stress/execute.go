@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -457,7 +458,31 @@ func (r *runner[T, I, O]) rebuild(sc Scenario[I], o outcome, sites bool) (outcom
 // sameHistory reports whether two histories of one scenario are the same:
 // the same calls returning the same results in the same order.
 func sameHistory(a, b []linearize.Operation) bool {
+	return slices.EqualFunc(a, b, func(x, y linearize.Operation) bool {
+		return x.Thread == y.Thread && x.Call == y.Call && x.Return == y.Return && x.Pending == y.Pending &&
+			sameValue(x.Input, y.Input) && sameValue(x.Output, y.Output)
+	})
+}
+
+// sameValue is reflect.DeepEqual, except for the calls and results of a
+// Compare spec, which hold reflect.Values: DeepEqual compares a Value's
+// address, which differs from run to run, not the value it holds.
+func sameValue(a, b any) bool {
+	switch x := a.(type) {
+	case call:
+		y, ok := b.(call)
+		return ok && x.m == y.m && sameValues(x.args, y.args)
+	case ret:
+		y, ok := b.(ret)
+		return ok && x.panicked == y.panicked && x.panicVal == y.panicVal && sameValues(x.vals, y.vals)
+	}
 	return reflect.DeepEqual(a, b)
+}
+
+func sameValues(a, b []reflect.Value) bool {
+	return slices.EqualFunc(a, b, func(x, y reflect.Value) bool {
+		return reflect.DeepEqual(x.Interface(), y.Interface())
+	})
 }
 
 // onlyGoroutinesLeft reports whether the threads a deadlocked execution

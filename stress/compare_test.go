@@ -396,3 +396,35 @@ func (c *LockedLoader) Forget(k string) {
 	defer c.mu.Unlock()
 	delete(c.m, k)
 }
+
+// SchedSem is a semaphore of one on a channel of package sched, whose
+// Acquire waits while it is held: by design, which a reference cannot say.
+type SchedSem struct{ ch sched.Chan[struct{}] }
+
+func NewSchedSem() *SchedSem   { return &SchedSem{ch: sched.MakeChan[struct{}](1)} }
+func (s *SchedSem) Acquire()   { s.ch.Send(struct{}{}) }
+func (s *SchedSem) Release()   { s.ch.Recv() }
+func (s *SchedSem) Held() bool { return s.ch.Len() == 1 }
+
+// SeqSem is its reference, which cannot wait.
+type SeqSem struct{ held bool }
+
+func NewSeqSem() *SeqSem     { return &SeqSem{} }
+func (s *SeqSem) Acquire()   { s.held = true }
+func (s *SeqSem) Release()   { s.held = false }
+func (s *SeqSem) Held() bool { return s.held }
+
+// TestCompareWaitsByDesign: an operation that waits by design ends a
+// Compare run as a deadlock whose report says how to tell the model.
+func TestCompareWaitsByDesign(t *testing.T) {
+	res, err := stress.CompareRun(t, NewSchedSem, NewSeqSem, stress.Methods("Acquire", "Held"), stress.WithSeed(1), artifacts(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Failure == nil || res.Failure.Kind != stress.Deadlock {
+		t.Fatalf("want a deadlock, got %v", res.Failure)
+	}
+	if !strings.Contains(res.Failure.Detail, "a Blocks method") {
+		t.Errorf("the report does not say how to model an operation that waits:\n%s", res.Failure.Detail)
+	}
+}

@@ -403,6 +403,9 @@ func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, tr
 		var ok bool
 		if o, ok = r.blockedEnd(x, e, len(sc.Threads)); !ok {
 			o = outcome{kind: Deadlock, detail: describeWaiters(e, len(sc.Threads))}
+			if r.spec.body == nil && !r.mayBlock() && !onlyGoroutinesLeft(e, len(sc.Threads)) {
+				o.detail += waitsByDesign
+			}
 			if onlyGoroutinesLeft(e, len(sc.Threads)) {
 				// Every operation returned; what is stuck are goroutines
 				// the type started, after the last one: they leak.
@@ -484,6 +487,10 @@ func sameValues(a, b []reflect.Value) bool {
 		return reflect.DeepEqual(x.Interface(), y.Interface())
 	})
 }
+
+// waitsByDesign ends the report of a deadlock of a scenario's operation,
+// for a spec whose model cannot say that an operation waits.
+const waitsByDesign = "\nif an operation waits here by design (an Acquire on a full semaphore, a Take on an empty queue), the model must say when it waits: a stress.Spec whose model.Model has a Blocks method (see \"Operations that block\" in the README); with stress.Compare, leave the method out (stress.Methods)\n"
 
 // onlyGoroutinesLeft reports whether the threads a deadlocked execution
 // left are all goroutines the type started (numbered after the phases'

@@ -1,6 +1,9 @@
 package sched
 
-import "slices"
+import (
+	"math"
+	"slices"
+)
 
 // Explore runs the program that build returns under every schedule with at
 // most bound preemptions, depth first in order of picks (so schedules with
@@ -117,6 +120,12 @@ type Explorer struct {
 	nodes  []node // the decisions of the current schedule
 	rep    explorerStrategy
 	pruned int // the decision where every choice slept, or -1
+	// done holds the states (see trace) whose schedules have all been
+	// explored, with the fewest preemptions they were reached with.
+	done map[traceKey]*explored
+	// next holds where a thread's step led from a state: the state of
+	// the next decision, a function of the two.
+	next map[stepKey]stepTo
 	// Pruned counts the executions that reached a decision where every
 	// choice within the bound slept: redundant runs.
 	Pruned int
@@ -135,12 +144,15 @@ type node struct {
 	// it done (with Return known), if hasDid.
 	did    Access
 	hasDid bool
+	// key is the state the decision is taken in, if hasKey.
+	key    traceKey
+	hasKey bool
 }
 
 // NewExplorer returns an Explorer of the schedules with at most bound
 // preemptions, reduced with sleep sets if reduce is set.
 func NewExplorer(bound int, reduce bool) *Explorer {
-	x := &Explorer{bound: bound, reduce: reduce, pruned: -1}
+	x := &Explorer{bound: bound, reduce: reduce, pruned: -1, done: map[traceKey]*explored{}, next: map[stepKey]stepTo{}}
 	x.rep.x = x
 	return x
 }
@@ -149,6 +161,7 @@ func NewExplorer(bound int, reduce bool) *Explorer {
 func (x *Explorer) Strategy() Strategy {
 	x.rep.step = 0
 	x.rep.objs = map[uintptr]uintptr{}
+	x.rep.trace.reset()
 	x.pruned = -1
 	return &x.rep
 }
@@ -159,8 +172,9 @@ type explorerStrategy struct {
 	// objs numbers the variables by first appearance in the run: their
 	// addresses change from run to run, the numbers do not, as a replay
 	// runs the same operations.
-	objs map[uintptr]uintptr
-	ran  []Access
+	objs  map[uintptr]uintptr
+	ran   []Access
+	trace trace
 }
 
 // canon returns a with its variable numbered by first appearance.
@@ -197,6 +211,23 @@ func independent(u, a Access) bool {
 func known(a Access) bool { return a.Obj != 0 || a.Call }
 
 func (r *explorerStrategy) Choose(d Decision) int {
+	if !r.x.reduce {
+		return r.choose(d)
+	}
+	r.trace.note(d.Ran, len(d.Ran) >= maxRan)
+	if d.Cases {
+		r.trace.broken = true // the state depends on the case picked
+	} else if d.Continuing {
+		r.trace.start(d.Runnable[0])
+	}
+	pick := r.choose(d)
+	if !d.Cases && pick >= 0 && pick < len(d.Runnable) {
+		r.trace.start(d.Runnable[pick])
+	}
+	return pick
+}
+
+func (r *explorerStrategy) choose(d Decision) int {
 	x := r.x
 	i := r.step
 	r.step++
@@ -242,6 +273,18 @@ func (r *explorerStrategy) Choose(d Decision) int {
 		n.pending = make([]Access, len(n.runnable))
 		for j, id := range n.runnable {
 			n.pending[j] = Access{Thread: id}
+		}
+	}
+	if x.reduce && !r.trace.broken {
+		n.key, n.hasKey = r.trace.key(d.Runnable), true
+		if i > 0 && x.nodes[i-1].hasKey && !x.nodes[i-1].cases && len(x.next) < maxStates {
+			p := x.nodes[i-1]
+			x.next[stepKey{p.key, p.runnable[p.pick]}] = stepTo{n.key, n.current()}
+		}
+		if e := x.done[n.key]; e != nil && e.covers(n.current(), n.before) && x.pruned < 0 {
+			// The same state as one whose schedules have all been run,
+			// with as few preemptions or fewer: so have these.
+			x.pruned = i
 		}
 	}
 	n.pick = x.firstAllowed(&n, 0)
@@ -364,12 +407,260 @@ func (x *Explorer) Advance() bool {
 			// in the schedules that preempt it.
 			n.sleep = append(n.sleep, n.sleeper())
 		}
-		if j := x.firstAllowed(n, n.pick+1); j >= 0 {
+		j := x.firstAllowed(n, n.pick+1)
+		for j >= 0 && x.reduce && x.leadsToExplored(n, j) {
+			j = x.firstAllowed(n, j+1)
+		}
+		if j >= 0 {
 			n.pick, n.hasDid = j, false
 			x.nodes = x.nodes[:i+1]
 			return true
 		}
+		if n.hasKey {
+			// Every schedule from here has been run, or reorders one
+			// that has.
+			e := x.done[n.key]
+			if e == nil && len(x.done) < maxStates {
+				e = &explored{best: math.MaxInt, free: math.MaxInt}
+				x.done[n.key] = e
+			}
+			if e != nil {
+				e.add(n.current(), n.before)
+			}
+		}
 	}
 	x.nodes = x.nodes[:0]
 	return false
+}
+
+// explored records a state whose schedules have all been run: the
+// fewest preemptions it was reached with, without a thread that could go
+// on (free), and with each such thread.
+type explored struct {
+	best, free int
+	by         []reached
+}
+
+type reached struct{ current, before int }
+
+func (e *explored) add(current, before int) {
+	e.best = min(e.best, before)
+	if current < 0 {
+		e.free = min(e.free, before)
+		return
+	}
+	for i := range e.by {
+		if e.by[i].current == current {
+			e.by[i].before = min(e.by[i].before, before)
+			return
+		}
+	}
+	e.by = append(e.by, reached{current, before})
+}
+
+// covers reports whether the schedules run from e's state cover those
+// from the same state reached with before preemptions and the thread
+// current able to go on (-1: none): a schedule from the state costs
+// what it cost from there, or one preemption more (its first pick) if
+// another thread, or none, could go on there.
+func (e *explored) covers(current, before int) bool {
+	if e.free <= before || e.best+1 <= before {
+		return true
+	}
+	for _, r := range e.by {
+		if r.current == current && current >= 0 && r.before <= before {
+			return true
+		}
+	}
+	return false
+}
+
+// maxStates bounds the states an Explorer remembers: past it, it
+// prunes with sleep sets and the states it has.
+const maxStates = 1 << 20
+
+// stepKey is a thread's step from a state.
+type stepKey struct {
+	from   traceKey
+	thread int
+}
+
+// stepTo is the decision a step led to: its state and the thread that
+// could go on there, or -1.
+type stepTo struct {
+	to      traceKey
+	current int
+}
+
+// leadsToExplored reports whether picking choice j at n leads, as it
+// did before from the same state, to a decision whose schedules have all
+// been run with as few preemptions: no need to run it again.
+func (x *Explorer) leadsToExplored(n *node, j int) bool {
+	if !n.hasKey || n.cases {
+		return false
+	}
+	to, ok := x.next[stepKey{n.key, n.runnable[j]}]
+	if !ok {
+		return false
+	}
+	before := n.before
+	if n.continuing && j != 0 {
+		before++
+	}
+	e := x.done[to.to]
+	return e != nil && e.covers(to.current, before)
+}
+
+// current returns the thread that could go on at n, or -1.
+func (n *node) current() int {
+	if n.continuing {
+		return n.runnable[0]
+	}
+	return -1
+}
+
+// trace follows the partial order of the steps an execution has run
+// (Mazurkiewicz's trace: the steps, ordered where they conflict), as a
+// vector clock per step, and hashes it. Two executions of a
+// deterministic program whose steps form the same trace are in the same
+// state: run both in one order of the trace, they take the same
+// decisions. A thread that has started but done nothing recorded (its
+// start touches nothing) is told apart by the set of started threads.
+type trace struct {
+	// broken is set when the steps are not all known: Decision.Ran was
+	// cut short, or a Select picked a case.
+	broken bool
+	clock  map[int]stepClock     // each thread's last step
+	writes map[uintptr]stepClock // each variable's last write
+	reads  map[uintptr]stepClock // its reads since, joined
+	// all joins every step, unknown every step that conflicts with all,
+	// calls and returns the calls' and returns' steps.
+	all, unknown, calls, returns stepClock
+	hash                         [2]uint64 // the steps' hashes, summed
+	started                      map[int]bool
+	startHash                    [2]uint64
+}
+
+// A stepClock counts, for each thread, its steps that precede a step.
+type stepClock map[int]int
+
+func (v stepClock) join(w stepClock) {
+	for t, n := range w {
+		if n > v[t] {
+			v[t] = n
+		}
+	}
+}
+
+func (v stepClock) clone() stepClock {
+	c := make(stepClock, len(v)+1)
+	c.join(v)
+	return c
+}
+
+// traceKey identifies a state: the trace, the threads started, which
+// can run and whether the first of them could go on.
+type traceKey [2]uint64
+
+func (tr *trace) reset() {
+	*tr = trace{clock: map[int]stepClock{}, writes: map[uintptr]stepClock{}, reads: map[uintptr]stepClock{},
+		all: stepClock{}, unknown: stepClock{}, calls: stepClock{}, returns: stepClock{}, started: map[int]bool{}}
+}
+
+// note adds the steps done since the last decision; cut is set when
+// Decision.Ran lost some of them.
+func (tr *trace) note(ran []Access, cut bool) {
+	if cut {
+		tr.broken = true
+	}
+	if tr.broken {
+		return
+	}
+	for _, a := range ran {
+		tr.start(a.Thread)
+		v := tr.clock[a.Thread].clone()
+		v.join(tr.unknown)
+		if !known(a) {
+			v.join(tr.all)
+		}
+		if a.Obj != 0 {
+			v.join(tr.writes[a.Obj])
+			if a.Write {
+				v.join(tr.reads[a.Obj])
+			}
+		}
+		if a.Call {
+			v.join(tr.returns)
+		}
+		if a.Return {
+			v.join(tr.calls)
+		}
+		v[a.Thread]++
+		tr.clock[a.Thread] = v
+		tr.all.join(v)
+		if !known(a) {
+			tr.unknown.join(v)
+		}
+		if a.Obj != 0 {
+			if a.Write {
+				tr.writes[a.Obj], tr.reads[a.Obj] = v, nil
+			} else {
+				if tr.reads[a.Obj] == nil {
+					tr.reads[a.Obj] = stepClock{}
+				}
+				tr.reads[a.Obj].join(v)
+			}
+		}
+		if a.Call {
+			tr.calls.join(v)
+		}
+		if a.Return {
+			tr.returns.join(v)
+		}
+		h := hashClock(a.Thread, v)
+		tr.hash[0] += h[0]
+		tr.hash[1] += h[1]
+	}
+}
+
+// start notes that thread has started.
+func (tr *trace) start(thread int) {
+	if !tr.started[thread] {
+		tr.started[thread] = true
+		h := hashClock(-1-thread, nil)
+		tr.startHash[0] += h[0]
+		tr.startHash[1] += h[1]
+	}
+}
+
+// key returns the key of the state at a decision among runnable.
+func (tr *trace) key(runnable []int) traceKey {
+	runnable = slices.Sorted(slices.Values(runnable))
+	k := traceKey{scramble(tr.hash[0] ^ scramble(tr.startHash[0])), scramble(tr.hash[1] ^ scramble(tr.startHash[1]+1))}
+	for _, id := range runnable {
+		k[0], k[1] = scramble(k[0]^uint64(id+1)), scramble(k[1]+uint64(id+7))
+	}
+	return k
+}
+
+// hashClock hashes a step: its thread and vector clock, in two ways.
+func hashClock(thread int, v stepClock) [2]uint64 {
+	h := [2]uint64{scramble(uint64(thread) + 0x9e3779b97f4a7c15), scramble(uint64(thread) ^ 0xc2b2ae3d27d4eb4f)}
+	// Summed over the entries: their order in the map does not matter.
+	var s0, s1 uint64
+	for t, n := range v {
+		if n != 0 {
+			e := uint64(t)<<32 | uint64(n)
+			s0 += scramble(e ^ 0x165667b19e3779f9)
+			s1 += scramble(e + 0x27d4eb2f165667c5)
+		}
+	}
+	return [2]uint64{scramble(h[0] ^ s0), scramble(h[1] + s1)}
+}
+
+// scramble is splitmix64's finalizer.
+func scramble(z uint64) uint64 {
+	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+	z = (z ^ z>>27) * 0x94d049bb133111eb
+	return z ^ z>>31
 }

@@ -73,7 +73,7 @@ func backtrack(choices []Choice, bound int) int {
 	return -1
 }
 
-// ExploreReduced is Explore with a sleep-set reduction: it skips
+// ExploreReduced is Explore with a partial order reduction: it skips
 // schedules that only reorder independent steps of a schedule it has
 // already run, where it can tell that the one it ran has no more
 // preemptions than the one it skips. It calls visit with fewer executions
@@ -114,12 +114,26 @@ func ExploreReduced(cfg Config, bound int, build func() [][]func(), visit func(*
 // otherwise. A thread's step is its pending operation and the code it
 // runs up to its next scheduling point, which must touch no shared state
 // but through the instrumented primitives.
+//
+// It also remembers the states whose schedules it has all run, by their
+// trace: the steps run, ordered where they conflict (by the same
+// relation), with the threads started and those that can run. Two
+// executions of a deterministic program with the same trace are in the
+// same state, as running both in one order of the trace takes the same
+// decisions, so a decision in a state already explored with as few
+// preemptions is not branched on; nor is a choice whose step led, from
+// the same state, to such a decision. A state reached with one thread
+// able to go on is taken as explored when it was with another, or none,
+// and one preemption fewer: a schedule from it costs at most its first
+// pick more. It forgets nothing until maxStates states are kept, and
+// follows no trace past a Select's choice of a case or a Decision.Ran
+// cut short.
 type Explorer struct {
 	bound  int
 	reduce bool
 	nodes  []node // the decisions of the current schedule
 	rep    explorerStrategy
-	pruned int // the decision where every choice slept, or -1
+	pruned int // the decision where every choice slept, or a state explored was reached, or -1
 	// done holds the states (see trace) whose schedules have all been
 	// explored, with the fewest preemptions they were reached with.
 	done map[traceKey]*explored
@@ -127,7 +141,8 @@ type Explorer struct {
 	// the next decision, a function of the two.
 	next map[stepKey]stepTo
 	// Pruned counts the executions that reached a decision where every
-	// choice within the bound slept: redundant runs.
+	// choice within the bound slept, or a state already explored:
+	// redundant runs.
 	Pruned int
 }
 
@@ -150,7 +165,7 @@ type node struct {
 }
 
 // NewExplorer returns an Explorer of the schedules with at most bound
-// preemptions, reduced with sleep sets if reduce is set.
+// preemptions, reduced (sleep sets, explored states) if reduce is set.
 func NewExplorer(bound int, reduce bool) *Explorer {
 	x := &Explorer{bound: bound, reduce: reduce, pruned: -1, done: map[traceKey]*explored{}, next: map[stepKey]stepTo{}}
 	x.rep.x = x
@@ -541,21 +556,20 @@ type trace struct {
 	startHash                    [2]uint64
 }
 
-// A stepClock counts, for each thread, its steps that precede a step.
-type stepClock map[int]int
+// A stepClock counts, for each thread (by number), its steps that
+// precede a step.
+type stepClock []int
 
-func (v stepClock) join(w stepClock) {
+// join sets v to the larger of v and w at each thread, growing v.
+func (v *stepClock) join(w stepClock) {
+	if len(w) > len(*v) {
+		*v = append(*v, make([]int, len(w)-len(*v))...)
+	}
 	for t, n := range w {
-		if n > v[t] {
-			v[t] = n
+		if n > (*v)[t] {
+			(*v)[t] = n
 		}
 	}
-}
-
-func (v stepClock) clone() stepClock {
-	c := make(stepClock, len(v)+1)
-	c.join(v)
-	return c
 }
 
 // traceKey identifies a state: the trace, the threads started, which
@@ -563,8 +577,7 @@ func (v stepClock) clone() stepClock {
 type traceKey [2]uint64
 
 func (tr *trace) reset() {
-	*tr = trace{clock: map[int]stepClock{}, writes: map[uintptr]stepClock{}, reads: map[uintptr]stepClock{},
-		all: stepClock{}, unknown: stepClock{}, calls: stepClock{}, returns: stepClock{}, started: map[int]bool{}}
+	*tr = trace{clock: map[int]stepClock{}, writes: map[uintptr]stepClock{}, reads: map[uintptr]stepClock{}, started: map[int]bool{}}
 }
 
 // note adds the steps done since the last decision; cut is set when
@@ -578,7 +591,8 @@ func (tr *trace) note(ran []Access, cut bool) {
 	}
 	for _, a := range ran {
 		tr.start(a.Thread)
-		v := tr.clock[a.Thread].clone()
+		v := make(stepClock, max(len(tr.all), a.Thread+1))
+		v.join(tr.clock[a.Thread])
 		v.join(tr.unknown)
 		if !known(a) {
 			v.join(tr.all)
@@ -605,10 +619,9 @@ func (tr *trace) note(ran []Access, cut bool) {
 			if a.Write {
 				tr.writes[a.Obj], tr.reads[a.Obj] = v, nil
 			} else {
-				if tr.reads[a.Obj] == nil {
-					tr.reads[a.Obj] = stepClock{}
-				}
-				tr.reads[a.Obj].join(v)
+				r := tr.reads[a.Obj]
+				r.join(v)
+				tr.reads[a.Obj] = r
 			}
 		}
 		if a.Call {
@@ -646,7 +659,8 @@ func (tr *trace) key(runnable []int) traceKey {
 // hashClock hashes a step: its thread and vector clock, in two ways.
 func hashClock(thread int, v stepClock) [2]uint64 {
 	h := [2]uint64{scramble(uint64(thread) + 0x9e3779b97f4a7c15), scramble(uint64(thread) ^ 0xc2b2ae3d27d4eb4f)}
-	// Summed over the entries: their order in the map does not matter.
+	// Summed over the threads that precede it: a clock is the same
+	// however long its slice.
 	var s0, s1 uint64
 	for t, n := range v {
 		if n != 0 {

@@ -125,7 +125,7 @@ func ExploreReduced(cfg Config, bound int, build func() [][]func(), visit func(*
 // the same state, to such a decision. A state reached with one thread
 // able to go on is taken as explored when it was with another, or none,
 // and one preemption fewer: a schedule from it costs at most its first
-// pick more. It forgets nothing until maxStates states are kept, and
+// pick more. It keeps at most maxStates states and as many steps, and
 // follows no trace past a Select's choice of a case or a Decision.Ran
 // cut short.
 type Explorer struct {
@@ -326,9 +326,13 @@ func (r *explorerStrategy) choose(d Decision) int {
 // inherit returns the sleep set of the decision after prev, given the
 // operations done since (Decision.Ran), and whether a sleeping thread ran
 // meanwhile. The thread picked at prev did its pending operation first,
-// noted in ran unless it blocked in it (a lock, a channel, a wait) or it
-// was starting: then it touched no atomic variable. The threads that ran
-// after it did so because no other could.
+// noted in ran unless it was starting (touching nothing) or it blocked in
+// it: a channel operation or a wait, which touches no variable a known
+// step does, or a Mutex's Lock, whose attempt found the mutex held and
+// so conflicts with the sleeping thread that holds it, if one does (it
+// is noted when the thread tries again). The threads that ran after it
+// did so because no other could: while a thread sleeps it can run, so
+// only the picked thread's own step can be missing from ran.
 func inherit(prev node, ran []Access) (sleep []Access, ranSleeper bool) {
 	if prev.cases || len(ran) >= maxRan {
 		return nil, false
@@ -336,6 +340,11 @@ func inherit(prev node, ran []Access) (sleep []Access, ranSleeper bool) {
 	for _, u := range prev.sleep {
 		if known(u) {
 			sleep = append(sleep, u)
+		}
+	}
+	if !prev.hasDid && prev.pick < len(prev.pending) {
+		if p := prev.pending[prev.pick]; p.Obj != 0 {
+			ran = append([]Access{p}, ran...)
 		}
 	}
 	for _, a := range ran {
@@ -490,9 +499,10 @@ func (e *explored) covers(current, before int) bool {
 	return false
 }
 
-// maxStates bounds the states an Explorer remembers: past it, it
-// prunes with sleep sets and the states it has.
-const maxStates = 1 << 20
+// maxStates bounds the states an Explorer remembers, and the steps from
+// them, to some tens of megabytes: past it, it prunes with sleep sets
+// and the states it has.
+const maxStates = 1 << 18
 
 // stepKey is a thread's step from a state.
 type stepKey struct {

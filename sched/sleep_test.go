@@ -185,6 +185,28 @@ var reductionPrograms = []struct {
 			func() { x.Add(2); b.Send(2) },
 		}}, func() string { return fmt.Sprint(which, v, w, seen) }
 	}},
+	{"a lock held across a preemption", func() ([][]func(), func() string) {
+		// Found by TestReductionKeepsOutcomesOfRandomPrograms: with the
+		// third thread preempted holding mu, the second's Lock blocks,
+		// a switch that costs nothing, and the outcome below takes 2
+		// preemptions; the sleep sets took 3 when the blocked Lock did
+		// not wake the thread that holds mu.
+		var x, y sched.Int64
+		var mu sched.Mutex
+		var r [6]int64
+		inc := func(v *sched.Int64) int64 {
+			mu.Lock()
+			defer mu.Unlock()
+			n := v.Load()
+			v.Store(n + 1)
+			return n
+		}
+		return [][]func(){{
+			func() { r[0] = x.Load(); r[1] = y.Load() },
+			func() { r[2] = inc(&x); x.Store(2); r[3] = y.Add(2) },
+			func() { r[4] = inc(&x); y.Add(1); r[5] = inc(&y) },
+		}}, func() string { return fmt.Sprint(x.Load(), y.Load(), r) }
+	}},
 }
 
 // explore runs the program under every schedule within bound, with the

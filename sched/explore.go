@@ -140,6 +140,17 @@ type Explorer struct {
 	// next holds where a thread's step led from a state: the state of
 	// the next decision, a function of the two.
 	next map[stepKey]stepTo
+	// ReturnsFirst, set before the first execution, lets the reduction
+	// skip a schedule where a thread calls an operation before another
+	// returns from one when it has run the schedule where the return
+	// comes first, other things equal (a sleeping thread's return does
+	// not wake for a call). That schedule's history orders more
+	// operations in real time, so it is linearizable only if the skipped
+	// one is, and the rest of the outcome is the same: set it when only
+	// linearizability, and not the order of calls and returns otherwise,
+	// decides what fails. The outcomes of the schedules skipped may then
+	// not all be reached.
+	ReturnsFirst bool
 	// Pruned counts the executions that reached a decision where every
 	// choice within the bound slept, or a state already explored:
 	// redundant runs.
@@ -214,11 +225,13 @@ func (r *explorerStrategy) canon(a Access) Access {
 // of the history: for linearizability only the order of one operation's
 // return and another's call matters (whether the first precedes the
 // second), so two calls commute, and two returns, and either with an
-// atomic operation of another thread.
-func independent(u, a Access) bool {
+// atomic operation of another thread. With returnsFirst (see
+// Explorer.ReturnsFirst), a sleeping thread's return does not wake for
+// another's call.
+func independent(u, a Access, returnsFirst bool) bool {
 	return u.Thread != a.Thread && known(u) && known(a) &&
 		!(u.Obj != 0 && u.Obj == a.Obj && (u.Write || a.Write)) &&
-		!(u.Call && a.Return) && !(u.Return && a.Call)
+		!(u.Call && a.Return) && !(u.Return && a.Call && !returnsFirst)
 }
 
 // known reports whether the reduction can tell what a step does: an
@@ -261,7 +274,7 @@ func (r *explorerStrategy) choose(d Decision) int {
 	if x.reduce && i > 0 && i-1 < len(x.nodes) {
 		x.nodes[i-1].noteDid(r.ran)
 		if !d.Cases {
-			sleep, ranSleeper = inherit(x.nodes[i-1], r.ran)
+			sleep, ranSleeper = inherit(x.nodes[i-1], r.ran, x.ReturnsFirst)
 		}
 	}
 	if i < len(x.nodes) {
@@ -333,7 +346,7 @@ func (r *explorerStrategy) choose(d Decision) int {
 // is noted when the thread tries again). The threads that ran after it
 // did so because no other could: while a thread sleeps it can run, so
 // only the picked thread's own step can be missing from ran.
-func inherit(prev node, ran []Access) (sleep []Access, ranSleeper bool) {
+func inherit(prev node, ran []Access, returnsFirst bool) (sleep []Access, ranSleeper bool) {
 	if prev.cases || len(ran) >= maxRan {
 		return nil, false
 	}
@@ -353,7 +366,7 @@ func inherit(prev node, ran []Access) (sleep []Access, ranSleeper bool) {
 		}
 		kept := sleep[:0]
 		for _, u := range sleep {
-			if independent(u, a) {
+			if independent(u, a, returnsFirst) {
 				kept = append(kept, u)
 			}
 		}

@@ -7,6 +7,7 @@ import (
 
 	"pgregory.net/rapid"
 
+	"github.com/interleave-go/interleave/internal/schedhook"
 	"github.com/interleave-go/interleave/sched"
 )
 
@@ -110,4 +111,99 @@ func TestReductionKeepsOutcomesOfRandomPrograms(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestReturnsFirstKeepsViolations checks Explorer.ReturnsFirst on
+// operations with a history: for every outcome of the full enumeration,
+// the reduced one reaches one with the same results whose history orders
+// every pair of operations the first orders in real time (a return
+// before a call), and maybe more, with as few preemptions: so it is
+// linearizable only if the first is. It runs fewer schedules than the
+// reduction without ReturnsFirst.
+func TestReturnsFirstKeepsViolations(t *testing.T) {
+	type outcome struct {
+		got    [4]int64
+		before uint64 // bit 4i+j: operation i returned before j was called
+	}
+	build := func() ([][]func(), func() outcome) {
+		var x, y sched.Int64
+		var clock int64
+		var call, ret, got [4]int64
+		op := func(k int, body func() int64) {
+			schedhook.BeginOp(nil, nil)
+			clock++
+			call[k] = clock
+			got[k] = body()
+			clock++
+			ret[k] = clock
+			schedhook.EndOp(nil)
+		}
+		return [][]func(){{
+				func() {
+					op(0, func() int64 { return x.Add(1) })
+					op(1, func() int64 { return y.Load() })
+				},
+				func() {
+					op(2, func() int64 { y.Store(1); return x.Load() })
+					op(3, func() int64 { return x.Load() + y.Load() })
+				},
+			}}, func() outcome {
+				o := outcome{got: got}
+				for i := range call {
+					for j := range call {
+						if ret[i] < call[j] {
+							o.before |= 1 << (4*i + j)
+						}
+					}
+				}
+				return o
+			}
+	}
+	explore := func(bound int, reduce, returnsFirst bool) (map[outcome]int, int) {
+		x := sched.NewExplorer(bound, reduce)
+		x.ReturnsFirst = returnsFirst
+		seen := map[outcome]int{}
+		n := 0
+		for {
+			phases, result := build()
+			e := sched.Execute(sched.Config{Strategy: x.Strategy(), ChoicesOnly: true}, phases...)
+			n++
+			if e.Outcome != sched.Completed {
+				t.Fatalf("outcome %v", e.Outcome)
+			}
+			o := result()
+			if p, ok := seen[o]; !ok || e.Preemptions < p {
+				seen[o] = e.Preemptions
+			}
+			if !x.Advance() {
+				return seen, n
+			}
+		}
+	}
+	for bound := 0; bound <= 4; bound++ {
+		full, nFull := explore(bound, false, false)
+		_, nRed := explore(bound, true, false)
+		first, nFirst := explore(bound, true, true)
+		t.Logf("bound %d: %d schedules, %d reduced, %d with returns first; %d outcomes, %d", bound, nFull, nRed, nFirst, len(full), len(first))
+		for o, p := range first {
+			if q, ok := full[o]; !ok || q > p {
+				t.Errorf("bound %d: outcome %v with %d preemptions, not reached so without ReturnsFirst", bound, o, p)
+			}
+		}
+		for o, p := range full {
+			found := false
+			for r, q := range first {
+				if r.got == o.got && r.before&o.before == o.before && q <= p {
+					found = true
+					break
+				}
+			}
+			if !found {
+				t.Errorf("bound %d: no outcome with results %v ordering at least %b in at most %d preemptions", bound, o.got, o.before, p)
+			}
+		}
+		if bound >= 2 && nFirst >= nRed {
+			t.Errorf("bound %d: %d schedules with returns first, %d without", bound, nFirst, nRed)
+		}
+	}
 }

@@ -28,7 +28,7 @@ func Exhaust[T, I, O any](t testing.TB, spec Spec[T, I, O], sc Scenario[I], boun
 	// fewest preemptions, the first such in its order: enumerating bound
 	// 0, then 1, ..., would run the schedules of each bound again in the
 	// next.
-	x := newExplorer(bound)
+	x := r.newExplorer(bound)
 	var first outcome
 	for {
 		o := r.controlledOnce(sc, x.Strategy())
@@ -54,7 +54,7 @@ func Exhaust[T, I, O any](t testing.TB, spec Spec[T, I, O], sc Scenario[I], boun
 // kind is 0) and exactly bound preemptions; earlier bounds are assumed
 // done. It gives up after budget executions (0: no limit).
 func (r *runner[T, I, O]) explore(sc Scenario[I], bound int, kind Kind, budget int) (outcome, bool) {
-	x := newExplorer(bound)
+	x := r.newExplorer(bound)
 	for n := 0; budget == 0 || n < budget; n++ {
 		o := r.controlledOnce(sc, x.Strategy())
 		explorehook.Executions.Add(1)
@@ -75,7 +75,12 @@ func (r *runner[T, I, O]) explore(sc Scenario[I], bound int, kind Kind, budget i
 
 // newExplorer returns the enumeration of the schedules within bound,
 // reduced (same failures with as few preemptions, fewer runs) unless
-// interleave's own tests turned the reduction off to measure it.
-func newExplorer(bound int) *sched.Explorer {
-	return sched.NewExplorer(bound, !explorehook.Unreduced.Load())
+// interleave's own tests turned the reduction off to measure it. Without
+// a Check of the history, only linearizability looks at the order of
+// calls and returns, so the reduction may run only the schedules where a
+// return comes before a call (sched.Explorer.ReturnsFirst).
+func (r *runner[T, I, O]) newExplorer(bound int) *sched.Explorer {
+	x := sched.NewExplorer(bound, !explorehook.Unreduced.Load())
+	x.ReturnsFirst = r.spec.Check == nil
+	return x
 }

@@ -1,6 +1,9 @@
 package sched
 
-import "slices"
+import (
+	"math"
+	"slices"
+)
 
 // Explore runs the program that build returns under every schedule with at
 // most bound preemptions, depth first in order of picks (so schedules with
@@ -70,7 +73,7 @@ func backtrack(choices []Choice, bound int) int {
 	return -1
 }
 
-// ExploreReduced is Explore with a sleep-set reduction: it skips
+// ExploreReduced is Explore with a partial order reduction: it skips
 // schedules that only reorder independent steps of a schedule it has
 // already run, where it can tell that the one it ran has no more
 // preemptions than the one it skips. It calls visit with fewer executions
@@ -111,14 +114,46 @@ func ExploreReduced(cfg Config, bound int, build func() [][]func(), visit func(*
 // otherwise. A thread's step is its pending operation and the code it
 // runs up to its next scheduling point, which must touch no shared state
 // but through the instrumented primitives.
+//
+// It also remembers the states whose schedules it has all run, by their
+// trace: the steps run, ordered where they conflict (by the same
+// relation), with the threads started and those that can run. Two
+// executions of a deterministic program with the same trace are in the
+// same state, as running both in one order of the trace takes the same
+// decisions, so a decision in a state already explored with as few
+// preemptions is not branched on; nor is a choice whose step led, from
+// the same state, to such a decision. A state reached with one thread
+// able to go on is taken as explored when it was with another, or none,
+// and one preemption fewer: a schedule from it costs at most its first
+// pick more. It keeps at most maxStates states and as many steps, and
+// follows no trace past a Select's choice of a case or a Decision.Ran
+// cut short.
 type Explorer struct {
 	bound  int
 	reduce bool
 	nodes  []node // the decisions of the current schedule
 	rep    explorerStrategy
-	pruned int // the decision where every choice slept, or -1
+	pruned int // the decision where every choice slept, or a state explored was reached, or -1
+	// done holds the states (see trace) whose schedules have all been
+	// explored, with the fewest preemptions they were reached with.
+	done map[traceKey]*explored
+	// next holds where a thread's step led from a state: the state of
+	// the next decision, a function of the two.
+	next map[stepKey]stepTo
+	// ReturnsFirst, set before the first execution, lets the reduction
+	// skip a schedule where a thread calls an operation before another
+	// returns from one when it has run the schedule where the return
+	// comes first, other things equal (a sleeping thread's return does
+	// not wake for a call). That schedule's history orders more
+	// operations in real time, so it is linearizable only if the skipped
+	// one is, and the rest of the outcome is the same: set it when only
+	// linearizability, and not the order of calls and returns otherwise,
+	// decides what fails. The outcomes of the schedules skipped may then
+	// not all be reached.
+	ReturnsFirst bool
 	// Pruned counts the executions that reached a decision where every
-	// choice within the bound slept: redundant runs.
+	// choice within the bound slept, or a state already explored:
+	// redundant runs.
 	Pruned int
 }
 
@@ -135,12 +170,15 @@ type node struct {
 	// it done (with Return known), if hasDid.
 	did    Access
 	hasDid bool
+	// key is the state the decision is taken in, if hasKey.
+	key    traceKey
+	hasKey bool
 }
 
 // NewExplorer returns an Explorer of the schedules with at most bound
-// preemptions, reduced with sleep sets if reduce is set.
+// preemptions, reduced (sleep sets, explored states) if reduce is set.
 func NewExplorer(bound int, reduce bool) *Explorer {
-	x := &Explorer{bound: bound, reduce: reduce, pruned: -1}
+	x := &Explorer{bound: bound, reduce: reduce, pruned: -1, done: map[traceKey]*explored{}, next: map[stepKey]stepTo{}}
 	x.rep.x = x
 	return x
 }
@@ -149,6 +187,7 @@ func NewExplorer(bound int, reduce bool) *Explorer {
 func (x *Explorer) Strategy() Strategy {
 	x.rep.step = 0
 	x.rep.objs = map[uintptr]uintptr{}
+	x.rep.trace.reset()
 	x.pruned = -1
 	return &x.rep
 }
@@ -159,8 +198,9 @@ type explorerStrategy struct {
 	// objs numbers the variables by first appearance in the run: their
 	// addresses change from run to run, the numbers do not, as a replay
 	// runs the same operations.
-	objs map[uintptr]uintptr
-	ran  []Access
+	objs  map[uintptr]uintptr
+	ran   []Access
+	trace trace
 }
 
 // canon returns a with its variable numbered by first appearance.
@@ -185,11 +225,13 @@ func (r *explorerStrategy) canon(a Access) Access {
 // of the history: for linearizability only the order of one operation's
 // return and another's call matters (whether the first precedes the
 // second), so two calls commute, and two returns, and either with an
-// atomic operation of another thread.
-func independent(u, a Access) bool {
+// atomic operation of another thread. With returnsFirst (see
+// Explorer.ReturnsFirst), a sleeping thread's return does not wake for
+// another's call.
+func independent(u, a Access, returnsFirst bool) bool {
 	return u.Thread != a.Thread && known(u) && known(a) &&
 		!(u.Obj != 0 && u.Obj == a.Obj && (u.Write || a.Write)) &&
-		!(u.Call && a.Return) && !(u.Return && a.Call)
+		!(u.Call && a.Return) && !(u.Return && a.Call && !returnsFirst)
 }
 
 // known reports whether the reduction can tell what a step does: an
@@ -197,6 +239,23 @@ func independent(u, a Access) bool {
 func known(a Access) bool { return a.Obj != 0 || a.Call }
 
 func (r *explorerStrategy) Choose(d Decision) int {
+	if !r.x.reduce {
+		return r.choose(d)
+	}
+	r.trace.note(d.Ran, len(d.Ran) >= maxRan)
+	if d.Cases {
+		r.trace.broken = true // the state depends on the case picked
+	} else if d.Continuing {
+		r.trace.start(d.Runnable[0])
+	}
+	pick := r.choose(d)
+	if !d.Cases && pick >= 0 && pick < len(d.Runnable) {
+		r.trace.start(d.Runnable[pick])
+	}
+	return pick
+}
+
+func (r *explorerStrategy) choose(d Decision) int {
 	x := r.x
 	i := r.step
 	r.step++
@@ -215,7 +274,7 @@ func (r *explorerStrategy) Choose(d Decision) int {
 	if x.reduce && i > 0 && i-1 < len(x.nodes) {
 		x.nodes[i-1].noteDid(r.ran)
 		if !d.Cases {
-			sleep, ranSleeper = inherit(x.nodes[i-1], r.ran)
+			sleep, ranSleeper = inherit(x.nodes[i-1], r.ran, x.ReturnsFirst)
 		}
 	}
 	if i < len(x.nodes) {
@@ -244,6 +303,18 @@ func (r *explorerStrategy) Choose(d Decision) int {
 			n.pending[j] = Access{Thread: id}
 		}
 	}
+	if x.reduce && !r.trace.broken {
+		n.key, n.hasKey = r.trace.key(d.Runnable), true
+		if i > 0 && x.nodes[i-1].hasKey && !x.nodes[i-1].cases && len(x.next) < maxStates {
+			p := x.nodes[i-1]
+			x.next[stepKey{p.key, p.runnable[p.pick]}] = stepTo{n.key, n.current()}
+		}
+		if e := x.done[n.key]; e != nil && e.covers(n.current(), n.before) && x.pruned < 0 {
+			// The same state as one whose schedules have all been run,
+			// with as few preemptions or fewer: so have these.
+			x.pruned = i
+		}
+	}
 	n.pick = x.firstAllowed(&n, 0)
 	if ranSleeper && x.pruned < 0 {
 		// A sleeping thread ran, as the only one that could: the
@@ -268,10 +339,14 @@ func (r *explorerStrategy) Choose(d Decision) int {
 // inherit returns the sleep set of the decision after prev, given the
 // operations done since (Decision.Ran), and whether a sleeping thread ran
 // meanwhile. The thread picked at prev did its pending operation first,
-// noted in ran unless it blocked in it (a lock, a channel, a wait) or it
-// was starting: then it touched no atomic variable. The threads that ran
-// after it did so because no other could.
-func inherit(prev node, ran []Access) (sleep []Access, ranSleeper bool) {
+// noted in ran unless it was starting (touching nothing) or it blocked in
+// it: a channel operation or a wait, which touches no variable a known
+// step does, or a Mutex's Lock, whose attempt found the mutex held and
+// so conflicts with the sleeping thread that holds it, if one does (it
+// is noted when the thread tries again). The threads that ran after it
+// did so because no other could: while a thread sleeps it can run, so
+// only the picked thread's own step can be missing from ran.
+func inherit(prev node, ran []Access, returnsFirst bool) (sleep []Access, ranSleeper bool) {
 	if prev.cases || len(ran) >= maxRan {
 		return nil, false
 	}
@@ -280,13 +355,18 @@ func inherit(prev node, ran []Access) (sleep []Access, ranSleeper bool) {
 			sleep = append(sleep, u)
 		}
 	}
+	if !prev.hasDid && prev.pick < len(prev.pending) {
+		if p := prev.pending[prev.pick]; p.Obj != 0 {
+			ran = append([]Access{p}, ran...)
+		}
+	}
 	for _, a := range ran {
 		if asleep(sleep, a.Thread) {
 			return sleep, true
 		}
 		kept := sleep[:0]
 		for _, u := range sleep {
-			if independent(u, a) {
+			if independent(u, a, returnsFirst) {
 				kept = append(kept, u)
 			}
 		}
@@ -364,12 +444,260 @@ func (x *Explorer) Advance() bool {
 			// in the schedules that preempt it.
 			n.sleep = append(n.sleep, n.sleeper())
 		}
-		if j := x.firstAllowed(n, n.pick+1); j >= 0 {
+		j := x.firstAllowed(n, n.pick+1)
+		for j >= 0 && x.reduce && x.leadsToExplored(n, j) {
+			j = x.firstAllowed(n, j+1)
+		}
+		if j >= 0 {
 			n.pick, n.hasDid = j, false
 			x.nodes = x.nodes[:i+1]
 			return true
 		}
+		if n.hasKey {
+			// Every schedule from here has been run, or reorders one
+			// that has.
+			e := x.done[n.key]
+			if e == nil && len(x.done) < maxStates {
+				e = &explored{best: math.MaxInt, free: math.MaxInt}
+				x.done[n.key] = e
+			}
+			if e != nil {
+				e.add(n.current(), n.before)
+			}
+		}
 	}
 	x.nodes = x.nodes[:0]
 	return false
+}
+
+// explored records a state whose schedules have all been run: the
+// fewest preemptions it was reached with, without a thread that could go
+// on (free), and with each such thread.
+type explored struct {
+	best, free int
+	by         []reached
+}
+
+type reached struct{ current, before int }
+
+func (e *explored) add(current, before int) {
+	e.best = min(e.best, before)
+	if current < 0 {
+		e.free = min(e.free, before)
+		return
+	}
+	for i := range e.by {
+		if e.by[i].current == current {
+			e.by[i].before = min(e.by[i].before, before)
+			return
+		}
+	}
+	e.by = append(e.by, reached{current, before})
+}
+
+// covers reports whether the schedules run from e's state cover those
+// from the same state reached with before preemptions and the thread
+// current able to go on (-1: none): a schedule from the state costs
+// what it cost from there, or one preemption more (its first pick) if
+// another thread, or none, could go on there.
+func (e *explored) covers(current, before int) bool {
+	if e.free <= before || e.best+1 <= before {
+		return true
+	}
+	for _, r := range e.by {
+		if r.current == current && current >= 0 && r.before <= before {
+			return true
+		}
+	}
+	return false
+}
+
+// maxStates bounds the states an Explorer remembers, and the steps from
+// them, to some tens of megabytes: past it, it prunes with sleep sets
+// and the states it has.
+const maxStates = 1 << 18
+
+// stepKey is a thread's step from a state.
+type stepKey struct {
+	from   traceKey
+	thread int
+}
+
+// stepTo is the decision a step led to: its state and the thread that
+// could go on there, or -1.
+type stepTo struct {
+	to      traceKey
+	current int
+}
+
+// leadsToExplored reports whether picking choice j at n leads, as it
+// did before from the same state, to a decision whose schedules have all
+// been run with as few preemptions: no need to run it again.
+func (x *Explorer) leadsToExplored(n *node, j int) bool {
+	if !n.hasKey || n.cases {
+		return false
+	}
+	to, ok := x.next[stepKey{n.key, n.runnable[j]}]
+	if !ok {
+		return false
+	}
+	before := n.before
+	if n.continuing && j != 0 {
+		before++
+	}
+	e := x.done[to.to]
+	return e != nil && e.covers(to.current, before)
+}
+
+// current returns the thread that could go on at n, or -1.
+func (n *node) current() int {
+	if n.continuing {
+		return n.runnable[0]
+	}
+	return -1
+}
+
+// trace follows the partial order of the steps an execution has run
+// (Mazurkiewicz's trace: the steps, ordered where they conflict), as a
+// vector clock per step, and hashes it. Two executions of a
+// deterministic program whose steps form the same trace are in the same
+// state: run both in one order of the trace, they take the same
+// decisions. A thread that has started but done nothing recorded (its
+// start touches nothing) is told apart by the set of started threads.
+type trace struct {
+	// broken is set when the steps are not all known: Decision.Ran was
+	// cut short, or a Select picked a case.
+	broken bool
+	clock  map[int]stepClock     // each thread's last step
+	writes map[uintptr]stepClock // each variable's last write
+	reads  map[uintptr]stepClock // its reads since, joined
+	// all joins every step, unknown every step that conflicts with all,
+	// calls and returns the calls' and returns' steps.
+	all, unknown, calls, returns stepClock
+	hash                         [2]uint64 // the steps' hashes, summed
+	started                      map[int]bool
+	startHash                    [2]uint64
+}
+
+// A stepClock counts, for each thread (by number), its steps that
+// precede a step.
+type stepClock []int
+
+// join sets v to the larger of v and w at each thread, growing v.
+func (v *stepClock) join(w stepClock) {
+	if len(w) > len(*v) {
+		*v = append(*v, make([]int, len(w)-len(*v))...)
+	}
+	for t, n := range w {
+		if n > (*v)[t] {
+			(*v)[t] = n
+		}
+	}
+}
+
+// traceKey identifies a state: the trace, the threads started, which
+// can run and whether the first of them could go on.
+type traceKey [2]uint64
+
+func (tr *trace) reset() {
+	*tr = trace{clock: map[int]stepClock{}, writes: map[uintptr]stepClock{}, reads: map[uintptr]stepClock{}, started: map[int]bool{}}
+}
+
+// note adds the steps done since the last decision; cut is set when
+// Decision.Ran lost some of them.
+func (tr *trace) note(ran []Access, cut bool) {
+	if cut {
+		tr.broken = true
+	}
+	if tr.broken {
+		return
+	}
+	for _, a := range ran {
+		tr.start(a.Thread)
+		v := make(stepClock, max(len(tr.all), a.Thread+1))
+		v.join(tr.clock[a.Thread])
+		v.join(tr.unknown)
+		if !known(a) {
+			v.join(tr.all)
+		}
+		if a.Obj != 0 {
+			v.join(tr.writes[a.Obj])
+			if a.Write {
+				v.join(tr.reads[a.Obj])
+			}
+		}
+		if a.Call {
+			v.join(tr.returns)
+		}
+		if a.Return {
+			v.join(tr.calls)
+		}
+		v[a.Thread]++
+		tr.clock[a.Thread] = v
+		tr.all.join(v)
+		if !known(a) {
+			tr.unknown.join(v)
+		}
+		if a.Obj != 0 {
+			if a.Write {
+				tr.writes[a.Obj], tr.reads[a.Obj] = v, nil
+			} else {
+				r := tr.reads[a.Obj]
+				r.join(v)
+				tr.reads[a.Obj] = r
+			}
+		}
+		if a.Call {
+			tr.calls.join(v)
+		}
+		if a.Return {
+			tr.returns.join(v)
+		}
+		h := hashClock(a.Thread, v)
+		tr.hash[0] += h[0]
+		tr.hash[1] += h[1]
+	}
+}
+
+// start notes that thread has started.
+func (tr *trace) start(thread int) {
+	if !tr.started[thread] {
+		tr.started[thread] = true
+		h := hashClock(-1-thread, nil)
+		tr.startHash[0] += h[0]
+		tr.startHash[1] += h[1]
+	}
+}
+
+// key returns the key of the state at a decision among runnable.
+func (tr *trace) key(runnable []int) traceKey {
+	runnable = slices.Sorted(slices.Values(runnable))
+	k := traceKey{scramble(tr.hash[0] ^ scramble(tr.startHash[0])), scramble(tr.hash[1] ^ scramble(tr.startHash[1]+1))}
+	for _, id := range runnable {
+		k[0], k[1] = scramble(k[0]^uint64(id+1)), scramble(k[1]+uint64(id+7))
+	}
+	return k
+}
+
+// hashClock hashes a step: its thread and vector clock, in two ways.
+func hashClock(thread int, v stepClock) [2]uint64 {
+	h := [2]uint64{scramble(uint64(thread) + 0x9e3779b97f4a7c15), scramble(uint64(thread) ^ 0xc2b2ae3d27d4eb4f)}
+	// Summed over the threads that precede it: a clock is the same
+	// however long its slice.
+	var s0, s1 uint64
+	for t, n := range v {
+		if n != 0 {
+			e := uint64(t)<<32 | uint64(n)
+			s0 += scramble(e ^ 0x165667b19e3779f9)
+			s1 += scramble(e + 0x27d4eb2f165667c5)
+		}
+	}
+	return [2]uint64{scramble(h[0] ^ s0), scramble(h[1] + s1)}
+}
+
+// scramble is splitmix64's finalizer.
+func scramble(z uint64) uint64 {
+	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+	z = (z ^ z>>27) * 0x94d049bb133111eb
+	return z ^ z>>31
 }

@@ -126,6 +126,87 @@ var reductionPrograms = []struct {
 			func() { n.Add(1); y.Store(2) },
 		}}, func() string { return fmt.Sprint(x.Load(), y.Load(), n.Load(), got, seen) }
 	}},
+	{"readers and a writer under an RWMutex", func() ([][]func(), func() string) {
+		// Read locks held together, a write lock alone, and a counter
+		// outside both.
+		var rw sched.RWMutex
+		var x, y, n sched.Int64
+		var a1, a2, b1, b2 int64
+		read := func(p, q *int64) func() {
+			return func() {
+				n.Add(1)
+				rw.RLock()
+				*p = x.Load()
+				*q = y.Load()
+				rw.RUnlock()
+			}
+		}
+		return [][]func(){{
+			read(&a1, &a2),
+			read(&b1, &b2),
+			func() { rw.Lock(); x.Store(1); y.Store(1); rw.Unlock(); n.Add(1) },
+		}}, func() string { return fmt.Sprint(a1, a2, b1, b2, n.Load()) }
+	}},
+	{"a mutex, an unbuffered channel and a panic", func() ([][]func(), func() string) {
+		// A hand-off on a channel, a lock around a check-then-act, and
+		// an overdraft that panics in some schedules only.
+		var mu sched.Mutex
+		var bal, moved sched.Int64
+		bal.Store(1)
+		ch := sched.MakeChan[int64](0)
+		take := func() {
+			mu.Lock()
+			ok := bal.Load() > 0
+			mu.Unlock()
+			if ok {
+				if bal.Add(-1) < 0 {
+					panic("overdrawn")
+				}
+			}
+		}
+		var got int64
+		return [][]func(){{
+			func() { take(); ch.Send(moved.Add(1)) },
+			func() { take(); got = ch.Recv() },
+		}}, func() string { return fmt.Sprint(bal.Load(), moved.Load(), got) }
+	}},
+	{"a select over two channels", func() ([][]func(), func() string) {
+		// Decisions among a select's cases, and a sender left blocked
+		// for good: a deadlock in every schedule, of either sender.
+		a, b := sched.MakeChan[int64](0), sched.MakeChan[int64](0)
+		var x sched.Int64
+		var v, w, which, seen int64
+		return [][]func(){{
+			func() {
+				which = int64(sched.Select(false, a.RecvCase(&v, nil), b.RecvCase(&w, nil)))
+				seen = x.Load()
+			},
+			func() { x.Store(1); a.Send(1) },
+			func() { x.Add(2); b.Send(2) },
+		}}, func() string { return fmt.Sprint(which, v, w, seen) }
+	}},
+	{"a lock held across a preemption", func() ([][]func(), func() string) {
+		// Found by TestReductionKeepsOutcomesOfRandomPrograms: with the
+		// third thread preempted holding mu, the second's Lock blocks,
+		// a switch that costs nothing, and the outcome below takes 2
+		// preemptions; the sleep sets took 3 when the blocked Lock did
+		// not wake the thread that holds mu.
+		var x, y sched.Int64
+		var mu sched.Mutex
+		var r [6]int64
+		inc := func(v *sched.Int64) int64 {
+			mu.Lock()
+			defer mu.Unlock()
+			n := v.Load()
+			v.Store(n + 1)
+			return n
+		}
+		return [][]func(){{
+			func() { r[0] = x.Load(); r[1] = y.Load() },
+			func() { r[2] = inc(&x); x.Store(2); r[3] = y.Add(2) },
+			func() { r[4] = inc(&x); y.Add(1); r[5] = inc(&y) },
+		}}, func() string { return fmt.Sprint(x.Load(), y.Load(), r) }
+	}},
 }
 
 // explore runs the program under every schedule within bound, with the

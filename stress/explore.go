@@ -3,6 +3,7 @@ package stress
 import (
 	"testing"
 
+	"github.com/interleave-go/interleave/internal/explorehook"
 	"github.com/interleave-go/interleave/sched"
 )
 
@@ -27,10 +28,11 @@ func Exhaust[T, I, O any](t testing.TB, spec Spec[T, I, O], sc Scenario[I], boun
 	// fewest preemptions, the first such in its order: enumerating bound
 	// 0, then 1, ..., would run the schedules of each bound again in the
 	// next.
-	x := sched.NewExplorer(bound, true)
+	x := r.newExplorer(bound)
 	var first outcome
 	for {
 		o := r.controlledOnce(sc, x.Strategy())
+		explorehook.Executions.Add(1)
 		r.executions++
 		r.total++
 		if o.kind != 0 && (first.kind == 0 || o.preemptions < first.preemptions) {
@@ -52,9 +54,10 @@ func Exhaust[T, I, O any](t testing.TB, spec Spec[T, I, O], sc Scenario[I], boun
 // kind is 0) and exactly bound preemptions; earlier bounds are assumed
 // done. It gives up after budget executions (0: no limit).
 func (r *runner[T, I, O]) explore(sc Scenario[I], bound int, kind Kind, budget int) (outcome, bool) {
-	x := sched.NewExplorer(bound, true) // sleep sets: same failures, fewer runs
+	x := r.newExplorer(bound)
 	for n := 0; budget == 0 || n < budget; n++ {
 		o := r.controlledOnce(sc, x.Strategy())
+		explorehook.Executions.Add(1)
 		r.executions++
 		r.total++
 		if o.kind != 0 && (kind == 0 || o.kind == kind) && o.preemptions == bound {
@@ -68,4 +71,16 @@ func (r *runner[T, I, O]) explore(sc Scenario[I], bound int, kind Kind, budget i
 		}
 	}
 	return outcome{}, false
+}
+
+// newExplorer returns the enumeration of the schedules within bound,
+// reduced (same failures with as few preemptions, fewer runs) unless
+// interleave's own tests turned the reduction off to measure it. Without
+// a Check of the history, only linearizability looks at the order of
+// calls and returns, so the reduction may run only the schedules where a
+// return comes before a call (sched.Explorer.ReturnsFirst).
+func (r *runner[T, I, O]) newExplorer(bound int) *sched.Explorer {
+	x := sched.NewExplorer(bound, !explorehook.Unreduced.Load())
+	x.ReturnsFirst = r.spec.Check == nil
+	return x
 }

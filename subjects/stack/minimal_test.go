@@ -1,9 +1,11 @@
 package stack_test
 
 import (
+	"os"
 	"os/exec"
 	"testing"
 
+	"github.com/interleave-go/interleave/internal/explorehook"
 	"github.com/interleave-go/interleave/model"
 	"github.com/interleave-go/interleave/stress"
 	"github.com/interleave-go/interleave/subjects/specs"
@@ -86,6 +88,11 @@ func scenarios(n int, alphabet []model.ContainerInput, f func(stress.Scenario[mo
 //
 // Exhaustive search needs the stack instrumented: under plain go test the
 // test runs again in this package's test binary built by interleave test.
+//
+// It logs the executions it ran, the search's and minimization's and
+// the exhaustive searches': with INTERLEAVE_UNREDUCED=1 in the
+// environment they run without the partial order reduction, to measure
+// it (README, "Numbers").
 func TestControlledShrunkIsMinimal(t *testing.T) {
 	specs.SkipUnderRace(t)
 	if !specs.Instrumented() {
@@ -99,6 +106,10 @@ func TestControlledShrunkIsMinimal(t *testing.T) {
 			t.Fatal(err)
 		}
 		return
+	}
+	if os.Getenv("INTERLEAVE_UNREDUCED") != "" {
+		explorehook.Unreduced.Store(true)
+		defer explorehook.Unreduced.Store(false)
 	}
 	const bound = 2
 	for _, tc := range []struct {
@@ -120,6 +131,7 @@ func TestControlledShrunkIsMinimal(t *testing.T) {
 				t.Fatal("not caught")
 			}
 			minOps, minSwitches, tried := 0, 0, 0
+			exhausted := explorehook.Executions.Load()
 			for n := 1; n <= shrunk.Size && minOps == 0; n++ {
 				best := bound + 1
 				scenarios(n, tc.alphabet, func(sc stress.Scenario[model.ContainerInput]) bool {
@@ -137,7 +149,9 @@ func TestControlledShrunkIsMinimal(t *testing.T) {
 					minOps, minSwitches = n, best
 				}
 			}
+			exhausted = explorehook.Executions.Load() - exhausted
 			t.Logf("shrunk: %d operations, %d context switches; exhaustive search over %d scenarios: %d operations, %d context switches", shrunk.Size, shrunk.Preemptions, tried, minOps, minSwitches)
+			t.Logf("executions (reduced: %v): %d by Run, minimization included, %d by Exhaust, %d in all", !explorehook.Unreduced.Load(), res.Executions, exhausted, int64(res.Executions)+exhausted)
 			if minOps == 0 {
 				t.Fatalf("exhaustive search found no failure up to %d operations, but the shrunk one has %d:\n%s", shrunk.Size, shrunk.Size, shrunk.Report())
 			}

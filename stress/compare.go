@@ -60,8 +60,9 @@ func compareSpec[T, R any](newT func() T, newR func() R, opts []Option) (Spec[T,
 		Run: func(v T, _ int, c call) ret {
 			return invoke(reflect.ValueOf(&v).Elem(), c.m.impl, c)
 		},
-		Model:   &reference[R]{newR: newR, ms: ms, close: closer[R](), clone: cloner[R]()},
-		Cleanup: closer[T](),
+		Model:    &reference[R]{newR: newR, ms: ms, close: closer[R](), clone: cloner[R]()},
+		Cleanup:  closer[T](),
+		scenario: ms.begin,
 	}, rest, nil
 }
 

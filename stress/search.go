@@ -409,6 +409,9 @@ func (r *runner[T, I, O]) safeProbeScenario() (sc Scenario[I], err error) {
 func (r *runner[T, I, O]) probeScenario() Scenario[I] {
 	threads, ops := min(2, r.cfg.threads), min(4, r.cfg.ops)
 	sc := Scenario[I]{Threads: make([][]I, threads)}
+	if r.spec.scenario != nil {
+		r.spec.scenario()
+	}
 	for i := range threads * ops {
 		sc.Threads[i%threads] = append(sc.Threads[i%threads], r.spec.Ops.Example(int(r.cfg.seed&0xffffff)+i))
 	}
@@ -577,6 +580,9 @@ func tapeLen(s Strategy, depth, ops, threads int) int {
 // draw draws a scenario within b. It uses rapid's slice generators,
 // whose elements rapid knows how to delete when it shrinks.
 func (r *runner[T, I, O]) draw(rt *rapid.T, b bounds) Scenario[I] {
+	if r.spec.scenario != nil {
+		r.spec.scenario()
+	}
 	return Scenario[I]{
 		Threads: rapid.SliceOfN(rapid.SliceOfN(r.spec.Ops, 1, b.Ops), min(2, b.Threads), b.Threads).Draw(rt, "threads"),
 		Init:    rapid.SliceOfN(r.spec.Ops, 0, b.Init).Draw(rt, "init"),

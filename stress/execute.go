@@ -455,30 +455,9 @@ func (r *runner[T, I, O]) rebuild(sc Scenario[I], o outcome, sites bool) (outcom
 }
 
 // sameHistory reports whether two histories of one scenario are the same:
-// the same calls returning the same results in the same order. Inputs
-// and outputs that know how to compare themselves (Compare's calls and
-// results, which hold reflect.Values that DeepEqual would compare by
-// address) do; the rest are compared with reflect.DeepEqual.
+// the same calls returning the same results in the same order.
 func sameHistory(a, b []linearize.Operation) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		x, y := a[i], b[i]
-		if x.Thread != y.Thread || x.Call != y.Call || x.Return != y.Return || x.Pending != y.Pending ||
-			!sameValue(x.Input, y.Input) || !sameValue(x.Output, y.Output) {
-			return false
-		}
-	}
-	return true
-}
-
-// sameValue compares two inputs or two outputs of a history.
-func sameValue(x, y any) bool {
-	if s, ok := x.(interface{ same(any) bool }); ok {
-		return s.same(y)
-	}
-	return reflect.DeepEqual(x, y)
+	return reflect.DeepEqual(a, b)
 }
 
 // onlyGoroutinesLeft reports whether the threads a deadlocked execution

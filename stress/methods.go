@@ -110,27 +110,6 @@ type ret struct {
 	panicVal string
 }
 
-// same says whether two runs of a call got the same output (sameHistory):
-// the same results by value, not by where reflect keeps them.
-func (r ret) same(other any) bool {
-	o, ok := other.(ret)
-	if !ok || r.panicked != o.panicked || r.panicVal != o.panicVal || len(r.vals) != len(o.vals) {
-		return false
-	}
-	for i := range r.vals {
-		if !reflect.DeepEqual(r.vals[i].Interface(), o.vals[i].Interface()) {
-			return false
-		}
-	}
-	return true
-}
-
-// same says whether two calls are the same call, as written.
-func (c call) same(other any) bool {
-	o, ok := other.(call)
-	return ok && c.m == o.m && c.text == o.text
-}
-
 var (
 	ctxType = reflect.TypeFor[context.Context]()
 	errType = reflect.TypeFor[error]()

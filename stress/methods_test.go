@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"slices"
 	"strings"
 	"testing"
 
@@ -277,27 +276,4 @@ func TestArgsReuse(t *testing.T) {
 		t.Errorf("an At met the warehouse of the Move before it %d times in %d", met, pairs)
 	}
 	t.Logf("an At met the warehouse of the Move before it %d times in %d", met, pairs)
-}
-
-// TestSameHistoryByValue: two runs of the same calls give results that
-// reflect keeps at other addresses; sameHistory, which the report uses to
-// check that a replay is exact, compares them by value. With
-// reflect.DeepEqual every Compare failure was reported as not
-// reproducible.
-func TestSameHistoryByValue(t *testing.T) {
-	mo, _ := splitOptions([]Option{Args(rapid.Just(7))})
-	ms, err := newMethodSet(reflect.TypeFor[*box](), reflect.TypeFor[*box](), mo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	get := call{m: ms.methods[slices.IndexFunc(ms.methods, func(m *method) bool { return m.name == "Get" })], args: []reflect.Value{reflect.ValueOf("a")}, text: `b.Get("a")`}
-	run := func(v int) []linearize.Operation {
-		return []linearize.Operation{{Thread: 1, Input: get, Output: invoke(reflect.ValueOf(&box{v: v}), get.m.impl, get), Call: 1, Return: 2}}
-	}
-	if !sameHistory(run(7), run(7)) {
-		t.Error("two runs with the same results are not the same history")
-	}
-	if sameHistory(run(7), run(8)) {
-		t.Error("runs with different results are the same history")
-	}
 }

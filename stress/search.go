@@ -589,14 +589,24 @@ func tapeLen(s Strategy, depth, ops, threads int) int {
 // of 292, SeparateLen in 35 instead of 99. rapid shrinks a least count
 // toward its minimum, after which it can delete elements as before.
 func (r *runner[T, I, O]) draw(rt *rapid.T, b bounds) Scenario[I] {
+	return r.drawScenario(rt, b, true)
+}
+
+// drawScenario is draw, with rapid's slices alone unless long: the fuzz
+// targets draw that way (fuzzInputs).
+func (r *runner[T, I, O]) drawScenario(rt *rapid.T, b bounds, long bool) Scenario[I] {
 	if r.spec.scenario != nil {
 		r.spec.scenario()
 	}
-	thread := rapid.Custom(func(t *rapid.T) []I {
-		least := rapid.IntRange(1, b.Ops).Draw(t, "least ops")
-		return rapid.SliceOfN(r.spec.Ops, least, b.Ops).Draw(t, "ops")
-	})
-	least := rapid.IntRange(min(2, b.Threads), b.Threads).Draw(rt, "least threads")
+	thread := rapid.SliceOfN(r.spec.Ops, 1, b.Ops)
+	least := min(2, b.Threads)
+	if long {
+		thread = rapid.Custom(func(t *rapid.T) []I {
+			least := rapid.IntRange(1, b.Ops).Draw(t, "least ops")
+			return rapid.SliceOfN(r.spec.Ops, least, b.Ops).Draw(t, "ops")
+		})
+		least = rapid.IntRange(least, b.Threads).Draw(rt, "least threads")
+	}
 	return Scenario[I]{
 		Threads: rapid.SliceOfN(thread, least, b.Threads).Draw(rt, "threads"),
 		Init:    rapid.SliceOfN(r.spec.Ops, 0, b.Init).Draw(rt, "init"),

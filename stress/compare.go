@@ -8,9 +8,12 @@ import (
 // Compare tests the type that newT makes against the reference that newR
 // makes, with no spec to write: the operations are T's exported methods
 // (or those named by [Methods]), with arguments drawn from small domains
-// (or by [Args] and [Arg]), and a history is correct if the reference,
-// called one operation at a time in some order that respects real time,
-// returns the same results. It fails t with a report, as [Test] does.
+// (or by [Args] and [Arg]; within a scenario a scalar argument takes, one
+// time in two, a value an earlier argument from the same generator got,
+// so that calls meet on the same keys), and a history is correct if the
+// reference, called one operation at a time in some order that respects
+// real time, returns the same results. It fails t with a report, as
+// [Test] does.
 //
 // The reference can be a simple sequential type with the same methods, or
 // the same constructor again: the reference only ever runs one call at a
@@ -60,8 +63,9 @@ func compareSpec[T, R any](newT func() T, newR func() R, opts []Option) (Spec[T,
 		Run: func(v T, _ int, c call) ret {
 			return invoke(reflect.ValueOf(&v).Elem(), c.m.impl, c)
 		},
-		Model:   &reference[R]{newR: newR, ms: ms, close: closer[R](), clone: cloner[R]()},
-		Cleanup: closer[T](),
+		Model:    &reference[R]{newR: newR, ms: ms, close: closer[R](), clone: cloner[R]()},
+		Cleanup:  closer[T](),
+		scenario: ms.begin,
 	}, rest, nil
 }
 

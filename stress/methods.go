@@ -85,6 +85,7 @@ type method struct {
 	impl     int // index in the method set of the type under test
 	ref      int // and of the reference
 	params   []func(*rapid.T, string) reflect.Value
+	pools    []any  // per parameter, the key of the values it may reuse (methodSet.arg), or nil
 	ctx      []bool // which parameters are a context.Context
 	variadic bool
 	errs     []bool // which results are errors
@@ -126,6 +127,60 @@ var (
 type methodSet struct {
 	recv    string // the receiver's name in reports: q for a *Queue
 	methods []*method
+	// seen holds, per pool (poolKey), the distinct values the calls of
+	// the scenario being drawn got so far; begin empties it.
+	seen map[any][]reflect.Value
+}
+
+// begin starts the draw of a scenario (Spec.scenario).
+func (ms *methodSet) begin() { clear(ms.seen) }
+
+// arg draws argument i of a call of m. A parameter that takes a scalar
+// reuses, one time in two, a value that an earlier parameter drawn from
+// the same domain got in this scenario (the same call's included): calls
+// then meet on the same keys and indexes far more often than independent
+// draws make them, which is what most races between two calls need (a
+// Transfer(w, w, n) and an At(w)). The choice is drawn through rapid,
+// so a scenario is still a function of the draws, and it shrinks toward
+// fresh values.
+func (ms *methodSet) arg(t *rapid.T, m *method, i int, label string) reflect.Value {
+	key := m.pools[i]
+	if key == nil {
+		return m.params[i](t, label)
+	}
+	seen := ms.seen[key]
+	if len(seen) > 0 && rapid.Bool().Draw(t, label+".reuse") {
+		return seen[rapid.IntRange(0, len(seen)-1).Draw(t, label+".earlier")]
+	}
+	v := m.params[i](t, label)
+	if !slices.ContainsFunc(seen, func(s reflect.Value) bool { return s.Equal(v) }) {
+		if ms.seen == nil {
+			ms.seen = map[any][]reflect.Value{}
+		}
+		ms.seen[key] = append(seen, v)
+	}
+	return v
+}
+
+// poolKey says which earlier values parameter i of method may reuse:
+// those of parameters drawn by the same generator, so that a reused value
+// is one the parameter's own generator could draw. A generator given with
+// Arg is the parameter's alone; one given with Args, or the default
+// domain, is its type's. Only scalars are reused (nil for the others): a
+// slice or map shared by two calls could be changed by the first.
+func poolKey(method string, i int, p reflect.Type, mo methodOpts) any {
+	switch p.Kind() {
+	case reflect.Bool, reflect.String,
+		reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64:
+	default:
+		return nil
+	}
+	if _, ok := mo.byParam[paramKey{method, i}]; ok {
+		return paramKey{method, i}
+	}
+	return p
 }
 
 // newMethodSet matches the methods of impl and ref by name and checks
@@ -162,6 +217,7 @@ func newMethodSet(impl, ref reflect.Type, mo methodOpts) (*methodSet, error) {
 				return nil, err
 			}
 			m.params = append(m.params, draw)
+			m.pools = append(m.pools, poolKey(name, i, p, mo))
 		}
 		for i := range it.NumOut() {
 			m.errs = append(m.errs, it.Out(i) == errType)
@@ -305,8 +361,8 @@ func (ms *methodSet) ops() *rapid.Generator[call] {
 	return rapid.Custom(func(t *rapid.T) call {
 		m := ms.methods[rapid.IntRange(0, len(ms.methods)-1).Draw(t, "method")]
 		c := call{m: m, args: make([]reflect.Value, len(m.params))}
-		for i, draw := range m.params {
-			c.args[i] = draw(t, fmt.Sprintf("%s.%d", m.name, i))
+		for i := range m.params {
+			c.args[i] = ms.arg(t, m, i, fmt.Sprintf("%s.%d", m.name, i))
 		}
 		c.text = ms.format(c)
 		return c

@@ -1,6 +1,7 @@
 package stress
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,7 +24,7 @@ func TestReplayVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	old := strings.Replace(string(data), `"version": 1,`, `"version": 0,`, 1)
+	old := strings.Replace(string(data), fmt.Sprintf(`"version": %d,`, replayVersion), `"version": 0,`, 1)
 	if old == string(data) {
 		t.Fatalf("the file does not carry its version:\n%s", data)
 	}

@@ -63,6 +63,10 @@ type Spec[T, I, O any] struct {
 	// of one operation, and a TestFailed failure when it returns a
 	// message (what the body's T recorded).
 	body func(v T) string
+	// scenario, set by Compare, is called before the operations of each
+	// scenario are drawn: Compare's generator keeps the values the
+	// scenario's calls got so far (methodSet.begin).
+	scenario func()
 }
 
 // Operation is one operation of an execution's history, typed: the

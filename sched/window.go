@@ -14,12 +14,15 @@ package sched
 // it last wrote it (the unserializable read-write pairs of AVIO and
 // CTrigger, seen from the thread that is interrupted). windows is the
 // expected number of windows in an execution, steps the expected number
-// of decisions. In three executions of four the depth-1 change points fall
-// at uniformly drawn windows among the first windows; in the fourth, and
-// in every execution when windows is 0 (code whose shared state is behind
-// locks has none), at uniformly drawn decisions among the first steps,
-// as in PCT, whose guarantee this keeps, divided by four, for bugs of
-// other classes (a reader that sees two writes half done). Drawing the
+// of decisions. In six executions of eight the depth-1 change points
+// fall at uniformly drawn windows among the first windows; in the
+// seventh, and in every execution when windows is 0 (code whose shared
+// state is behind locks has none), at uniformly drawn decisions among
+// the first steps, as in PCT, whose guarantee this keeps, divided by
+// eight, for bugs of other classes (a reader that sees two writes half
+// done); the eighth is a random walk, which preempts between two
+// adjacent operations that are not a window (a transfer's debit and
+// credit) far more often than PCT over the steps does. Drawing the
 // kind per execution, not per change point, matters: a change point over
 // the steps, in the same execution, mostly demotes a thread before the
 // window is reached.
@@ -31,7 +34,14 @@ func NewWindowPCT(src Source, depth, steps, windows int) Strategy {
 		for i := 1; i < depth; i++ {
 			w.window = append(w.window, src.Intn(windows))
 		}
-		if src.Intn(4) != 0 {
+		switch src.Intn(8) {
+		case 0:
+			// A random walk, on a source of its own: PCT over the steps
+			// rarely preempts a thread between two adjacent operations
+			// that are not a window (a transfer's debit and credit).
+			return NewRandomWalk(NewSource(uint64(src.Intn(256))<<8 | uint64(src.Intn(256))))
+		case 1: // PCT over the steps, below
+		default:
 			return w
 		}
 		w.window = nil

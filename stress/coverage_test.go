@@ -56,6 +56,7 @@ func TestCoverageOfAPass(t *testing.T) {
 				t.Fatalf("the correct stack did not pass: %v %v", err, res.Failure)
 			}
 			c := res.Coverage
+			t.Logf("%d of %d pairs of conflicting accesses in both orders", c.BothOrders, c.ConflictPairs)
 			if c.Executions != 300 || !strings.HasPrefix(c.Strategy, tc.name) {
 				t.Fatalf("coverage %+v, want 300 executions under %s", c, tc.name)
 			}

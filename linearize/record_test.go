@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/interleave-go/interleave/linearize"
+	"github.com/interleave-go/interleave/model"
 )
 
 // A step is one recorder call made by the test: a Call with input, or the
@@ -300,4 +301,27 @@ func formatOps(h []linearize.Operation) string {
 		fmt.Fprintf(&b, "\t%+v\n", op)
 	}
 	return b.String()
+}
+
+// TestTypedRecorderReturned: the unboxed operations come lane by lane,
+// with their stamps, and none while one of them is still running.
+func TestTypedRecorderReturned(t *testing.T) {
+	r := linearize.NewTypedRecorder[int, string]([]int{1, 2})
+	a := r.Call(1, 10)
+	b := r.Call(0, 20)
+	r.Return(1, a, "x")
+	if ops, all := r.Returned(); all || ops != nil {
+		t.Fatalf("with lane 0's operation running: %v, %v; want none, false", ops, all)
+	}
+	r.Return(0, b, "y")
+	c := r.Call(1, 30)
+	r.Return(1, c, "z")
+	ops, all := r.Returned()
+	want := []model.Op[int, string]{{Input: 20, Output: "y", Call: 2, Return: 4}, {Input: 10, Output: "x", Call: 1, Return: 3}, {Input: 30, Output: "z", Call: 5, Return: 6}}
+	if !all || !reflect.DeepEqual(ops, want) {
+		t.Fatalf("Returned() = %v, %v; want %v, true", ops, all, want)
+	}
+	if h := r.History(); len(h) != 3 || h[0].Input != any(20) || h[0].Output != any("y") {
+		t.Fatalf("History() = %+v", h)
+	}
 }

@@ -4,8 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"time"
 
 	"github.com/anishathalye/porcupine"
+
+	"github.com/interleave-go/interleave/internal/greedy"
 )
 
 // Model is a sequential specification: how a type with state S answers an
@@ -125,6 +128,47 @@ func (m Model[S, I, O]) DescribeOutput(in I, out O) string {
 		return m.FormatOutput(in, out)
 	}
 	return fmt.Sprintf("%v", out)
+}
+
+// Op is an operation of a history that returned, in a model's own
+// types, for [Model.Linearizes]. Call and Return are stamps of one
+// clock.
+type Op[I, O any] struct {
+	Input        I
+	Output       O
+	Call, Return int64
+}
+
+// Linearizes reports whether a greedy walk finds a linearization of ops,
+// every one of which returned: an order consistent with real time in
+// which each operation is a legal step of m. It tries, at each step, the
+// operations that may come next in the order of their returns, then of
+// their calls, takes the first legal one and never goes back, so a true
+// answer is exact and a false one proves nothing: ask a checker then
+// (package linearize). It is the fast path of a check, on m's own types,
+// which it boxes none of; past deadline it gives up (false). A model
+// that panics panics here.
+func (m Model[S, I, O]) Linearizes(ops []Op[I, O], deadline time.Time) bool {
+	if m.Init == nil || (m.Apply == nil) == (m.Step == nil) {
+		return false // not valid: Porcupine says why
+	}
+	step := m.Step
+	if m.Apply != nil {
+		equal, apply := m.EqualOutput, m.Apply
+		if equal == nil {
+			equal = func(a, b O) bool { return reflect.DeepEqual(a, b) }
+		}
+		step = func(s S, in I, out O) (bool, S) {
+			next, want := apply(s, in)
+			return equal(want, out), next
+		}
+	}
+	return greedy.Linearizes(ops,
+		func(op *Op[I, O]) int64 { return op.Call },
+		func(op *Op[I, O]) int64 { return op.Return },
+		m.Init,
+		func(s S, op *Op[I, O]) (bool, S) { return step(s, op.Input, op.Output) },
+		&greedy.Budget{Deadline: deadline})
 }
 
 // Porcupine implements [Sequential].

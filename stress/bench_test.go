@@ -59,8 +59,11 @@ func benchSpec() Spec[*benchStack, model.ContainerInput, model.ContainerOutput] 
 }
 
 // BenchmarkControlledExecution measures one controlled execution of a
-// scenario of 2 threads x 5 stack operations under a random schedule,
-// history check included. executions/s = 1e9 / ns/op.
+// scenario of 2 threads x 5 stack operations, history check included,
+// under the default strategy (window-pct, its estimates measured as the
+// search measures them) and under a random walk, which switches threads
+// at every other decision, the most a strategy does. executions/s = 1e9
+// / ns/op.
 func BenchmarkControlledExecution(b *testing.B) {
 	r, err := newRunner(b, benchSpec(), nil)
 	if err != nil {
@@ -73,12 +76,29 @@ func BenchmarkControlledExecution(b *testing.B) {
 		{push(1), pop, push(2), ln, pop},
 		{push(3), push(4), pop, ln, pop},
 	}}
-	src := sched.NewSource(1)
-	b.ReportAllocs()
-	for b.Loop() {
-		if o := r.controlledOnce(sc, sched.NewRandomWalk(src)); o.kind != 0 {
-			b.Fatalf("correct stack failed: %v", o.kind)
-		}
+	// What learnLength measures, on this scenario.
+	windows := 0
+	o := r.controlledOnce(sc, sched.CountWindows(sched.NewRandomWalk(sched.NewSource(1)), &windows))
+	if o.kind != 0 || windows == 0 {
+		b.Fatalf("the measuring execution: %v, %d windows", o.kind, windows)
 	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "executions/s")
+	r.perOp, r.winPerOp = float64(len(o.schedule))/float64(sc.Size()), float64(windows)/float64(sc.Size())
+	for _, c := range []struct {
+		name     string
+		strategy func(sched.Source) sched.Strategy
+	}{
+		{"window-pct", func(src sched.Source) sched.Strategy { return r.strategy(src, sc) }},
+		{"random-walk", sched.NewRandomWalk},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			src := sched.NewSource(1)
+			b.ReportAllocs()
+			for b.Loop() {
+				if o := r.controlledOnce(sc, c.strategy(src)); o.kind != 0 {
+					b.Fatalf("correct stack failed: %v", o.kind)
+				}
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "executions/s")
+		})
+	}
 }

@@ -54,7 +54,7 @@ const (
 type exec[T, I, O any] struct {
 	r        *runner[T, I, O]
 	v        T
-	rec      *linearize.Recorder
+	rec      *linearize.TypedRecorder[I, O]
 	panicked atomic.Pointer[panicInfo]
 	// quiet leaves calls and returns undescribed: a controlled run of
 	// choices only, which keeps no event.
@@ -80,7 +80,7 @@ func (r *runner[T, I, O]) blankExec(sc Scenario[I]) *exec[T, I, O] {
 	for i, th := range sc.Threads {
 		caps[i+1] = len(th)
 	}
-	return &exec[T, I, O]{r: r, rec: linearize.NewRecorder(caps)}
+	return &exec[T, I, O]{r: r, rec: linearize.NewTypedRecorder[I, O](caps)}
 }
 
 // broken reports whether the execution cannot go on: New panicked.
@@ -236,7 +236,7 @@ func (r *runner[T, I, O]) stressBody(sc Scenario[I], stop *atomic.Bool, settling
 	o := r.verdict(x)
 	if stop != nil && o.kind == 0 {
 		if left := settle(base, r.parallel, settling, stop); left != "" {
-			o.kind, o.detail = Leak, left
+			o.kind, o.detail, o.history = Leak, left, x.rec.History()
 		}
 	}
 	return o
@@ -430,7 +430,7 @@ func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, tr
 			o = r.leakCheck(o, id, base)
 		}
 	}
-	if o.history == nil {
+	if o.history == nil && o.kind != 0 {
 		o.history = x.rec.History()
 	}
 	o.events, o.choices, o.schedule, o.preemptions = e.Events, sched.Trim(sched.Picks(e)), e.Choices, e.Preemptions

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -83,6 +84,8 @@ type runner[T, I, O any] struct {
 	err        error
 	sawEvents  bool // a controlled execution saw an instrumented operation
 	cover      coverage
+	gensMu     sync.Mutex // guards gens
+	gens       map[gensKey]*scenarioGens[I]
 	perOp      float64 // LearnedPCT's decisions per operation (learnLength)
 	winPerOp   float64 // WindowPCT's windows per operation (learnLength), -1 if not measured
 	modelPanic atomic.Pointer[panicInfo]
@@ -603,20 +606,67 @@ func (r *runner[T, I, O]) drawScenario(rt *rapid.T, b bounds, long bool) Scenari
 	if r.spec.scenario != nil {
 		r.spec.scenario()
 	}
-	thread := rapid.SliceOfN(r.spec.Ops, 1, b.Ops)
+	g := r.scenarioGens(b, long)
 	least := min(2, b.Threads)
 	if long {
-		thread = rapid.Custom(func(t *rapid.T) []I {
-			least := rapid.IntRange(1, b.Ops).Draw(t, "least ops")
-			return rapid.SliceOfN(r.spec.Ops, least, b.Ops).Draw(t, "ops")
-		})
-		least = rapid.IntRange(least, b.Threads).Draw(rt, "least threads")
+		least = g.leastThreads.Draw(rt, "least threads")
 	}
 	return Scenario[I]{
-		Threads: rapid.SliceOfN(thread, least, b.Threads).Draw(rt, "threads"),
-		Init:    rapid.SliceOfN(r.spec.Ops, 0, b.Init).Draw(rt, "init"),
-		Post:    rapid.SliceOfN(r.spec.Ops, 0, b.Post).Draw(rt, "post"),
+		Threads: g.threads[least].Draw(rt, "threads"),
+		Init:    g.init.Draw(rt, "init"),
+		Post:    g.post.Draw(rt, "post"),
 	}
+}
+
+// scenarioGens holds the generators drawScenario uses for some bounds:
+// made once, since a generator is immutable, and making them for every
+// scenario cost a tenth of a controlled search's time.
+type scenarioGens[I any] struct {
+	leastThreads *rapid.Generator[int]
+	threads      []*rapid.Generator[[][]I] // by least count of threads
+	init, post   *rapid.Generator[[]I]
+}
+
+type gensKey struct {
+	b    bounds
+	long bool
+}
+
+// scenarioGens returns the generators for scenarios within b, long or
+// not (see drawScenario).
+func (r *runner[T, I, O]) scenarioGens(b bounds, long bool) *scenarioGens[I] {
+	r.gensMu.Lock()
+	defer r.gensMu.Unlock()
+	k := gensKey{b, long}
+	if g, ok := r.gens[k]; ok {
+		return g
+	}
+	thread := rapid.SliceOfN(r.spec.Ops, 1, b.Ops)
+	first := min(2, b.Threads)
+	g := &scenarioGens[I]{
+		leastThreads: rapid.IntRange(first, b.Threads),
+		threads:      make([]*rapid.Generator[[][]I], b.Threads+1),
+		init:         rapid.SliceOfN(r.spec.Ops, 0, b.Init),
+		post:         rapid.SliceOfN(r.spec.Ops, 0, b.Post),
+	}
+	if long {
+		leastOps := rapid.IntRange(1, b.Ops)
+		ops := make([]*rapid.Generator[[]I], b.Ops+1)
+		for n := 1; n <= b.Ops; n++ {
+			ops[n] = rapid.SliceOfN(r.spec.Ops, n, b.Ops)
+		}
+		thread = rapid.Custom(func(t *rapid.T) []I {
+			return ops[leastOps.Draw(t, "least ops")].Draw(t, "ops")
+		})
+	}
+	for n := first; n <= b.Threads; n++ {
+		g.threads[n] = rapid.SliceOfN(thread, n, b.Threads)
+	}
+	if r.gens == nil {
+		r.gens = map[gensKey]*scenarioGens[I]{}
+	}
+	r.gens[k] = g
+	return g
 }
 
 // note records a failure in st and returns st.last. Only failures of the

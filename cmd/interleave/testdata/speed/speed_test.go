@@ -52,11 +52,18 @@ func BenchmarkControlled(b *testing.B) {
 	b.Run("impl=sched", func(b *testing.B) { bench(b, spec(func() *Sched { return new(Sched) })) })
 }
 
-func bench[T stack](b *testing.B, s stress.Spec[T, model.ContainerInput, model.ContainerOutput]) {
+// BenchmarkSearch is BenchmarkControlled's plain stack under the default
+// strategy, window-pct: the search a user's test runs.
+func BenchmarkSearch(b *testing.B) {
+	bench(b, spec(func() *Plain { return new(Plain) }), stress.WithStrategy(stress.WindowPCT))
+}
+
+func bench[T stack](b *testing.B, s stress.Spec[T, model.ContainerInput, model.ContainerOutput], opts ...stress.Option) {
 	b.ReportAllocs()
 	start := time.Now()
-	res, err := stress.Run(b, s, stress.WithMode(stress.Controlled), stress.WithStrategy(stress.RandomWalk), stress.WithSeed(1),
-		stress.WithChecks(b.N), stress.WithDuration(0), stress.WithMaxThreads(2), stress.WithMaxOps(5), stress.WithMaxInit(0), stress.WithMaxPost(0))
+	opts = append([]stress.Option{stress.WithStrategy(stress.RandomWalk)}, opts...)
+	res, err := stress.Run(b, s, append(opts, stress.WithMode(stress.Controlled), stress.WithSeed(1),
+		stress.WithChecks(b.N), stress.WithDuration(0), stress.WithMaxThreads(2), stress.WithMaxOps(5), stress.WithMaxInit(0), stress.WithMaxPost(0))...)
 	elapsed := time.Since(start)
 	if err != nil || res.Failure != nil {
 		b.Fatalf("the stack failed: %v %v", err, res.Failure)

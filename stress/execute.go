@@ -236,8 +236,12 @@ func (r *runner[T, I, O]) stressBody(sc Scenario[I], stop *atomic.Bool, settling
 	o := r.verdict(x)
 	if stop != nil && o.kind == 0 {
 		if left := settle(base, r.parallel, settling, stop); left != "" {
-			o.kind, o.detail, o.history = Leak, left, x.rec.History()
+			o.kind, o.detail = Leak, left
 		}
+	}
+	if o.history == nil {
+		// A leak check may fail it yet (runScenario).
+		o.history = x.rec.History()
 	}
 	return o
 }

@@ -209,6 +209,9 @@ func TestLeakReportListsOnlyTheFailingExecution(t *testing.T) {
 	if listed != f.Size || !strings.Contains(f.Detail, "parkForever") {
 		t.Fatalf("the report lists %d goroutines; the execution shown has %d operations, each leaking one in parkForever:\n%s", listed, f.Size, f.Report())
 	}
+	if f.History == "" {
+		t.Fatalf("the report has no history:\n%s", f.Report())
+	}
 }
 
 // TestParallel: next to another parallel test that starts goroutines
@@ -303,5 +306,8 @@ func TestControlledLeak(t *testing.T) {
 	}
 	if f := res.Failure; f == nil || f.Kind != stress.Leak || !strings.Contains(f.Detail, "parkForever") {
 		t.Fatalf("got %v, want a leak in parkForever", f)
+	}
+	if f := res.Failure; f.History == "" {
+		t.Fatalf("the report has no history:\n%s", f.Report())
 	}
 }

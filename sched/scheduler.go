@@ -4,9 +4,7 @@ import (
 	"context"
 	"runtime"
 	"runtime/debug"
-	"runtime/pprof"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -228,52 +226,6 @@ type scheduler struct {
 	used int
 }
 
-// scratch holds the buffers of a run that no caller sees, for the next
-// run to reuse: runs are serialized by runMu.
-type scratch struct {
-	vars, ptrs map[unsafe.Pointer]int
-	ids        []int
-	pend, ran  []Access
-	last       []lastAccess
-	orderSet   map[Order]struct{}
-	orderKeys  map[uint64]struct{}
-	orders     []Order
-	threads    []*thread
-	phaseBase  []int
-	free       []*thread // thread structs, reused from the first
-	mu         *sync.Mutex
-}
-
-var spare scratch
-
-// take gives s the spare buffers, emptied, or new ones. Called with runMu
-// held.
-func (sp *scratch) take(s *scheduler) {
-	if sp.vars == nil {
-		s.mu = new(sync.Mutex)
-		s.vars, s.ptrs, s.orderSet, s.orderKeys = map[unsafe.Pointer]int{}, map[unsafe.Pointer]int{}, map[Order]struct{}{}, map[uint64]struct{}{}
-		s.ids, s.pend, s.ran = make([]int, 0, 8), make([]Access, 0, 8), make([]Access, 0, 16)
-		return
-	}
-	clear(sp.vars)
-	clear(sp.ptrs)
-	clear(sp.orderSet)
-	clear(sp.orderKeys)
-	clear(sp.last)
-	clear(sp.threads)
-	s.vars, s.ptrs, s.orderSet, s.orderKeys = sp.vars, sp.ptrs, sp.orderSet, sp.orderKeys
-	s.ids, s.pend, s.ran, s.last, s.orders = sp.ids[:0], sp.pend[:0], sp.ran[:0], sp.last[:0], sp.orders[:0]
-	s.threads, s.phaseBase, s.free, s.mu = sp.threads[:0], sp.phaseBase[:0], sp.free, sp.mu
-	*sp = scratch{}
-}
-
-// keep makes the buffers of s, a finished run, the spare ones: once every
-// thread has returned, none is touched again. Called with runMu held.
-func (sp *scratch) keep(s *scheduler) {
-	*sp = scratch{vars: s.vars, ptrs: s.ptrs, ids: s.ids, pend: s.pend, ran: s.ran, last: s.last, orderSet: s.orderSet, orderKeys: s.orderKeys, orders: s.orders,
-		threads: s.threads, phaseBase: s.phaseBase, free: s.free, mu: s.mu}
-}
-
 // Execute runs phases of managed goroutines under cfg and returns what
 // happened. The goroutines of phase k+1 start once every goroutine of phase
 // k (including ones it started with Go) has returned. Threads are numbered
@@ -475,79 +427,6 @@ func (s *scheduler) spawn(fn func(), id int) *thread {
 	return t
 }
 
-// A worker is a goroutine that runs managed threads, one after another:
-// starting a goroutine for each thread of each execution, and growing its
-// stack, cost more than the rest of a small execution. A thread that
-// returns, or panics, gives its worker back; one that unwinds with
-// runtime.Goexit (the thread of an aborted run) takes it along, and a
-// thread stuck in a hang keeps it.
-type worker struct {
-	job  chan job
-	wake chan struct{} // the turns of its thread (thread.wake)
-}
-
-// A job is a thread to run: fn, as thread t of run s.
-type job struct {
-	s  *scheduler
-	t  *thread
-	fn func()
-}
-
-// workers holds the idle workers, at most maxIdle of them.
-var workers struct {
-	sync.Mutex
-	idle []*worker
-}
-
-const maxIdle = 64
-
-// idleWorker returns an idle worker, or starts one.
-func idleWorker() *worker {
-	workers.Lock()
-	if n := len(workers.idle); n > 0 {
-		w := workers.idle[n-1]
-		workers.idle[n-1] = nil
-		workers.idle = workers.idle[:n-1]
-		workers.Unlock()
-		return w
-	}
-	workers.Unlock()
-	w := &worker{job: make(chan job, 1), wake: make(chan struct{}, 1)}
-	go w.loop()
-	return w
-}
-
-// loop runs the worker's jobs. A thread runs with the profiler labels of
-// its run (Config.Labels), not those of whichever goroutine started the
-// worker, so that goroutines it starts are told apart by them; an idle
-// worker has none.
-func (w *worker) loop() {
-	_ = growStack()
-	for j := range w.job {
-		labels := j.s.cfg.Labels
-		if labels == nil {
-			labels = context.Background()
-		}
-		pprof.SetGoroutineLabels(labels)
-		j.s.runThread(j.t, j.fn)
-		pprof.SetGoroutineLabels(context.Background())
-		// A new channel for the next thread's turns: a goroutine the
-		// scheduler did not start (an unmanaged one, taken for the
-		// running thread at a scheduling point) may still wait on this
-		// one after its run, and would take the next run's turn.
-		w.wake = make(chan struct{}, 1)
-		workers.Lock()
-		keep := len(workers.idle) < maxIdle
-		if keep {
-			workers.idle = append(workers.idle, w)
-		}
-		workers.Unlock()
-		if !keep {
-			return
-		}
-	}
-}
-
 func (s *scheduler) runThread(t *thread, fn func()) {
 	<-t.wake
 	s.mu.Lock()
@@ -575,29 +454,6 @@ func (s *scheduler) runThread(t *thread, fn func()) {
 	}
 	returned = true
 }
-
-// growStack makes the calling goroutine's stack big enough for a
-// thread's usual depth while it is shallow: a worker calls it once, when
-// it starts. A goroutine starts with a small stack that grows by copying,
-// and the copy costs in proportion to the frames it must adjust: at the
-// top of a worker, a few; deep in the scheduler under the type's
-// operations, where a thread would otherwise first outgrow it, many (a
-// sixth of a controlled execution's time, by profile, when every thread
-// had a goroutine of its own).
-//
-//go:noinline
-func growStack() byte {
-	var frame [stackNeed]byte
-	frame[stackIndex&(stackNeed-1)] = 1
-	return frame[(stackIndex+1)&(stackNeed-1)]
-}
-
-// stackNeed is the frame growStack takes, about what a thread needs below
-// it. stackIndex, never written, keeps the frame from being optimized
-// away.
-const stackNeed = 3 << 10
-
-var stackIndex int
 
 // threadDone retires t and passes the processor on.
 func (s *scheduler) threadDone(t *thread, panicked any, stack string) {
@@ -890,127 +746,6 @@ func (s *scheduler) abandonUnlock(t *thread) *thread {
 		runtime.Goexit()
 	}
 	return nil
-}
-
-// record appends an event of thread t, or in a run of choices only adds
-// it to the fingerprint. Called by the thread holding the processor.
-func (s *scheduler) record(t *thread, e Event) { s.recordAt(t, &e) }
-
-// recordAt is record by reference, which keeps the frames of the hot
-// paths small: every frame counts on the small stacks of the threads'
-// fresh goroutines, which grow by copying.
-func (s *scheduler) recordAt(t *thread, e *Event) {
-	if s.cfg.Sites && e.Kind != KindCall && e.Kind != KindReturn {
-		// Enough frames to get past this package's own (the primitive's
-		// method, unless inlined, and its slow path) to the caller.
-		runtime.Callers(3, e.pcs[:])
-	}
-	s.mu.Lock()
-	s.recordLocked(t, e)
-	s.mu.Unlock()
-}
-
-// opLocked records an atomic operation in a run of choices only; the
-// event is built here, not in the slow path, whose frame is on every
-// thread's stack when the strategy runs. Called with mu held.
-//
-//go:noinline
-func (s *scheduler) opLocked(t *thread, k EventKind, v int, ok bool, vk valueKind, k0, k1 uint64) {
-	e := Event{Kind: k, Var: v, OK: ok, vk: vk, keys: [2]uint64{k0, k1}}
-	s.recordLocked(t, &e)
-}
-
-// tracedOp records an atomic operation with its values formatted, and
-// its site if the run records sites.
-//
-//go:noinline
-func (s *scheduler) tracedOp(t *thread, k EventKind, v int, ok bool, vk valueKind, k0, k1 uint64, old, new string) {
-	e := Event{Kind: k, Var: v, OK: ok, vk: vk, keys: [2]uint64{k0, k1}, Old: old, New: new}
-	if s.cfg.Sites {
-		// Past this function, the slow path that called it, to the
-		// primitive and its caller (see recordAt).
-		runtime.Callers(4, e.pcs[:])
-	}
-	s.mu.Lock()
-	s.recordLocked(t, &e)
-	s.mu.Unlock()
-}
-
-// recordLocked is recordAt with mu held, for an event without a site.
-func (s *scheduler) recordLocked(t *thread, e *Event) {
-	if s.released {
-		return
-	}
-	e.Thread = t.id
-	e.Switch, e.Preempt = s.switched, s.preempted
-	s.switched, s.preempted = false, false
-	s.hash = e.fingerprint(s.hash)
-	if e.Kind != KindCall && e.Kind != KindReturn {
-		s.ops++
-		s.noteOrder(t, e)
-	}
-	if !s.cfg.ChoicesOnly {
-		s.events = append(s.events, *e)
-	}
-	t.last = *e
-	t.ran = true
-}
-
-// tracing reports whether the run records its events, and so formats
-// their values.
-func (s *scheduler) tracing() bool { return !s.cfg.ChoicesOnly }
-
-// varID numbers an instrumented variable by first use. Called with mu held
-// or by the thread holding the processor.
-func (s *scheduler) varID(p unsafe.Pointer) int {
-	if s.released {
-		return 0
-	}
-	id, ok := s.vars[p]
-	if !ok {
-		id = len(s.vars) + 1
-		s.vars[p] = id
-	}
-	return id
-}
-
-// varOf is varID under the lock.
-func (s *scheduler) varOf(p unsafe.Pointer) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.varID(p)
-}
-
-// ptrName names a pointer value by first appearance: nil, p1, p2, ...
-func (s *scheduler) ptrName(p unsafe.Pointer) string {
-	if p == nil {
-		return "nil"
-	}
-	return "p" + strconv.Itoa(s.ptrID(p))
-}
-
-// ptrID numbers a pointer value by first appearance: 0 for nil, then 1,
-// 2, ...
-func (s *scheduler) ptrID(p unsafe.Pointer) int {
-	if p == nil {
-		return 0
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.ptrIDLocked(p)
-}
-
-// ptrIDLocked is ptrID with mu held.
-func (s *scheduler) ptrIDLocked(p unsafe.Pointer) int {
-	if p == nil || s.released {
-		return 0
-	}
-	id, ok := s.ptrs[p]
-	if !ok {
-		id = len(s.ptrs) + 1
-		s.ptrs[p] = id
-	}
-	return id
 }
 
 // panicStack trims a stack taken in a deferred recover to where the panic

@@ -1,6 +1,7 @@
 package sched_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/interleave-go/interleave/internal/schedhook"
@@ -34,9 +35,12 @@ func TestCountWindows(t *testing.T) {
 
 // TestCountWindowsInOperations: a second write of a variable is a window
 // only within one operation of the scenario (between its call and its
-// return), and a Mutex's Unlock after its Lock is none.
+// return), and so is a write of a shared variable (two threads have
+// touched it) after a write of another shared one; a Mutex's Unlock after
+// its Lock is none, nor a write after a write of a variable no other
+// thread has touched.
 func TestCountWindowsInOperations(t *testing.T) {
-	var x, other sched.Int64
+	var x, y, fresh, other sched.Int64
 	var mu sched.Mutex
 	op := func(body func()) {
 		schedhook.BeginOp(nil, nil)
@@ -45,19 +49,60 @@ func TestCountWindowsInOperations(t *testing.T) {
 	}
 	n := 0
 	s := sched.CountWindows(sched.NewReplay(nil), &n)
-	e := sched.Execute(sched.Config{Strategy: s}, [][]func(){{
+	e := sched.Execute(sched.Config{Strategy: s}, []func(){
+		// Two earlier threads: x and y are shared.
+		func() { x.Load(); y.Load() },
+		func() { x.Load(); y.Load() },
+	}, []func(){
 		func() {
-			op(func() { x.Add(-1); x.Add(1) }) // the second Add: a window
-			op(func() { x.Add(1) })            // none: written by the operation before
-			op(func() { mu.Lock(); mu.Unlock() })
+			op(func() { fresh.Add(-1); fresh.Add(1) }) // the second Add: a window
+			op(func() { fresh.Add(1) })                // none: written by the operation before
+			op(func() { mu.Lock(); mu.Unlock() })      // none
+			op(func() { fresh.Add(1); x.Add(1) })      // none: fresh is not shared
+			op(func() { x.Add(1); y.Add(1) })          // the Add of y: a window
 		},
 		func() { op(func() { other.Load() }) },
-	}}...)
+	})
 	if e.Outcome != sched.Completed {
 		t.Fatal(e.Outcome)
 	}
-	if n != 1 {
-		t.Fatalf("%d windows, want 1", n)
+	if n != 2 {
+		t.Fatalf("%d windows, want 2", n)
+	}
+}
+
+// values is a Source that returns its values in order, then zeros.
+type values []int
+
+func (v *values) Intn(n int) int {
+	if len(*v) == 0 {
+		return 0
+	}
+	x := (*v)[0]
+	*v = (*v)[1:]
+	return x % n
+}
+
+// TestWindowPCTKeepsTheFirstDemoted: a thread demoted at a window stays
+// below a thread demoted at a later one, so that it stays interrupted
+// while the other finishes (one preemption: b goes on after its own
+// change point). With the later change point below the earlier one, as
+// in PCT, a would run before b's store.
+func TestWindowPCTKeepsTheFirstDemoted(t *testing.T) {
+	// Change points at windows 0 and 1, an execution on windows (the
+	// kind drawn is not 7), a higher priority for a than for b.
+	src := &values{0, 1, 0, 5, 1}
+	var x, y sched.Int64
+	var order []string
+	e := sched.Execute(sched.Config{Strategy: sched.NewWindowPCT(src, 2, 12, 2)}, []func(){
+		func() { x.Store(x.Load() + 1); order = append(order, "a") },
+		func() { y.Store(y.Load() + 1); order = append(order, "b") },
+	})
+	if e.Outcome != sched.Completed {
+		t.Fatal(e.Outcome)
+	}
+	if e.Preemptions != 1 || !slices.Equal(order, []string{"b", "a"}) {
+		t.Fatalf("%d preemptions, stores in the order %v: want 1, b then a", e.Preemptions, order)
 	}
 }
 

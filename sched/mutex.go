@@ -74,7 +74,9 @@ func (m *Mutex) release() {
 // the sleep-set reduction see it: a write of m. The code a thread runs
 // holding m touches what m guards, which a thread that does not hold it
 // does not touch in a program free of data races.
-func (m *Mutex) access() Access { return Access{Obj: uintptr(unsafe.Pointer(m)), Write: true} }
+func (m *Mutex) access() Access {
+	return Access{Obj: uintptr(unsafe.Pointer(m)), Write: true, Lock: true}
+}
 
 func (m *Mutex) lockSlow() {
 	s := active.Load()

@@ -33,6 +33,9 @@ type Access struct {
 	Obj uintptr
 	// Write is set unless the operation only reads (a Load).
 	Write bool
+	// Lock is set for a Mutex's Lock, TryLock and Unlock, which write
+	// the mutex.
+	Lock bool
 	// Call is set when the step calls an operation of the scenario (it
 	// stamps the history's invocation and runs the operation up to its
 	// first scheduling point); Return, in Decision.Ran only, when the

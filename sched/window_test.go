@@ -1,23 +1,26 @@
 package sched_test
 
 import (
+	"slices"
 	"testing"
 
+	"github.com/interleave-go/interleave/internal/schedhook"
 	"github.com/interleave-go/interleave/sched"
 )
 
 // TestCountWindows: a window is before a thread's write of a variable it
-// has read since it last wrote it; a Load, or a write of a variable not
-// read since, is none.
+// has read since it last wrote it, or has written already in the same
+// operation (here, with no operation marked, the whole thread); a Load,
+// or a write of a variable neither read since nor written, is none.
 func TestCountWindows(t *testing.T) {
 	var x, y, other sched.Int64
 	n := 0
 	s := sched.CountWindows(sched.NewReplay(nil), &n)
 	e := sched.Execute(sched.Config{Strategy: s}, [][]func(){{
 		func() {
-			y.Store(1)                    // none: y not read
+			y.Store(1)                    // none: y not read nor written
 			x.Store(x.Load())             // the Load: none; the Store: a window
-			x.Add(1)                      // none: x not read since it was written
+			x.Add(1)                      // a window: x written already
 			y.CompareAndSwap(y.Load(), 2) // a window
 		},
 		func() { other.Load() }, // runnable all along, run at the end
@@ -25,7 +28,109 @@ func TestCountWindows(t *testing.T) {
 	if e.Outcome != sched.Completed {
 		t.Fatal(e.Outcome)
 	}
+	if n != 3 {
+		t.Fatalf("%d windows, want 3", n)
+	}
+}
+
+// TestCountWindowsInOperations: a second write of a variable is a window
+// only within one operation of the scenario (between its call and its
+// return), and so is a write of a shared variable (two threads have
+// touched it) after a write of another shared one; a Mutex's Unlock after
+// its Lock is none, nor a write after a write of a variable no other
+// thread has touched.
+func TestCountWindowsInOperations(t *testing.T) {
+	var x, y, fresh, other sched.Int64
+	var mu sched.Mutex
+	op := func(body func()) {
+		schedhook.BeginOp(nil, nil)
+		body()
+		schedhook.EndOp(nil)
+	}
+	n := 0
+	s := sched.CountWindows(sched.NewReplay(nil), &n)
+	e := sched.Execute(sched.Config{Strategy: s}, []func(){
+		// Two earlier threads: x and y are shared.
+		func() { x.Load(); y.Load() },
+		func() { x.Load(); y.Load() },
+	}, []func(){
+		func() {
+			op(func() { fresh.Add(-1); fresh.Add(1) }) // the second Add: a window
+			op(func() { fresh.Add(1) })                // none: written by the operation before
+			op(func() { mu.Lock(); mu.Unlock() })      // none
+			op(func() { fresh.Add(1); x.Add(1) })      // none: fresh is not shared
+			op(func() { x.Add(1); y.Add(1) })          // the Add of y: a window
+		},
+		func() { op(func() { other.Load() }) },
+	})
+	if e.Outcome != sched.Completed {
+		t.Fatal(e.Outcome)
+	}
 	if n != 2 {
 		t.Fatalf("%d windows, want 2", n)
+	}
+}
+
+// values is a Source that returns its values in order, then zeros.
+type values []int
+
+func (v *values) Intn(n int) int {
+	if len(*v) == 0 {
+		return 0
+	}
+	x := (*v)[0]
+	*v = (*v)[1:]
+	return x % n
+}
+
+// TestWindowPCTKeepsTheFirstDemoted: a thread demoted at a window stays
+// below a thread demoted at a later one, so that it stays interrupted
+// while the other finishes (one preemption: b goes on after its own
+// change point). With the later change point below the earlier one, as
+// in PCT, a would run before b's store.
+func TestWindowPCTKeepsTheFirstDemoted(t *testing.T) {
+	// Change points at windows 0 and 1, an execution on windows (the
+	// kind drawn is not 7), a higher priority for a than for b.
+	src := &values{0, 1, 0, 5, 1}
+	var x, y sched.Int64
+	var order []string
+	e := sched.Execute(sched.Config{Strategy: sched.NewWindowPCT(src, 2, 12, 2)}, []func(){
+		func() { x.Store(x.Load() + 1); order = append(order, "a") },
+		func() { y.Store(y.Load() + 1); order = append(order, "b") },
+	})
+	if e.Outcome != sched.Completed {
+		t.Fatal(e.Outcome)
+	}
+	if e.Preemptions != 1 || !slices.Equal(order, []string{"b", "a"}) {
+		t.Fatalf("%d preemptions, stores in the order %v: want 1, b then a", e.Preemptions, order)
+	}
+}
+
+// TestWindowPCTSeesHalfDoneUpdates: a thread that moves a unit out of x
+// and back into it under a lock, while another reads x without it, is
+// seen half done by window-pct (with one window per execution, as the
+// search would measure) in at least a quarter of 50 executions: the
+// change point falls at the second write. Were that write no window, the
+// executions on windows would have no change point and only the random
+// walks and PCT over the steps would see it (3 of these 50).
+func TestWindowPCTSeesHalfDoneUpdates(t *testing.T) {
+	seen := 0
+	for seed := range uint64(50) {
+		var x sched.Int64
+		var mu sched.Mutex
+		var got int64
+		e := sched.Execute(sched.Config{Strategy: sched.NewWindowPCT(sched.NewSource(seed), 2, 12, 1), ChoicesOnly: true}, []func(){
+			func() { mu.Lock(); x.Add(-1); x.Add(1); mu.Unlock() },
+			func() { got = x.Load() },
+		})
+		if e.Outcome != sched.Completed {
+			t.Fatalf("seed %d: %v", seed, e.Outcome)
+		}
+		if got != 0 {
+			seen++
+		}
+	}
+	if seen*4 < 50 {
+		t.Fatalf("%d of 50 executions read x half done, want at least a quarter", seen)
 	}
 }

@@ -90,7 +90,7 @@ func Fuzz[T, I, O any](spec Spec[T, I, O], opts ...Option) func(*testing.T, []by
 				o = r.runScenario(&st, rt, mode, sc)
 				return
 			}
-			o = r.controlledOnce(sc, r.strategy(in.tape, sc))
+			o = r.controlledOnce(sc, r.strategy(in.tape, sc, nil))
 			r.executions++
 			r.total++
 		})(t, fuzzWords(data, pad))

@@ -53,10 +53,12 @@ const (
 	// it places its priority changes, is measured on the type (one
 	// execution before the search) instead of assumed.
 	LearnedPCT
-	// WindowPCT is LearnedPCT whose priority changes fall, half of them,
-	// in windows between a thread's read of a variable and its write of
-	// it (sched.NewWindowPCT), where atomicity violations happen; the
-	// number of windows is measured with the execution's length.
+	// WindowPCT is LearnedPCT whose priority changes fall, in seven
+	// executions of eight, at windows where atomicity violations happen
+	// (a thread's write of a variable it has read, or of one its
+	// operation has written; sched.NewWindowPCT); the number of windows
+	// is learned from the measuring execution and the executions that
+	// pass.
 	WindowPCT
 )
 

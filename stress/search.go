@@ -88,6 +88,7 @@ type runner[T, I, O any] struct {
 	gens       map[gensKey]*scenarioGens[I]
 	perOp      float64 // LearnedPCT's decisions per operation (learnLength)
 	winPerOp   float64 // WindowPCT's windows per operation (learnLength), -1 if not measured
+	winOps     int     // the operations it was measured on
 	modelPanic atomic.Pointer[panicInfo]
 	parallel   bool            // other tests may run at the same time: stress mode only, exact leak checks
 	leakSites  map[string]bool // stacks where goroutines were found leaked (leftBehind)
@@ -122,6 +123,10 @@ type searchState[I any] struct {
 	// be sure, and must see the same answer although real
 	// interleavings vary.
 	failing map[string]outcome
+	// windows counts WindowPCT's windows in the controlled executions
+	// that passed before the first failure, windowOps their parallel
+	// operations: windowCount learns from them (see there).
+	windows, windowOps int
 }
 
 // scenarioKey identifies a scenario in searchState.failing: its Go
@@ -325,7 +330,7 @@ func (r *runner[T, I, O]) learnLength(b bounds) (hung *found[I]) {
 	case (o.kind == 0 || o.kind == Violation || o.kind == Undecided || o.kind == Property || o.kind == Leak) && sc.Size() > 0 && len(o.schedule) > 0:
 		// The execution ran to its end.
 		r.perOp = float64(len(o.schedule)) / float64(sc.Size())
-		r.winPerOp = float64(windows) / float64(sc.Size())
+		r.winPerOp, r.winOps = float64(windows)/float64(sc.Size()), sc.Size()
 	}
 	return hung
 }
@@ -344,13 +349,24 @@ func (r *runner[T, I, O]) pctLength(sc Scenario[I]) int {
 }
 
 // windowCount returns WindowPCT's estimate of the windows of an execution
-// of sc: 0 if the measuring execution had none, one per operation if it
-// was not measured.
-func (r *runner[T, I, O]) windowCount(sc Scenario[I]) int {
+// of sc: the windows per parallel operation of the measuring execution
+// and of st's executions that passed (if st is not nil), one per
+// operation if nothing was measured. One execution is a small sample: a
+// probe that happened to meet no window would otherwise make every
+// execution PCT over the steps.
+func (r *runner[T, I, O]) windowCount(sc Scenario[I], st *searchState[I]) int {
+	var windows, ops float64
 	if r.winPerOp >= 0 {
-		return int(math.Ceil(r.winPerOp * float64(parallelOps(sc))))
+		windows, ops = r.winPerOp*float64(r.winOps), float64(r.winOps)
 	}
-	return parallelOps(sc)
+	if st != nil {
+		windows += float64(st.windows)
+		ops += float64(st.windowOps)
+	}
+	if ops == 0 {
+		return parallelOps(sc)
+	}
+	return int(math.Ceil(windows / ops * float64(parallelOps(sc))))
 }
 
 // parallelOps counts the operations of sc's parallel threads.
@@ -544,21 +560,35 @@ func (r *runner[T, I, O]) runScenario(st *searchState[I], rt *rapid.T, mode Mode
 		}
 		return outcome{}
 	}
-	o := r.controlledOnce(sc, r.strategy(r.drawTape(rt, sc), sc))
+	s := r.strategy(r.drawTape(rt, sc), sc, st)
+	// Until the first failure, WindowPCT learns how many windows to
+	// expect from the executions that pass (windowCount). After it, the
+	// estimate stays as it was, so that rapid, which runs the failing
+	// case again, gets the same schedule.
+	learn := r.cfg.strategy == WindowPCT && st.last == nil
+	windows := 0
+	if learn {
+		s = sched.CountWindows(s, &windows)
+	}
+	o := r.controlledOnce(sc, s)
+	if learn && o.kind == 0 {
+		st.windows += windows
+		st.windowOps += parallelOps(sc)
+	}
 	r.executions++
 	r.total++
 	r.cover.add(o)
 	return o
 }
 
-func (r *runner[T, I, O]) strategy(src sched.Source, sc Scenario[I]) sched.Strategy {
+func (r *runner[T, I, O]) strategy(src sched.Source, sc Scenario[I], st *searchState[I]) sched.Strategy {
 	switch r.cfg.strategy {
 	case PCT:
 		return sched.NewPCT(src, r.cfg.depth, pctSteps(sc.Size()))
 	case LearnedPCT:
 		return sched.NewPCT(src, r.cfg.depth, r.pctLength(sc))
 	case WindowPCT:
-		return sched.NewWindowPCT(src, r.cfg.depth, r.pctLength(sc), r.windowCount(sc))
+		return sched.NewWindowPCT(src, r.cfg.depth, r.pctLength(sc), r.windowCount(sc, st))
 	case POS:
 		return sched.NewPOS(src)
 	}

@@ -87,9 +87,15 @@ func (w *windowPCT) Choose(d Decision) int {
 type readSets struct {
 	read, wrote [][]uintptr
 	// seen holds every variable accessed, with the thread that first
-	// did, or -1 once another thread has accessed it too (shared).
-	seen []seenBy
+	// did, or -1 once another thread has accessed it too (shared): in a
+	// slice while there are few, then in seenMap, so that an execution
+	// over many variables does not scan them all at every access.
+	seen    []seenBy
+	seenMap map[uintptr]int
 }
+
+// maxSeen is the most variables seen holds before seenMap takes over.
+const maxSeen = 32
 
 type seenBy struct {
 	obj    uintptr
@@ -116,10 +122,10 @@ func (r *readSets) note(ran []Access) {
 				set[i] = set[len(set)-1]
 				r.read[a.Thread] = set[:len(set)-1]
 			case !a.Write && i < 0:
-				r.read[a.Thread] = append(set, a.Obj)
+				r.read[a.Thread] = bounded(set, a.Obj)
 			}
 			if a.Write && index(r.wrote[a.Thread], a.Obj) < 0 {
-				r.wrote[a.Thread] = append(r.wrote[a.Thread], a.Obj)
+				r.wrote[a.Thread] = bounded(r.wrote[a.Thread], a.Obj)
 			}
 		}
 		if a.Return {
@@ -137,6 +143,14 @@ func (r *readSets) forget(thread int) {
 
 // see records a's access to its variable.
 func (r *readSets) see(a Access) {
+	if r.seenMap != nil {
+		if t, ok := r.seenMap[a.Obj]; !ok {
+			r.seenMap[a.Obj] = a.Thread
+		} else if t != a.Thread {
+			r.seenMap[a.Obj] = -1
+		}
+		return
+	}
 	for i := range r.seen {
 		if s := &r.seen[i]; s.obj == a.Obj {
 			if s.thread != a.Thread {
@@ -146,10 +160,21 @@ func (r *readSets) see(a Access) {
 		}
 	}
 	r.seen = append(r.seen, seenBy{a.Obj, a.Thread})
+	if len(r.seen) > maxSeen {
+		r.seenMap = make(map[uintptr]int, 2*len(r.seen))
+		for _, s := range r.seen {
+			r.seenMap[s.obj] = s.thread
+		}
+		r.seen = nil
+	}
 }
 
 // shared reports whether two threads or more have accessed obj.
 func (r *readSets) shared(obj uintptr) bool {
+	if r.seenMap != nil {
+		t, ok := r.seenMap[obj]
+		return ok && t < 0
+	}
 	for _, s := range r.seen {
 		if s.obj == obj {
 			return s.thread < 0
@@ -157,6 +182,21 @@ func (r *readSets) shared(obj uintptr) bool {
 	}
 	return false
 }
+
+// bounded appends obj to set, dropping the oldest when set holds maxSet
+// already: a window is a step or two after the read or write that makes
+// it, and a thread that touches many variables in one operation (a test
+// body, a loop over an array) would otherwise make every step scan them
+// all.
+func bounded(set []uintptr, obj uintptr) []uintptr {
+	if len(set) == maxSet {
+		set = append(set[:0], set[1:]...)
+	}
+	return append(set, obj)
+}
+
+// maxSet bounds a thread's read and write sets.
+const maxSet = 16
 
 func index(set []uintptr, obj uintptr) int {
 	for i, o := range set {

@@ -82,12 +82,12 @@ func BenchmarkControlledExecution(b *testing.B) {
 	if o.kind != 0 || windows == 0 {
 		b.Fatalf("the measuring execution: %v, %d windows", o.kind, windows)
 	}
-	r.perOp, r.winPerOp = float64(len(o.schedule))/float64(sc.Size()), float64(windows)/float64(sc.Size())
+	r.perOp, r.winPerOp, r.winOps = float64(len(o.schedule))/float64(sc.Size()), float64(windows)/float64(sc.Size()), sc.Size()
 	for _, c := range []struct {
 		name     string
 		strategy func(sched.Source) sched.Strategy
 	}{
-		{"window-pct", func(src sched.Source) sched.Strategy { return r.strategy(src, sc) }},
+		{"window-pct", func(src sched.Source) sched.Strategy { return r.strategy(src, sc, nil) }},
 		{"random-walk", sched.NewRandomWalk},
 	} {
 		b.Run(c.name, func(b *testing.B) {

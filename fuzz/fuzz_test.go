@@ -60,13 +60,14 @@ func fuzzSubject(f *testing.F, subject string) {
 // adds for new coverage are minimized, often down to a scenario without
 // a context switch: many random seeds keep a large share of its time on
 // varied, full-size scenarios and schedules (with 4 seeds, 1 run of ABA
-// in 20 took over 60 s). The random stream is one where no seed fails a
-// linearizability mutant of the counter, the stack or the limiter by
-// itself (with most streams, one seed in 32 does), so that go test -fuzz
-// on one of those has to search: TestSeedsLeaveTheBugsToTheFuzzer.
+// in 20 took over 60 s). The random stream is one where no seed fails
+// the stack's SeparateLen or ABA by itself (with the first two streams
+// tried, one or two seeds in 32 did), so that go test -fuzz on those has
+// to search: TestSeedsLeaveTheBugsToTheFuzzer. The counter's LostUpdate
+// is found by about a third of random inputs, the seeds included.
 func seeds(subject string) [][]byte {
 	out := [][]byte{{}}
-	r := rand.New(rand.NewPCG(5, uint64(len(subject))))
+	r := rand.New(rand.NewPCG(7, uint64(len(subject))))
 	for range 32 {
 		seed := make([]byte, 64+r.IntN(64))
 		for i := range seed {

@@ -205,7 +205,7 @@ func TestGarbageInput(t *testing.T) {
 // before it fuzzes (on an instrumented build, in controlled mode): none
 // may fail, or the command would stop there without fuzzing. The
 // counter's LostUpdate is not one of them: since window-pct preempts at
-// every read-modify-write, about a third of random inputs find it, the
+// every read-modify-write, about two random inputs in five find it, the
 // seeds included.
 func TestSeedsLeaveTheBugsToTheFuzzer(t *testing.T) {
 	for _, c := range []struct{ target, variant string }{

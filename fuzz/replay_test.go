@@ -204,8 +204,9 @@ func TestGarbageInput(t *testing.T) {
 // mutants the README has the fuzzer find, as interleave test -fuzz does
 // before it fuzzes (on an instrumented build, in controlled mode): none
 // may fail, or the command would stop there without fuzzing. The
-// counter's LostUpdate is not one of them: since window-pct preempts at
-// every read-modify-write, about two random inputs in five find it, the
+// counter's LostUpdate is not one of them: since window-pct puts its
+// priority changes on read-modify-write windows, about two random inputs
+// in five find it, the
 // seeds included.
 func TestSeedsLeaveTheBugsToTheFuzzer(t *testing.T) {
 	for _, c := range []struct{ target, variant string }{

@@ -206,8 +206,7 @@ func TestGarbageInput(t *testing.T) {
 // may fail, or the command would stop there without fuzzing. The
 // counter's LostUpdate is not one of them: since window-pct puts its
 // priority changes on read-modify-write windows, about two random inputs
-// in five find it, the
-// seeds included.
+// in five find it, the seeds included.
 func TestSeedsLeaveTheBugsToTheFuzzer(t *testing.T) {
 	for _, c := range []struct{ target, variant string }{
 		{"FuzzStack", "SeparateLen"}, {"FuzzStack", "ABA"},

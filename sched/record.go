@@ -80,10 +80,15 @@ func (s *scheduler) varID(p unsafe.Pointer) int {
 	if s.released {
 		return 0
 	}
-	id, ok := s.vars[p]
+	return numberOf(s.vars, p)
+}
+
+// numberOf returns p's number in m, numbering it next (from 1) if new.
+func numberOf(m map[unsafe.Pointer]int, p unsafe.Pointer) int {
+	id, ok := m[p]
 	if !ok {
-		id = len(s.vars) + 1
-		s.vars[p] = id
+		id = len(m) + 1
+		m[p] = id
 	}
 	return id
 }
@@ -119,10 +124,5 @@ func (s *scheduler) ptrIDLocked(p unsafe.Pointer) int {
 	if p == nil || s.released {
 		return 0
 	}
-	id, ok := s.ptrs[p]
-	if !ok {
-		id = len(s.ptrs) + 1
-		s.ptrs[p] = id
-	}
-	return id
+	return numberOf(s.ptrs, p)
 }

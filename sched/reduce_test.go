@@ -7,7 +7,6 @@ import (
 
 	"pgregory.net/rapid"
 
-	"github.com/interleave-go/interleave/internal/schedhook"
 	"github.com/interleave-go/interleave/sched"
 )
 
@@ -128,17 +127,8 @@ func TestReturnsFirstKeepsViolations(t *testing.T) {
 	}
 	build := func() ([][]func(), func() outcome) {
 		var x, y sched.Int64
-		var clock int64
-		var call, ret, got [4]int64
-		op := func(k int, body func() int64) {
-			schedhook.BeginOp(nil, nil)
-			clock++
-			call[k] = clock
-			got[k] = body()
-			clock++
-			ret[k] = clock
-			schedhook.EndOp(nil)
-		}
+		h := new(stampedOps)
+		op := h.op
 		return [][]func(){{
 				func() {
 					op(0, func() int64 { return x.Add(1) })
@@ -149,10 +139,10 @@ func TestReturnsFirstKeepsViolations(t *testing.T) {
 					op(3, func() int64 { return x.Load() + y.Load() })
 				},
 			}}, func() outcome {
-				o := outcome{got: got}
-				for i := range call {
-					for j := range call {
-						if ret[i] < call[j] {
+				o := outcome{got: h.got}
+				for i := range h.call {
+					for j := range h.call {
+						if h.before(i, j) {
 							o.before |= 1 << (4*i + j)
 						}
 					}

@@ -73,18 +73,8 @@ var reductionPrograms = []struct {
 		// at calls and returns: what a linearizability check sees of
 		// it is which operation returned before which was called.
 		var x, y sched.Int64
-		var clock int64
-		var call, ret [4]int64
-		var got [4]int64
-		op := func(k int, body func() int64) {
-			schedhook.BeginOp(nil, nil)
-			clock++
-			call[k] = clock
-			got[k] = body()
-			clock++
-			ret[k] = clock
-			schedhook.EndOp(nil)
-		}
+		h := new(stampedOps)
+		op := h.op
 		return [][]func(){{
 				func() {
 					op(0, func() int64 { return x.Add(1) })
@@ -96,14 +86,14 @@ var reductionPrograms = []struct {
 				},
 			}}, func() string {
 				var before []string
-				for i := range call {
-					for j := range call {
-						if ret[i] < call[j] {
+				for i := range h.call {
+					for j := range h.call {
+						if h.before(i, j) {
 							before = append(before, fmt.Sprint(i, "<", j))
 						}
 					}
 				}
-				return fmt.Sprint(got, before)
+				return fmt.Sprint(h.got, before)
 			}
 	}},
 	{"goroutines, a channel and a wait group", func() ([][]func(), func() string) {
@@ -278,3 +268,26 @@ func TestExplorerUnreducedIsExplore(t *testing.T) {
 		t.Fatalf("Explorer ran %d schedules, Explore %d, or in another order", len(got), len(want))
 	}
 }
+
+// stampedOps runs four operations as the harness does, with a history
+// stamped at their calls and returns: what a linearizability check sees
+// of an execution is what each returned and which returned before which
+// was called.
+type stampedOps struct {
+	clock          int64
+	call, ret, got [4]int64
+}
+
+// op runs operation k, body, between its call and its return.
+func (h *stampedOps) op(k int, body func() int64) {
+	schedhook.BeginOp(nil, nil)
+	h.clock++
+	h.call[k] = h.clock
+	h.got[k] = body()
+	h.clock++
+	h.ret[k] = h.clock
+	schedhook.EndOp(nil)
+}
+
+// before reports whether operation i returned before j was called.
+func (h *stampedOps) before(i, j int) bool { return h.ret[i] < h.call[j] }

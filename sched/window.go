@@ -230,6 +230,18 @@ func (r readSets) window(p Access) bool {
 	return false
 }
 
+// WindowsMet returns the windows (see NewWindowPCT) that s, made by
+// NewWindowPCT, met in the execution it decided, and false for a
+// strategy of another kind: the count CountWindows would give, without
+// tracking the accesses twice.
+func WindowsMet(s Strategy) (int, bool) {
+	w, ok := s.(*windowPCT)
+	if !ok {
+		return 0, false
+	}
+	return w.windows, true
+}
+
 // CountWindows wraps s to count the windows (see NewWindowPCT) of the
 // executions it decides, into *n.
 func CountWindows(s Strategy, n *int) Strategy { return &windowCounter{s: s, n: n} }

@@ -33,6 +33,39 @@ func TestCountWindows(t *testing.T) {
 	}
 }
 
+// TestWindowsMet: window-pct counts the windows it meets as CountWindows
+// does, on random schedules of the program above; another strategy has
+// no count.
+func TestWindowsMet(t *testing.T) {
+	src := sched.NewSource(1)
+	total := 0
+	for range 50 {
+		var x, y, other sched.Int64
+		w := sched.NewWindowPCT(src, 3, 12, 3)
+		n := 0
+		sched.Execute(sched.Config{Strategy: sched.CountWindows(w, &n)}, [][]func(){{
+			func() {
+				y.Store(1)
+				x.Store(x.Load())
+				x.Add(1)
+				y.CompareAndSwap(y.Load(), 2)
+			},
+			func() { other.Load(); x.Add(1) },
+		}}...)
+		met, ok := sched.WindowsMet(w)
+		if !ok || met != n {
+			t.Fatalf("WindowsMet = %d, %v; CountWindows counted %d", met, ok, n)
+		}
+		total += n
+	}
+	if total == 0 {
+		t.Fatal("no window met in 50 executions")
+	}
+	if _, ok := sched.WindowsMet(sched.NewRandomWalk(src)); ok {
+		t.Fatal("a random walk has a window count")
+	}
+}
+
 // TestCountWindowsInOperations: a second write of a variable is a window
 // only within one operation of the scenario (between its call and its
 // return), and so is a write of a shared variable (two threads have

@@ -565,13 +565,8 @@ func (r *runner[T, I, O]) runScenario(st *searchState[I], rt *rapid.T, mode Mode
 	// expect from the executions that pass (windowCount). After it, the
 	// estimate stays as it was, so that rapid, which runs the failing
 	// case again, gets the same schedule.
-	learn := r.cfg.strategy == WindowPCT && st.last == nil
-	windows := 0
-	if learn {
-		s = sched.CountWindows(s, &windows)
-	}
 	o := r.controlledOnce(sc, s)
-	if learn && o.kind == 0 {
+	if windows, ok := sched.WindowsMet(s); ok && st.last == nil && o.kind == 0 {
 		st.windows += windows
 		st.windowOps += parallelOps(sc)
 	}

@@ -95,7 +95,8 @@ func (r randomWalk) Choose(d Decision) int { return r.src.Intn(len(d.Runnable)) 
 func NewPCT(src Source, depth, steps int) Strategy {
 	depth = max(depth, 1)
 	steps = max(steps, 1)
-	p := &pct{src: src, depth: depth, prio: map[int]int{}}
+	p := &pct{src: src, depth: depth}
+	p.init()
 	for i := 1; i < depth; i++ {
 		p.change = append(p.change, src.Intn(steps))
 	}
@@ -115,8 +116,26 @@ type pct struct {
 	src    Source
 	depth  int
 	change []int // decision indexes where the running thread is demoted
-	prio   map[int]int
-	last   int
+	// prio holds each thread's priority plus one, by thread number; 0:
+	// none drawn yet. It and change start in the arrays after them, so
+	// that a strategy for a few threads is one allocation: a strategy is
+	// made for every execution.
+	prio      []int
+	changeBuf [4]int
+	prioBuf   [8]int
+}
+
+// init points change and prio at their arrays.
+func (p *pct) init() {
+	p.change, p.prio = p.changeBuf[:0], p.prioBuf[:0]
+}
+
+// setPrio sets thread id's priority.
+func (p *pct) setPrio(id, prio int) {
+	for id >= len(p.prio) {
+		p.prio = append(p.prio, 0)
+	}
+	p.prio[id] = prio + 1
 }
 
 func (p *pct) Choose(d Decision) int {
@@ -124,23 +143,23 @@ func (p *pct) Choose(d Decision) int {
 		return p.src.Intn(len(d.Runnable))
 	}
 	for _, id := range d.Runnable {
-		if _, ok := p.prio[id]; !ok {
+		if id >= len(p.prio) || p.prio[id] == 0 {
 			// Initial priorities are above every demoted one (1..depth-1);
 			// ties, unlikely, go to the lower thread number.
-			p.prio[id] = p.depth + p.src.Intn(1<<20)
+			p.setPrio(id, p.depth+p.src.Intn(1<<20))
 		}
 	}
 	if d.Continuing {
 		for i, step := range p.change {
 			if step == d.Step {
-				p.prio[d.Runnable[0]] = p.depth - 1 - i
+				p.setPrio(d.Runnable[0], p.depth-1-i)
 			}
 		}
 	}
-	best := 0
-	for i, id := range d.Runnable {
-		if b := d.Runnable[best]; p.prio[id] > p.prio[b] || (p.prio[id] == p.prio[b] && id < b) {
-			best = i
+	best, bestID, bestPrio := 0, d.Runnable[0], p.prio[d.Runnable[0]]
+	for i, id := range d.Runnable[1:] {
+		if pr := p.prio[id]; pr > bestPrio || (pr == bestPrio && id < bestID) {
+			best, bestID, bestPrio = i+1, id, pr
 		}
 	}
 	return best

@@ -41,7 +41,9 @@ package sched
 func NewWindowPCT(src Source, depth, steps, windows int) Strategy {
 	depth = max(depth, 1)
 	steps = max(steps, 1)
-	w := &windowPCT{pct: pct{src: src, depth: depth, prio: map[int]int{}}}
+	w := &windowPCT{pct: pct{src: src, depth: depth}}
+	w.init()
+	w.window = w.windowBuf[:0]
 	if windows > 0 {
 		for range depth {
 			w.window = append(w.window, src.Intn(windows))
@@ -59,10 +61,11 @@ func NewWindowPCT(src Source, depth, steps, windows int) Strategy {
 
 type windowPCT struct {
 	pct
-	window  []int // the windows where the change points fall, if they do
-	windows int   // windows met so far
-	fired   int   // change points met so far
-	reads   readSets
+	window    []int // the windows where the change points fall, if they do
+	windowBuf [4]int
+	windows   int // windows met so far
+	fired     int // change points met so far
+	reads     readSets
 }
 
 func (w *windowPCT) Choose(d Decision) int {
@@ -72,7 +75,7 @@ func (w *windowPCT) Choose(d Decision) int {
 			if n == w.windows {
 				// Below every initial priority (depth and up), and above
 				// the threads demoted before.
-				w.prio[d.Runnable[0]] = w.fired
+				w.setPrio(d.Runnable[0], w.fired)
 				w.fired++
 			}
 		}
@@ -83,15 +86,26 @@ func (w *windowPCT) Choose(d Decision) int {
 
 // readSets holds, per thread, the variables it has read since it last
 // wrote them, and those it has written in the operation of the scenario
-// it is in (since its last call); and which variables are shared.
+// it is in (since its last call); and which variables are shared. The
+// sets of the first few threads, and the first variables seen, are in
+// arrays of its own, so that it costs no allocation of its own in most
+// executions.
 type readSets struct {
-	read, wrote [][]uintptr
+	few  [4]threadSets
+	more []threadSets // threads 4 and up
 	// seen holds every variable accessed, with the thread that first
-	// did, or -1 once another thread has accessed it too (shared): in a
-	// slice while there are few, then in seenMap, so that an execution
+	// did, or -1 once another thread has accessed it too (shared): in an
+	// array while there are few, then in seenMap, so that an execution
 	// over many variables does not scan them all at every access.
-	seen    []seenBy
+	seen    [maxSeen]seenBy
+	nSeen   int
 	seenMap map[uintptr]int
+}
+
+// threadSets are one thread's read and write sets (see readSets).
+type threadSets struct {
+	read, wrote   [maxSet]uintptr
+	nRead, nWrote int
 }
 
 // maxSeen is the most variables seen holds before seenMap takes over.
@@ -102,42 +116,56 @@ type seenBy struct {
 	thread int
 }
 
+// sets returns thread's sets, made if need be.
+func (r *readSets) sets(thread int) *threadSets {
+	if thread < len(r.few) {
+		return &r.few[thread]
+	}
+	for thread-len(r.few) >= len(r.more) {
+		r.more = append(r.more, threadSets{})
+	}
+	return &r.more[thread-len(r.few)]
+}
+
+// lookup returns thread's sets, or nil if it has none yet.
+func (r *readSets) lookup(thread int) *threadSets {
+	if thread < len(r.few) {
+		return &r.few[thread]
+	}
+	if thread-len(r.few) < len(r.more) {
+		return &r.more[thread-len(r.few)]
+	}
+	return nil
+}
+
 // note records the operations done, in order. A Lock or Unlock of a
 // mutex (Access.Lock) is none of these: a mutex's state between its Lock
 // and its Unlock is no intermediate state of what it guards.
 func (r *readSets) note(ran []Access) {
 	for _, a := range ran {
-		if a.Call {
-			r.forget(a.Thread)
-		}
-		if a.Obj != 0 && !a.Lock {
-			r.see(a)
-			for a.Thread >= len(r.read) {
-				r.read, r.wrote = append(r.read, nil), append(r.wrote, nil)
+		if a.Call || a.Return || a.Obj != 0 && !a.Lock {
+			t := r.sets(a.Thread)
+			if a.Call {
+				t.nWrote = 0 // a new operation
 			}
-			set := r.read[a.Thread]
-			i := index(set, a.Obj)
-			switch {
-			case a.Write && i >= 0:
-				set[i] = set[len(set)-1]
-				r.read[a.Thread] = set[:len(set)-1]
-			case !a.Write && i < 0:
-				r.read[a.Thread] = bounded(set, a.Obj)
+			if a.Obj != 0 && !a.Lock {
+				r.see(a)
+				i := index(t.read[:t.nRead], a.Obj)
+				switch {
+				case a.Write && i >= 0:
+					t.nRead--
+					t.read[i] = t.read[t.nRead]
+				case !a.Write && i < 0:
+					t.nRead = bounded(&t.read, t.nRead, a.Obj)
+				}
+				if a.Write && index(t.wrote[:t.nWrote], a.Obj) < 0 {
+					t.nWrote = bounded(&t.wrote, t.nWrote, a.Obj)
+				}
 			}
-			if a.Write && index(r.wrote[a.Thread], a.Obj) < 0 {
-				r.wrote[a.Thread] = bounded(r.wrote[a.Thread], a.Obj)
+			if a.Return {
+				t.nWrote = 0 // the operation ended
 			}
 		}
-		if a.Return {
-			r.forget(a.Thread)
-		}
-	}
-}
-
-// forget ends the operation thread was in.
-func (r *readSets) forget(thread int) {
-	if thread < len(r.wrote) {
-		r.wrote[thread] = r.wrote[thread][:0]
 	}
 }
 
@@ -151,7 +179,7 @@ func (r *readSets) see(a Access) {
 		}
 		return
 	}
-	for i := range r.seen {
+	for i := range r.seen[:r.nSeen] {
 		if s := &r.seen[i]; s.obj == a.Obj {
 			if s.thread != a.Thread {
 				s.thread = -1
@@ -159,14 +187,16 @@ func (r *readSets) see(a Access) {
 			return
 		}
 	}
-	r.seen = append(r.seen, seenBy{a.Obj, a.Thread})
-	if len(r.seen) > maxSeen {
-		r.seenMap = make(map[uintptr]int, 2*len(r.seen))
-		for _, s := range r.seen {
-			r.seenMap[s.obj] = s.thread
-		}
-		r.seen = nil
+	if r.nSeen < maxSeen {
+		r.seen[r.nSeen] = seenBy{a.Obj, a.Thread}
+		r.nSeen++
+		return
 	}
+	r.seenMap = make(map[uintptr]int, 4*maxSeen)
+	for _, s := range r.seen {
+		r.seenMap[s.obj] = s.thread
+	}
+	r.seenMap[a.Obj] = a.Thread
 }
 
 // shared reports whether two threads or more have accessed obj.
@@ -175,7 +205,7 @@ func (r *readSets) shared(obj uintptr) bool {
 		t, ok := r.seenMap[obj]
 		return ok && t < 0
 	}
-	for _, s := range r.seen {
+	for _, s := range r.seen[:r.nSeen] {
 		if s.obj == obj {
 			return s.thread < 0
 		}
@@ -183,16 +213,18 @@ func (r *readSets) shared(obj uintptr) bool {
 	return false
 }
 
-// bounded appends obj to set, dropping the oldest when set holds maxSet
-// already: a window is a step or two after the read or write that makes
-// it, and a thread that touches many variables in one operation (a test
-// body, a loop over an array) would otherwise make every step scan them
-// all.
-func bounded(set []uintptr, obj uintptr) []uintptr {
-	if len(set) == maxSet {
-		set = append(set[:0], set[1:]...)
+// bounded adds obj to the set of n variables in set and returns the new
+// count, dropping the oldest when set is full: a window is a step or two
+// after the read or write that makes it, and a thread that touches many
+// variables in one operation (a test body, a loop over an array) would
+// otherwise make every step scan them all.
+func bounded(set *[maxSet]uintptr, n int, obj uintptr) int {
+	if n == maxSet {
+		copy(set[:], set[1:])
+		n--
 	}
-	return append(set, obj)
+	set[n] = obj
+	return n + 1
 }
 
 // maxSet bounds a thread's read and write sets.
@@ -213,15 +245,20 @@ func index(set []uintptr, obj uintptr) int {
 // shared one: the write that ends a read-modify-write, or the second
 // write of a multi-step update whose intermediate state other threads
 // can see.
-func (r readSets) window(p Access) bool {
-	if !p.Write || p.Obj == 0 || p.Lock || p.Thread >= len(r.read) {
+func (r *readSets) window(p Access) bool {
+	if !p.Write || p.Obj == 0 || p.Lock {
 		return false
 	}
-	if index(r.read[p.Thread], p.Obj) >= 0 || index(r.wrote[p.Thread], p.Obj) >= 0 {
+	t := r.lookup(p.Thread)
+	if t == nil {
+		return false
+	}
+	wrote := t.wrote[:t.nWrote]
+	if index(t.read[:t.nRead], p.Obj) >= 0 || index(wrote, p.Obj) >= 0 {
 		return true
 	}
 	if r.shared(p.Obj) {
-		for _, o := range r.wrote[p.Thread] {
+		for _, o := range wrote {
 			if r.shared(o) {
 				return true
 			}

@@ -1,6 +1,7 @@
 package sched_test
 
 import (
+	"maps"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -160,6 +161,37 @@ func TestPhasesRunInOrder(t *testing.T) {
 		[]func(){func() { seen = append(seen, v.Load()) }})
 	if e.Outcome != sched.Completed || len(seen) != 1 || seen[0] != 12 {
 		t.Fatalf("outcome %v seen %v, want completed [12]", e.Outcome, seen)
+	}
+}
+
+// TestNilPhaseFunction checks that a nil function keeps its thread's
+// number and runs nothing: a goroutine started in the threads' phase
+// still takes the number after every phase's, runs to its end after
+// the last thread returns though no later phase has a thread, and a
+// goroutine blocked for good is still a deadlock.
+func TestNilPhaseFunction(t *testing.T) {
+	var v sched.Int64
+	e := sched.Execute(sched.Config{Strategy: sched.NewRandomWalk(sched.NewSource(3))},
+		[]func(){func() { v.Store(10) }},
+		[]func(){nil, func() {
+			sched.Go(func() { v.Add(1); v.Add(1) })
+			v.Add(1)
+		}},
+		[]func(){nil})
+	if e.Outcome != sched.Completed || e.Threads != 3 || v.Load() != 13 {
+		t.Fatalf("outcome %v threads %d value %d, want completed 3 13", e.Outcome, e.Threads, v.Load())
+	}
+	threads := map[int]int{}
+	for _, ev := range e.Events {
+		threads[ev.Thread]++
+	}
+	if want := map[int]int{0: 1, 2: 2, 4: 2}; !maps.Equal(threads, want) { // 2: Go and Add
+		t.Errorf("operations by thread %v, want %v: thread 1 and 3 are nil, the goroutine is 4", threads, want)
+	}
+	ch := sched.MakeChan[int](0)
+	e = sched.Execute(sched.Config{}, []func(){func() { sched.Go(func() { ch.Recv() }) }}, []func(){nil})
+	if e.Outcome != sched.Deadlocked {
+		t.Errorf("a goroutine blocked for good after the last thread: outcome %v, want deadlocked", e.Outcome)
 	}
 }
 

@@ -115,7 +115,8 @@ type Execution struct {
 	// Preemptions counts preemptions, switches away from a thread that could
 	// have gone on; Steps counts scheduling points.
 	Preemptions, Steps int
-	// Threads is the number of managed goroutines, spawned ones included.
+	// Threads is the number of managed goroutines that ran, spawned ones
+	// included.
 	Threads int
 	// Fingerprint hashes the events in order: their threads, kinds,
 	// variables, results and the values atomic operations read and wrote
@@ -231,7 +232,10 @@ type scheduler struct {
 // k (including ones it started with Go) has returned. Threads are numbered
 // in order across phases: with phases {init}, {a, b}, {post}, init is 0, a
 // is 1, b is 2, post is 3, and goroutines started with Go take the next
-// numbers as they start.
+// numbers as they start. A nil function keeps its number and runs
+// nothing: a caller whose last phase has nothing to do this time passes
+// nil there, and its numbering stays the same, without the cost of a
+// thread.
 //
 // Execute returns when the execution has ended and its threads have
 // returned, except a thread stuck in a hang, which cannot be reclaimed.
@@ -380,11 +384,14 @@ func (s *scheduler) startNextPhase() {
 			s.endLocked(Completed)
 			return
 		}
-		if len(s.phases[s.phase]) > 0 {
+		if s.phaseRuns(s.phase) {
 			break
 		}
 	}
 	for i, fn := range s.phases[s.phase] {
+		if fn == nil {
+			continue
+		}
 		t := s.spawn(fn, s.phaseBase[s.phase]+i)
 		t.inPhase, t.phase = true, s.phase
 		s.phaseLive++
@@ -392,6 +399,28 @@ func (s *scheduler) startNextPhase() {
 	if next := s.choose(nil); next != nil {
 		s.handTo(next)
 	}
+}
+
+// phaseRuns reports whether phase k has a thread to run: a nil function
+// in a phase keeps its thread's number and runs nothing.
+func (s *scheduler) phaseRuns(k int) bool {
+	for _, fn := range s.phases[k] {
+		if fn != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// laterPhase reports whether a phase after the current one has a thread
+// to run.
+func (s *scheduler) laterPhase() bool {
+	for k := s.phase + 1; k < len(s.phases); k++ {
+		if s.phaseRuns(k) {
+			return true
+		}
+	}
+	return false
 }
 
 // spawn creates a managed thread numbered id that waits for its first
@@ -476,7 +505,7 @@ func (s *scheduler) threadDone(t *thread, panicked any, stack string) {
 		s.maybeExited()
 		return
 	}
-	if t.inPhase && s.phaseLive == 0 && s.phase+1 < len(s.phases) {
+	if t.inPhase && s.phaseLive == 0 && s.laterPhase() {
 		// The phase's threads are done: the next phase starts, while
 		// goroutines they started (a type's workers, say) go on.
 		s.startNextPhase()
@@ -521,7 +550,12 @@ func (s *scheduler) endLocked(o Outcome) {
 	s.exec.Choices = s.choices
 	s.exec.Preemptions = s.preemptions
 	s.exec.Steps = s.steps
-	s.exec.Threads = len(s.threads)
+	s.exec.Threads = 0
+	for _, t := range s.threads {
+		if t != nil { // a nil function's number, or a phase not started
+			s.exec.Threads++
+		}
+	}
 	s.exec.Fingerprint, s.exec.Ops = s.hash, s.ops
 	if len(s.orders) > 0 {
 		s.exec.Orders = slices.Clone(s.orders)

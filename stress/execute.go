@@ -340,6 +340,22 @@ func bubbleStacks(id, skip string) string {
 	return strings.Join(out, "\n\n")
 }
 
+// postPhase returns the function of a controlled execution's last phase:
+// the operations of post, then the spec's Cleanup.
+func (x *exec[T, I, O]) postPhase(post []I) func() {
+	return func() {
+		if x.broken() {
+			return
+		}
+		for _, in := range post {
+			x.call(0, in)
+		}
+		if x.r.spec.Cleanup != nil {
+			x.guard(threadCleanup, func() { x.r.spec.Cleanup(x.v) })
+		}
+	}
+}
+
 // controlledOnce runs sc once under package sched with strategy,
 // recording its choices only (see rebuild).
 func (r *runner[T, I, O]) controlledOnce(sc Scenario[I], strategy sched.Strategy) outcome {
@@ -360,7 +376,9 @@ func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, tr
 	// in the run, so that goroutines the type starts in New (workers, a
 	// drainer) are managed, and their locks and waits stay in one mode.
 	// One array holds the functions of the three phases (New and Init,
-	// the threads, Post and Cleanup).
+	// the threads, Post and Cleanup); the last is nil when there is
+	// nothing to do after the threads, which keeps its thread's number
+	// and saves starting a thread, a tenth of a small execution.
 	n := len(sc.Threads)
 	fns := make([]func(), n+2)
 	fns[0] = func() {
@@ -382,16 +400,8 @@ func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, tr
 		}
 	}
 	post := x.post(sc)
-	fns[n+1] = func() {
-		if x.broken() {
-			return
-		}
-		for _, in := range post {
-			x.call(0, in)
-		}
-		if r.spec.Cleanup != nil {
-			x.guard(threadCleanup, func() { r.spec.Cleanup(x.v) })
-		}
+	if len(post) > 0 || r.spec.Cleanup != nil {
+		fns[n+1] = x.postPhase(post)
 	}
 	phases := [][]func(){fns[:1], fns[1 : n+1], fns[n+1:]}
 	e := sched.Execute(sched.Config{Strategy: strategy, Watchdog: r.cfg.hangTimeout, MaxSteps: r.cfg.maxSteps, Sites: tr == withSites, ChoicesOnly: tr == choicesOnly, Labels: labels}, phases...)

@@ -34,6 +34,9 @@ type Recorder = TypedRecorder[any, any]
 type TypedRecorder[I, O any] struct {
 	clock atomic.Int64
 	lanes []lane[I, O]
+	// few holds the lanes of a recorder of a few threads, so that one
+	// is two allocations: a controlled search makes one per execution.
+	few [4]lane[I, O]
 }
 
 type lane[I, O any] struct {
@@ -55,7 +58,12 @@ func NewRecorder(capacity []int) *Recorder { return NewTypedRecorder[any, any](c
 
 // NewTypedRecorder is NewRecorder for inputs I and outputs O.
 func NewTypedRecorder[I, O any](capacity []int) *TypedRecorder[I, O] {
-	r := &TypedRecorder[I, O]{lanes: make([]lane[I, O], len(capacity))}
+	r := &TypedRecorder[I, O]{}
+	if len(capacity) <= len(r.few) {
+		r.lanes = r.few[:len(capacity)]
+	} else {
+		r.lanes = make([]lane[I, O], len(capacity))
+	}
 	n := 0
 	for _, c := range capacity {
 		n += c

@@ -28,12 +28,21 @@ type outcome struct {
 	history []linearize.Operation
 	// Controlled mode only.
 	events      []sched.Event
-	choices     []int
-	schedule    []sched.Choice
+	schedule    []sched.Choice // nil outside controlled mode
 	preemptions int
 	fingerprint uint64        // sched.Execution.Fingerprint
 	orders      []sched.Order // sched.Execution.Orders
 	diverged    string        // set by the determinism check
+}
+
+// choices returns the picks that replay o's controlled execution, without
+// the trailing zeros, or nil outside controlled mode. Made when asked: a
+// search asks only for the failures'.
+func (o outcome) choices() []int {
+	if o.schedule == nil {
+		return nil
+	}
+	return sched.Trim(sched.Picks(&sched.Execution{Choices: o.schedule}))
 }
 
 // tracing is what a controlled execution records.
@@ -447,7 +456,7 @@ func (r *runner[T, I, O]) controlled(sc Scenario[I], strategy sched.Strategy, tr
 	if o.history == nil && o.kind != 0 {
 		o.history = x.rec.History()
 	}
-	o.events, o.choices, o.schedule, o.preemptions = e.Events, sched.Trim(sched.Picks(e)), e.Choices, e.Preemptions
+	o.events, o.schedule, o.preemptions = e.Events, e.Choices, e.Preemptions
 	o.fingerprint, o.orders = e.Fingerprint, e.Orders
 	if e.Ops > 0 {
 		r.sawEvents = true
@@ -465,7 +474,7 @@ func (r *runner[T, I, O]) rebuild(sc Scenario[I], o outcome, sites bool) (outcom
 	if sites {
 		tr = withSites
 	}
-	again := r.controlled(sc, sched.NewReplay(o.choices), tr)
+	again := r.controlled(sc, sched.NewReplay(o.choices()), tr)
 	if o.events != nil {
 		return again, sched.Diverge(o.events, again.events) < 0
 	}

@@ -178,10 +178,10 @@ func (r *runner[T, I, O]) fewerSwitches(f *found[I], budget int) {
 // nil: nil means "no schedule, use the drawn one", while an execution
 // without a context switch has an empty one.
 func schedule(o outcome) []int {
-	if o.choices == nil {
-		return []int{}
+	if c := o.choices(); c != nil {
+		return c
 	}
-	return o.choices
+	return []int{}
 }
 
 // Budgets for minimizing a hang. A hang costs a watchdog period to see
@@ -346,7 +346,7 @@ func (r *runner[T, I, O]) reproduce(f *found[I], sc Scenario[I], tries int, dead
 	if f.mode == Controlled {
 		// Without a preemption, then the failure's own choices (relative
 		// choices: they still mean something in a smaller scenario).
-		for i, picks := range [][]int{nil, f.o.choices} {
+		for i, picks := range [][]int{nil, f.o.choices()} {
 			o := r.controlledOnce(sc, sched.NewReplay(picks))
 			r.executions++
 			r.total++

@@ -50,6 +50,8 @@ type Access struct {
 	// is then 0 for a call. Both matter for linearizability only in
 	// their order relative to each other.
 	Call, Return bool
+	// Wait is set for a Cond's Wait (Obj 0).
+	Wait bool
 }
 
 // Conflicts reports whether a and b touch the same known variable and

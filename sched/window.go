@@ -30,8 +30,12 @@ package sched
 // which is what a lost wakeup needs (two Takes wait, the first Put wakes
 // one, the second Put, seeing the buffer not empty, signals nobody), and
 // Signal for Broadcast, or a semaphore released twice. A Mutex handed on
-// to a thread waiting to lock it is none. windows is the expected number
-// of windows in an execution, steps the expected number of decisions.
+// to a thread waiting to lock it is none. And a decision where the
+// thread that ran last could go on to a Cond's Wait is a window, where
+// it is demoted: the signal meant for it can come between its check of
+// the condition and its Wait, and is lost (a flag set and signalled
+// without the lock). windows is the expected number of windows in an
+// execution, steps the expected number of decisions.
 //
 // In seven executions of eight (by the value drawn; with rapid's draws,
 // about seven in eight too) depth change points, one more than PCT's,
@@ -277,8 +281,12 @@ func index(set []uintptr, obj uintptr) int {
 // same operation, or a shared variable after the operation wrote another
 // shared one: the write that ends a read-modify-write, or the second
 // write of a multi-step update whose intermediate state other threads
-// can see.
+// can see; or whether p is a Cond's Wait, which acts on the condition
+// its thread checked before.
 func (r *readSets) window(p Access) bool {
+	if p.Wait {
+		return true
+	}
 	if !p.Write || p.Obj == 0 || p.Lock {
 		return false
 	}

@@ -183,7 +183,8 @@ func (w *wokenLog) Choose(d sched.Decision) int {
 
 // TestWakeUpWindows: a Signal that readies a waiting thread, while the
 // signaller can go on, is a window, and the decision names the thread
-// woken; a Mutex handed to a thread waiting to lock it is neither.
+// woken; so is a Wait, with another thread able to run; a Mutex handed to
+// a thread waiting to lock it is neither.
 func TestWakeUpWindows(t *testing.T) {
 	t.Run("Signal", func(t *testing.T) {
 		var mu sched.Mutex
@@ -204,8 +205,8 @@ func TestWakeUpWindows(t *testing.T) {
 		if e.Outcome != sched.Completed {
 			t.Fatal(e.Outcome)
 		}
-		if !slices.Equal(log.woken, []int{0}) || log.windows != 1 {
-			t.Fatalf("woken %v, %d windows; want [0], 1", log.woken, log.windows)
+		if !slices.Equal(log.woken, []int{0}) || log.windows != 2 {
+			t.Fatalf("woken %v, %d windows; want [0], 2 (the Wait, the Signal)", log.woken, log.windows)
 		}
 	})
 	t.Run("Unlock", func(t *testing.T) {
@@ -272,5 +273,43 @@ func TestWindowPCTLosesTheWakeup(t *testing.T) {
 	t.Logf("lost the wakeup in %d of 60 executions under window-pct, %d under PCT", windows, steps)
 	if windows*5 < 60 {
 		t.Fatalf("window-pct lost the wakeup in %d of 60 executions, want at least a fifth", windows)
+	}
+}
+
+// TestWindowPCTMissesTheSignal: a waiter checks a flag under the lock,
+// then waits; the opener sets the flag and broadcasts without the lock
+// (examples/blocking's Gate.OpenUnlocked). Window-pct, demoting the
+// waiter at its Wait, lets the broadcast come between its check and its
+// Wait, and the waiter sleeps for good, in at least a fifth of 60
+// executions with a window per execution; PCT over 40 steps, in fewer.
+func TestWindowPCTMissesTheSignal(t *testing.T) {
+	missed := func(s sched.Strategy) bool {
+		var mu sched.Mutex
+		c := sched.NewCond(&mu)
+		open := false
+		e := sched.Execute(sched.Config{Strategy: s, ChoicesOnly: true}, []func(){
+			func() {
+				mu.Lock()
+				for !open {
+					c.Wait()
+				}
+				mu.Unlock()
+			},
+			func() { open = true; c.Broadcast() },
+		})
+		return e.Outcome == sched.Deadlocked
+	}
+	windows, steps := 0, 0
+	for seed := range uint64(60) {
+		if missed(sched.NewWindowPCT(sched.NewSource(seed), 3, 40, 1)) {
+			windows++
+		}
+		if missed(sched.NewPCT(sched.NewSource(seed), 3, 40)) {
+			steps++
+		}
+	}
+	t.Logf("missed the signal in %d of 60 executions under window-pct, %d under PCT", windows, steps)
+	if windows*5 < 60 || windows <= steps {
+		t.Fatalf("window-pct missed the signal in %d of 60 executions (PCT %d), want at least a fifth, and more than PCT", windows, steps)
 	}
 }

@@ -31,7 +31,9 @@ func tapeLen(s Strategy, depth, ops, threads int) int {
 // or three operations in a thread, or a third thread, to show: over
 // seeds 1-100, window-pct finds ABA in 110 executions on average instead
 // of 292, SeparateLen in 35 instead of 99. rapid shrinks a least count
-// toward its minimum, after which it can delete elements as before.
+// toward its minimum, after which it can delete elements as before. For
+// a model that says when operations wait, Init operations are drawn one
+// time in initOf (initGen).
 func (r *runner[T, I, O]) draw(rt *rapid.T, b bounds) Scenario[I] {
 	return r.drawScenario(rt, b, true)
 }

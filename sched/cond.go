@@ -51,7 +51,7 @@ func (c *Cond) Wait() {
 		c.L.Lock()
 		return
 	}
-	t := s.point()
+	t := s.pointAt(Access{Wait: true})
 	if t == nil {
 		c.L.Unlock()
 		c.L.Lock()

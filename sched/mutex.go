@@ -126,7 +126,7 @@ func (m *Mutex) unlockSlow() {
 		panic("sched: unlock of unlocked Mutex")
 	}
 	m.held = false
-	s.wakeLocked(unsafe.Pointer(m), -1) // they retry
+	s.wakeLockersLocked(unsafe.Pointer(m), -1) // they retry
 	s.mu.Unlock()
 	s.record(t, Event{Kind: KindUnlock, Var: s.varOf(unsafe.Pointer(m))})
 }

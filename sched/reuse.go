@@ -14,7 +14,7 @@ import (
 // run to reuse: runs are serialized by runMu.
 type scratch struct {
 	vars, ptrs map[unsafe.Pointer]int
-	ids        []int
+	ids, woken []int
 	pend, ran  []Access
 	last       []lastAccess
 	orderSet   map[Order]struct{}
@@ -34,7 +34,7 @@ func (sp *scratch) take(s *scheduler) {
 	if sp.vars == nil {
 		s.mu = new(sync.Mutex)
 		s.vars, s.ptrs, s.orderSet, s.orderKeys = map[unsafe.Pointer]int{}, map[unsafe.Pointer]int{}, map[Order]struct{}{}, map[uint64]struct{}{}
-		s.ids, s.pend, s.ran = make([]int, 0, 8), make([]Access, 0, 8), make([]Access, 0, 16)
+		s.ids, s.pend, s.ran, s.woken = make([]int, 0, 8), make([]Access, 0, 8), make([]Access, 0, 16), make([]int, 0, 8)
 		return
 	}
 	clear(sp.vars)
@@ -44,7 +44,7 @@ func (sp *scratch) take(s *scheduler) {
 	clear(sp.last)
 	clear(sp.threads)
 	s.vars, s.ptrs, s.orderSet, s.orderKeys = sp.vars, sp.ptrs, sp.orderSet, sp.orderKeys
-	s.ids, s.pend, s.ran, s.last, s.orders = sp.ids[:0], sp.pend[:0], sp.ran[:0], sp.last[:0], sp.orders[:0]
+	s.ids, s.pend, s.ran, s.woken, s.last, s.orders = sp.ids[:0], sp.pend[:0], sp.ran[:0], sp.woken[:0], sp.last[:0], sp.orders[:0]
 	s.threads, s.phaseBase, s.free, s.mu = sp.threads[:0], sp.phaseBase[:0], sp.free, sp.mu
 	*sp = scratch{}
 }
@@ -52,7 +52,7 @@ func (sp *scratch) take(s *scheduler) {
 // keep makes the buffers of s, a finished run, the spare ones: once every
 // thread has returned, none is touched again. Called with runMu held.
 func (sp *scratch) keep(s *scheduler) {
-	*sp = scratch{vars: s.vars, ptrs: s.ptrs, ids: s.ids, pend: s.pend, ran: s.ran, last: s.last, orderSet: s.orderSet, orderKeys: s.orderKeys, orders: s.orders,
+	*sp = scratch{vars: s.vars, ptrs: s.ptrs, ids: s.ids, pend: s.pend, ran: s.ran, woken: s.woken, last: s.last, orderSet: s.orderSet, orderKeys: s.orderKeys, orders: s.orders,
 		threads: s.threads, phaseBase: s.phaseBase, free: s.free, mu: s.mu}
 }
 

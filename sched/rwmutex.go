@@ -179,9 +179,9 @@ func (rw *RWMutex) unlockCtl(s *scheduler) {
 		s.mu.Unlock()
 		panic("sync: Unlock of unlocked RWMutex")
 	}
-	rw.readers += s.wakeLocked(unsafe.Pointer(&rw.readerSem), -1)
+	rw.readers += s.wakeLockersLocked(unsafe.Pointer(&rw.readerSem), -1)
 	rw.held = false
-	s.wakeLocked(unsafe.Pointer(&rw.w), -1)
+	s.wakeLockersLocked(unsafe.Pointer(&rw.w), -1)
 	s.mu.Unlock()
 	s.record(t, Event{Kind: KindUnlock, Var: v})
 }
@@ -217,7 +217,7 @@ func (rw *RWMutex) runlockCtl(s *scheduler) {
 	}
 	rw.readers--
 	if rw.readers == 0 && rw.held {
-		s.wakeLocked(unsafe.Pointer(&rw.writerSem), 1)
+		s.wakeLockersLocked(unsafe.Pointer(&rw.writerSem), 1)
 	}
 	s.mu.Unlock()
 	s.record(t, Event{Kind: KindRUnlock, Var: v})

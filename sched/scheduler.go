@@ -212,6 +212,7 @@ type scheduler struct {
 	ids         []int    // choose's buffer of runnable threads
 	pend        []Access // and of their pending operations
 	ran         []Access // the operations done since the last decision
+	woken       []int    // the threads unblocked since the last decision
 	hash        uint64   // the Fingerprint so far
 	ops         int
 	vt          vclock // the virtual clock (vtime, see time.go)
@@ -636,8 +637,8 @@ func (s *scheduler) choose(from *thread) *thread {
 		}
 	}
 	s.pend = pend
-	pick := s.strategy.Choose(Decision{Step: len(s.choices), Runnable: ids, Continuing: continuing, Pending: pend, Ran: s.ran})
-	s.ran = s.ran[:0]
+	pick := s.strategy.Choose(Decision{Step: len(s.choices), Runnable: ids, Continuing: continuing, Pending: pend, Ran: s.ran, Woken: s.woken})
+	s.ran, s.woken = s.ran[:0], s.woken[:0]
 	if pick < 0 || pick >= len(ids) {
 		pick = 0
 	}

@@ -23,6 +23,13 @@ type Decision struct {
 	// since the previous decision, the most recent last. Both are reused
 	// after Choose returns: a Strategy must not keep them.
 	Pending, Ran []Access
+	// Woken holds the threads that another thread's operation (a
+	// Signal or Broadcast, a channel operation, a WaitGroup's Done) or
+	// the virtual clock made runnable since the previous decision, oldest
+	// first; they may have blocked again since. A thread waiting to lock
+	// a Mutex or RWMutex that its holder released is not among them.
+	// Reused like Ran.
+	Woken []int
 }
 
 // Access is an operation's access to an instrumented variable, as
@@ -43,6 +50,8 @@ type Access struct {
 	// is then 0 for a call. Both matter for linearizability only in
 	// their order relative to each other.
 	Call, Return bool
+	// Wait is set for a Cond's Wait (Obj 0).
+	Wait bool
 }
 
 // Conflicts reports whether a and b touch the same known variable and

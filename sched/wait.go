@@ -79,11 +79,24 @@ func (s *scheduler) wakeLocked(key unsafe.Pointer, n int) int {
 	return woken
 }
 
+// wakeLockersLocked is wakeLocked for the threads waiting to lock a
+// Mutex or RWMutex: they are left out of Decision.Woken, since a lock
+// handed on ends no state its holder left half done (window.go).
+func (s *scheduler) wakeLockersLocked(key unsafe.Pointer, n int) int {
+	before := len(s.woken)
+	woken := s.wakeLocked(key, n)
+	s.woken = s.woken[:before]
+	return woken
+}
+
 // unblockLocked makes t runnable if it is blocked on the queue key.
 // Called with mu held.
 func (s *scheduler) unblockLocked(t *thread, key unsafe.Pointer) {
 	if !s.released && t.state == blocked && t.blockedOn == key {
 		t.state, t.blockedOn, t.blockedV = runnable, nil, 0
+		if len(s.woken) < maxRan {
+			s.woken = append(s.woken, t.id)
+		}
 	}
 }
 

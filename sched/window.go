@@ -20,9 +20,22 @@ package sched
 // write after the operation wrote another shared variable (a count, then
 // a sum: a reader in between sees them torn). A Mutex's Lock and Unlock
 // are no part of a window, and a variable only one thread has touched
-// (a node not yet published) is not shared. windows is the expected
-// number of windows in an execution, steps the expected number of
-// decisions.
+// (a node not yet published) is not shared.
+//
+// A decision where the thread that ran last could go on and another
+// thread was woken since the previous one (a Signal, Broadcast, channel
+// operation or WaitGroup's Done readied it: Decision.Woken) is a window
+// too, where the woken thread, not the one that ran, is demoted: the
+// waker goes on while the woken thread has yet to act on its wake-up,
+// which is what a lost wakeup needs (two Takes wait, the first Put wakes
+// one, the second Put, seeing the buffer not empty, signals nobody), and
+// Signal for Broadcast, or a semaphore released twice. A Mutex handed on
+// to a thread waiting to lock it is none. And a decision where the
+// thread that ran last could go on to a Cond's Wait is a window, where
+// it is demoted: the signal meant for it can come between its check of
+// the condition and its Wait, and is lost (a flag set and signalled
+// without the lock). windows is the expected number of windows in an
+// execution, steps the expected number of decisions.
 //
 // In seven executions of eight (by the value drawn; with rapid's draws,
 // about seven in eight too) depth change points, one more than PCT's,
@@ -70,18 +83,42 @@ type windowPCT struct {
 
 func (w *windowPCT) Choose(d Decision) int {
 	w.reads.note(d.Ran)
-	if !d.Cases && d.Continuing && len(d.Pending) > 0 && w.reads.window(d.Pending[0]) {
-		for _, n := range w.window {
-			if n == w.windows {
-				// Below every initial priority (depth and up), and above
-				// the threads demoted before.
-				w.setPrio(d.Runnable[0], w.fired)
-				w.fired++
-			}
+	if !d.Cases && d.Continuing {
+		if len(d.Pending) > 0 && w.reads.window(d.Pending[0]) {
+			w.meet(d.Runnable[0])
 		}
-		w.windows++
+		if i := woken(d); i > 0 {
+			w.meet(d.Runnable[i])
+		}
 	}
 	return w.pct.Choose(d)
+}
+
+// meet counts a window, demoting thread if a change point falls there:
+// below every initial priority (depth and up), and above the threads
+// demoted before.
+func (w *windowPCT) meet(thread int) {
+	for _, n := range w.window {
+		if n == w.windows {
+			w.setPrio(thread, w.fired)
+			w.fired++
+		}
+	}
+	w.windows++
+}
+
+// woken returns the index in d.Runnable of the first thread, other than
+// the one that ran last, that was woken since the previous decision
+// (Decision.Woken) and can run, or -1. Called only when d.Continuing.
+func woken(d Decision) int {
+	for _, id := range d.Woken {
+		for i, r := range d.Runnable[1:] {
+			if r == id {
+				return i + 1
+			}
+		}
+	}
+	return -1
 }
 
 // readSets holds, per thread, the variables it has read since it last
@@ -244,8 +281,12 @@ func index(set []uintptr, obj uintptr) int {
 // same operation, or a shared variable after the operation wrote another
 // shared one: the write that ends a read-modify-write, or the second
 // write of a multi-step update whose intermediate state other threads
-// can see.
+// can see; or whether p is a Cond's Wait, which acts on the condition
+// its thread checked before.
 func (r *readSets) window(p Access) bool {
+	if p.Wait {
+		return true
+	}
 	if !p.Write || p.Obj == 0 || p.Lock {
 		return false
 	}
@@ -291,8 +332,13 @@ type windowCounter struct {
 
 func (c *windowCounter) Choose(d Decision) int {
 	c.reads.note(d.Ran)
-	if !d.Cases && d.Continuing && len(d.Pending) > 0 && c.reads.window(d.Pending[0]) {
-		*c.n++
+	if !d.Cases && d.Continuing {
+		if len(d.Pending) > 0 && c.reads.window(d.Pending[0]) {
+			*c.n++
+		}
+		if woken(d) > 0 {
+			*c.n++
+		}
 	}
 	return c.s.Choose(d)
 }

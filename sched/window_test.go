@@ -167,3 +167,149 @@ func TestWindowPCTSeesHalfDoneUpdates(t *testing.T) {
 		t.Fatalf("%d of 50 executions read x half done, want at least a quarter", seen)
 	}
 }
+
+// wokenLog follows a replay and keeps the threads that the decisions
+// name as woken (Decision.Woken), with the windows CountWindows counts.
+type wokenLog struct {
+	s       sched.Strategy
+	woken   []int
+	windows int
+}
+
+func (w *wokenLog) Choose(d sched.Decision) int {
+	w.woken = append(w.woken, d.Woken...)
+	return w.s.Choose(d)
+}
+
+// TestWakeUpWindows: a Signal that readies a waiting thread, while the
+// signaller can go on, is a window, and the decision names the thread
+// woken; so is a Wait, with another thread able to run; a Mutex handed to
+// a thread waiting to lock it is neither.
+func TestWakeUpWindows(t *testing.T) {
+	t.Run("Signal", func(t *testing.T) {
+		var mu sched.Mutex
+		c := sched.NewCond(&mu)
+		ready := false
+		log := &wokenLog{}
+		log.s = sched.CountWindows(sched.NewReplay(nil), &log.windows)
+		e := sched.Execute(sched.Config{Strategy: log}, []func(){
+			func() { // runs first, and waits
+				mu.Lock()
+				for !ready {
+					c.Wait()
+				}
+				mu.Unlock()
+			},
+			func() { mu.Lock(); ready = true; c.Signal(); mu.Unlock() },
+		})
+		if e.Outcome != sched.Completed {
+			t.Fatal(e.Outcome)
+		}
+		if !slices.Equal(log.woken, []int{0}) || log.windows != 2 {
+			t.Fatalf("woken %v, %d windows; want [0], 2 (the Wait, the Signal)", log.woken, log.windows)
+		}
+	})
+	t.Run("Unlock", func(t *testing.T) {
+		var mu sched.Mutex
+		var x sched.Int64
+		log := &wokenLog{}
+		// Thread 0 locks, then (the third decision) 1 runs and waits for
+		// the lock, which 0 hands on.
+		log.s = sched.CountWindows(sched.NewReplay([]int{0, 0, 1}), &log.windows)
+		e := sched.Execute(sched.Config{Strategy: log}, []func(){
+			func() { mu.Lock(); x.Store(1); mu.Unlock(); x.Load() },
+			func() { mu.Lock(); mu.Unlock() },
+		})
+		if e.Outcome != sched.Completed {
+			t.Fatal(e.Outcome)
+		}
+		if len(log.woken) != 0 || log.windows != 0 {
+			t.Fatalf("woken %v, %d windows; want none", log.woken, log.windows)
+		}
+	})
+}
+
+// TestWindowPCTLosesTheWakeup: two threads wait for an item each, and a
+// third puts two but signals only for the first (the lost wakeup of
+// examples/blocking). Window-pct, demoting the woken thread at the
+// Signal, has the putter go on to its second put before the woken taker
+// takes; then the second taker waits for good, with an item there. It
+// does so in at least a fifth of 60 executions with a window per
+// execution (a third of them give the putter the lowest priority, as
+// the bug needs); PCT over 40 steps, in 2.
+func TestWindowPCTLosesTheWakeup(t *testing.T) {
+	lost := func(s sched.Strategy) bool {
+		var mu sched.Mutex
+		c := sched.NewCond(&mu)
+		var items int
+		take := func() {
+			mu.Lock()
+			for items == 0 {
+				c.Wait()
+			}
+			items--
+			mu.Unlock()
+		}
+		put := func() {
+			mu.Lock()
+			items++
+			if items == 1 {
+				c.Signal()
+			}
+			mu.Unlock()
+		}
+		e := sched.Execute(sched.Config{Strategy: s, ChoicesOnly: true}, []func(){take, take, func() { put(); put() }})
+		return e.Outcome == sched.Deadlocked && items > 0
+	}
+	windows, steps := 0, 0
+	for seed := range uint64(60) {
+		if lost(sched.NewWindowPCT(sched.NewSource(seed), 3, 40, 1)) {
+			windows++
+		}
+		if lost(sched.NewPCT(sched.NewSource(seed), 3, 40)) {
+			steps++
+		}
+	}
+	t.Logf("lost the wakeup in %d of 60 executions under window-pct, %d under PCT", windows, steps)
+	if windows*5 < 60 {
+		t.Fatalf("window-pct lost the wakeup in %d of 60 executions, want at least a fifth", windows)
+	}
+}
+
+// TestWindowPCTMissesTheSignal: a waiter checks a flag under the lock,
+// then waits; the opener sets the flag and broadcasts without the lock
+// (examples/blocking's Gate.OpenUnlocked). Window-pct, demoting the
+// waiter at its Wait, lets the broadcast come between its check and its
+// Wait, and the waiter sleeps for good, in at least a fifth of 60
+// executions with a window per execution; PCT over 40 steps, in fewer.
+func TestWindowPCTMissesTheSignal(t *testing.T) {
+	missed := func(s sched.Strategy) bool {
+		var mu sched.Mutex
+		c := sched.NewCond(&mu)
+		open := false
+		e := sched.Execute(sched.Config{Strategy: s, ChoicesOnly: true}, []func(){
+			func() {
+				mu.Lock()
+				for !open {
+					c.Wait()
+				}
+				mu.Unlock()
+			},
+			func() { open = true; c.Broadcast() },
+		})
+		return e.Outcome == sched.Deadlocked
+	}
+	windows, steps := 0, 0
+	for seed := range uint64(60) {
+		if missed(sched.NewWindowPCT(sched.NewSource(seed), 3, 40, 1)) {
+			windows++
+		}
+		if missed(sched.NewPCT(sched.NewSource(seed), 3, 40)) {
+			steps++
+		}
+	}
+	t.Logf("missed the signal in %d of 60 executions under window-pct, %d under PCT", windows, steps)
+	if windows*5 < 60 || windows <= steps {
+		t.Fatalf("window-pct missed the signal in %d of 60 executions (PCT %d), want at least a fifth, and more than PCT", windows, steps)
+	}
+}

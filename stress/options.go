@@ -56,7 +56,8 @@ const (
 	// WindowPCT is LearnedPCT whose priority changes fall, in seven
 	// executions of eight, at windows where atomicity violations happen
 	// (a thread's write of a variable it has read, or of one its
-	// operation has written; sched.NewWindowPCT); the number of windows
+	// operation has written) or blocking bugs (a wake-up, a Cond's
+	// Wait; sched.NewWindowPCT); the number of windows
 	// is learned from the measuring execution and the executions that
 	// pass.
 	WindowPCT

@@ -47,7 +47,7 @@ type replayFile struct {
 
 // replayVersion is the format of the replay files this package writes.
 // Raise it whenever a field changes meaning or a new one matters.
-const replayVersion = 2
+const replayVersion = 3
 
 func writeReplay(path string, rf replayFile) error {
 	rf.Version = replayVersion

@@ -3,7 +3,9 @@ package blocking_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -191,8 +193,12 @@ func collectBody(collect func(sched.Chan[int], sched.Chan[struct{}]) []int) func
 	}
 }
 
-// seeds is how many seeds each bug must be caught with.
+// seeds is how many seeds each bug must be caught with: 1 to
+// INTERLEAVE_SEEDS if set (to measure), else 20, 3 under -short.
 func seeds() int {
+	if n, err := strconv.Atoi(os.Getenv("INTERLEAVE_SEEDS")); err == nil && n > 0 {
+		return n
+	}
 	if testing.Short() {
 		return 3
 	}

@@ -70,7 +70,11 @@ func TestBufferLostWakeupCaught(t *testing.T) {
 		execs = append(execs, f.Executions)
 	}
 	slices.Sort(execs)
-	t.Logf("executions to the first failure over %d seeds: median %d, worst %d", len(execs), execs[len(execs)/2], execs[len(execs)-1])
+	sum := 0
+	for _, n := range execs {
+		sum += n
+	}
+	t.Logf("executions to the first failure over %d seeds: median %d, worst %d, mean %.1f", len(execs), execs[len(execs)/2], execs[len(execs)-1], float64(sum)/float64(len(execs)))
 }
 
 // TestBufferStressModeRefused checks that stress mode, which cannot tell

@@ -69,6 +69,14 @@ var initGen = rapid.IntRange(0, initOf-1)
 
 const initOf = 4
 
+// leastWaiting: a long scenario of a model with Blocks has at least 3
+// threads, within the bounds. A type whose operations wait shows its
+// bugs with threads waiting and others waking them: two Takes waiting
+// and a Put that wakes one (a lost wakeup), or Signal for Broadcast; a
+// scenario of 2 threads can hold few of them, and a third thread costs a
+// bug of two little (minimization takes it out). rapid still shrinks the
+// count, to 3.
+
 // scenarioGens holds the generators drawScenario uses for some bounds:
 // made once, since a generator is immutable, and making them for every
 // scenario cost a tenth of a controlled search's time.
@@ -94,6 +102,9 @@ func (r *runner[T, I, O]) scenarioGens(b bounds, long bool) *scenarioGens[I] {
 	}
 	thread := rapid.SliceOfN(r.spec.Ops, 1, b.Ops)
 	first := min(2, b.Threads)
+	if long && r.mayBlock() {
+		first = min(3, b.Threads) // see leastWaiting
+	}
 	g := &scenarioGens[I]{
 		leastThreads: rapid.IntRange(first, b.Threads),
 		threads:      make([]*rapid.Generator[[][]I], b.Threads+1),

@@ -20,9 +20,13 @@ type program struct {
 	name      string
 	bug, twin func(t *stress.T)
 	// kind is the failure the bug must show; in its detail, want must
-	// appear (where a goroutine is stuck, or the body's message).
-	kind stress.Kind
-	want []string
+	// appear (where a goroutine is stuck, or the body's message), or
+	// wantControlled, if set, when a stress failure was minimized under
+	// controlled scheduling (interleave test), which names a goroutine's
+	// start its own way.
+	kind           stress.Kind
+	want           []string
+	wantControlled []string
 }
 
 // controlled are the programs on package sched.
@@ -272,8 +276,9 @@ var stressed = []program{
 	{
 		name: "SendAfterCancel",
 		bug:  fetchPlainBody(blocking.FetchPlainLeaky), twin: fetchPlainBody(blocking.FetchPlain),
-		kind: stress.Leak,
-		want: []string{"blocking.FetchPlainLeaky.func1", "started by github.com/interleave-go/interleave/examples/blocking.FetchPlainLeaky"},
+		kind:           stress.Leak,
+		want:           []string{"blocking.FetchPlainLeaky.func1", "started by github.com/interleave-go/interleave/examples/blocking.FetchPlainLeaky"},
+		wantControlled: []string{"blocking.FetchPlainLeaky.func1", "started at blocking.FetchPlainLeaky:"},
 	},
 	{
 		name: "AddInsideGoroutine",
@@ -315,7 +320,9 @@ func collectPlainBody(collect func(<-chan int, <-chan struct{}) []int) func(*str
 
 // TestStressBugsCaught checks that the bugs on plain Go are found in
 // stress mode, with fixed seeds. (In auto mode, the default, the probing
-// execution may find them first, and say so.)
+// execution may find them first, and say so.) Under interleave test the
+// code is instrumented, and a failure found in stress mode is then
+// minimized under controlled scheduling: FoundBy still says stress.
 func TestStressBugsCaught(t *testing.T) {
 	for _, p := range stressed {
 		t.Run(p.name, func(t *testing.T) {
@@ -332,11 +339,15 @@ func TestStressBugsCaught(t *testing.T) {
 			// see whether controlled scheduling could minimize it): the
 			// race is then reported as found under the scheduler.
 			raced := race.Enabled && f.Kind == stress.DataRace
-			if f.Kind != p.kind && !raced || f.Mode != stress.Stress && !raced {
-				t.Fatalf("found a %v in %v mode, want a %v in stress mode:\n%s", f.Kind, f.Mode, p.kind, f.Report())
+			if f.Kind != p.kind && !raced || f.FoundBy != stress.Stress && !raced {
+				t.Fatalf("found a %v in %v mode, want a %v in stress mode:\n%s", f.Kind, f.FoundBy, p.kind, f.Report())
 			}
 			if f.Kind == p.kind {
-				for _, w := range p.want {
+				want := p.want
+				if f.Mode == stress.Controlled && p.wantControlled != nil {
+					want = p.wantControlled
+				}
+				for _, w := range want {
 					if !strings.Contains(f.Detail, w) {
 						t.Fatalf("the detail does not say %q:\n%s", w, f.Report())
 					}
@@ -349,7 +360,10 @@ func TestStressBugsCaught(t *testing.T) {
 
 // TestStressTwinsPass checks that the twins on plain Go pass a stress
 // search of a few thousand executions, in auto mode: the probe sees no
-// package sched and hands the body to stress mode.
+// package sched and hands the body to stress mode. Under interleave
+// test the probe sees the code instrumented, and auto mode runs the
+// body controlled only, as for a body on package sched: its 20
+// scenarios then.
 func TestStressTwinsPass(t *testing.T) {
 	for _, p := range stressed {
 		t.Run(p.name, func(t *testing.T) {
@@ -360,7 +374,10 @@ func TestStressTwinsPass(t *testing.T) {
 			if res.Failure != nil {
 				t.Fatal(res.Failure.Report())
 			}
-			if res.Executions < 2000 {
+			switch controlled := res.Coverage.Executions; {
+			case controlled > 0 && controlled < 20:
+				t.Fatalf("%d controlled executions, want at least 20", controlled)
+			case controlled == 0 && res.Executions < 2000:
 				t.Fatalf("%d executions, want at least 2000", res.Executions)
 			}
 		})

@@ -24,10 +24,11 @@ type Decision struct {
 	// after Choose returns: a Strategy must not keep them.
 	Pending, Ran []Access
 	// Woken holds the threads that another thread's operation (a
-	// Signal or Broadcast, a channel operation, a WaitGroup's Done) or
-	// the virtual clock made runnable since the previous decision, oldest
-	// first; they may have blocked again since. A thread waiting to lock
-	// a Mutex or RWMutex that its holder released is not among them.
+	// Signal or Broadcast, a WaitGroup's Done) or the virtual clock made
+	// runnable since the previous decision, oldest first; they may have
+	// blocked again since. A thread waiting to lock a Mutex or RWMutex
+	// that its holder released is not among them, nor one that a channel
+	// operation served.
 	// Reused like Ran.
 	Woken []int
 }

@@ -23,8 +23,9 @@ package sched
 // (a node not yet published) is not shared.
 //
 // A decision where the thread that ran last could go on and another
-// thread was woken since the previous one (a Signal, Broadcast, channel
-// operation or WaitGroup's Done readied it: Decision.Woken) is a window
+// thread was woken since the previous one (a Signal, Broadcast or
+// WaitGroup's Done readied it: Decision.Woken; not a channel operation,
+// see chanRun.fire) is a window
 // too, where the woken thread, not the one that ran, is demoted: the
 // waker goes on while the woken thread has yet to act on its wake-up,
 // which is what a lost wakeup needs (two Takes wait, the first Put wakes

@@ -184,7 +184,8 @@ func (w *wokenLog) Choose(d sched.Decision) int {
 // TestWakeUpWindows: a Signal that readies a waiting thread, while the
 // signaller can go on, is a window, and the decision names the thread
 // woken; so is a Wait, with another thread able to run; a Mutex handed to
-// a thread waiting to lock it is neither.
+// a thread waiting to lock it is neither, nor a channel's receiver that a
+// send serves.
 func TestWakeUpWindows(t *testing.T) {
 	t.Run("Signal", func(t *testing.T) {
 		var mu sched.Mutex
@@ -225,6 +226,22 @@ func TestWakeUpWindows(t *testing.T) {
 		}
 		if len(log.woken) != 0 || log.windows != 0 {
 			t.Fatalf("woken %v, %d windows; want none", log.woken, log.windows)
+		}
+	})
+	t.Run("Chan", func(t *testing.T) {
+		ch := sched.MakeChan[int](0)
+		var x sched.Int64
+		log := &wokenLog{}
+		log.s = sched.CountWindows(sched.NewReplay(nil), &log.windows)
+		e := sched.Execute(sched.Config{Strategy: log}, []func(){
+			func() { ch.Recv() }, // runs first, and waits
+			func() { ch.Send(1); x.Store(1) },
+		})
+		if e.Outcome != sched.Completed {
+			t.Fatal(e.Outcome)
+		}
+		if len(log.woken) != 0 || log.windows != 0 {
+			t.Fatalf("woken %v, %d windows; want none: a channel operation's wake-up is no window (chanRun.fire)", log.woken, log.windows)
 		}
 	})
 }

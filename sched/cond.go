@@ -105,7 +105,7 @@ func (c *Cond) wake(op string, n int) {
 		n = len(r.waiting)
 	}
 	for _, w := range r.waiting[:n] {
-		s.unblockLocked(w, unsafe.Pointer(c))
+		s.wakeUpLocked(w, unsafe.Pointer(c))
 	}
 	r.waiting = r.waiting[n:]
 	s.mu.Unlock()

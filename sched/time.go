@@ -156,7 +156,7 @@ func Sleep(d time.Duration) {
 	}
 	vt := &vtimer{}
 	key := unsafe.Pointer(vt)
-	vt.fire = func(s *scheduler) { s.unblockLocked(t, key) }
+	vt.fire = func(s *scheduler) { s.wakeUpLocked(t, key) }
 	s.mu.Lock()
 	s.setLocked(vt, d)
 	s.mu.Unlock()

@@ -54,13 +54,27 @@ func (s *scheduler) block(t *thread, key unsafe.Pointer, e Event, cond func() bo
 
 // wakeLocked makes runnable up to n threads blocked on the queue key (all
 // of them if n < 0), the longest waiting first, and returns how many it
-// woke. Called with mu held.
+// woke, each named in the next Decision.Woken (wakeUpLocked). Called with
+// mu held.
 func (s *scheduler) wakeLocked(key unsafe.Pointer, n int) int {
+	return s.wakeQueueLocked(key, n, true)
+}
+
+// wakeLockersLocked is wakeLocked for the threads waiting to lock a
+// Mutex or RWMutex: they are left out of Decision.Woken, since a lock
+// handed on ends no state its holder left half done (window.go).
+func (s *scheduler) wakeLockersLocked(key unsafe.Pointer, n int) int {
+	return s.wakeQueueLocked(key, n, false)
+}
+
+// wakeQueueLocked is wakeLocked, naming the threads woken in
+// Decision.Woken only if woken.
+func (s *scheduler) wakeQueueLocked(key unsafe.Pointer, n int, woken bool) int {
 	if s.released {
 		return 0
 	}
-	woken := 0
-	for n < 0 || woken < n {
+	count := 0
+	for n < 0 || count < n {
 		var first *thread
 		for _, t := range s.threads {
 			if t == nil {
@@ -73,30 +87,32 @@ func (s *scheduler) wakeLocked(key unsafe.Pointer, n int) int {
 		if first == nil {
 			break
 		}
-		s.unblockLocked(first, key)
-		woken++
-	}
-	return woken
-}
-
-// wakeLockersLocked is wakeLocked for the threads waiting to lock a
-// Mutex or RWMutex: they are left out of Decision.Woken, since a lock
-// handed on ends no state its holder left half done (window.go).
-func (s *scheduler) wakeLockersLocked(key unsafe.Pointer, n int) int {
-	before := len(s.woken)
-	woken := s.wakeLocked(key, n)
-	s.woken = s.woken[:before]
-	return woken
-}
-
-// unblockLocked makes t runnable if it is blocked on the queue key.
-// Called with mu held.
-func (s *scheduler) unblockLocked(t *thread, key unsafe.Pointer) {
-	if !s.released && t.state == blocked && t.blockedOn == key {
-		t.state, t.blockedOn, t.blockedV = runnable, nil, 0
-		if len(s.woken) < maxRan {
-			s.woken = append(s.woken, t.id)
+		if woken {
+			s.wakeUpLocked(first, key)
+		} else {
+			s.unblockLocked(first, key)
 		}
+		count++
+	}
+	return count
+}
+
+// unblockLocked makes t runnable if it is blocked on the queue key, and
+// reports whether it did. Called with mu held.
+func (s *scheduler) unblockLocked(t *thread, key unsafe.Pointer) bool {
+	if s.released || t.state != blocked || t.blockedOn != key {
+		return false
+	}
+	t.state, t.blockedOn, t.blockedV = runnable, nil, 0
+	return true
+}
+
+// wakeUpLocked is unblockLocked for a thread that another's Signal,
+// Broadcast or WaitGroup Done, or the virtual clock, wakes up: it is
+// named in the next Decision.Woken. Called with mu held.
+func (s *scheduler) wakeUpLocked(t *thread, key unsafe.Pointer) {
+	if s.unblockLocked(t, key) && len(s.woken) < maxRan {
+		s.woken = append(s.woken, t.id)
 	}
 }
 

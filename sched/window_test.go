@@ -278,15 +278,7 @@ func TestWindowPCTLosesTheWakeup(t *testing.T) {
 		e := sched.Execute(sched.Config{Strategy: s, ChoicesOnly: true}, []func(){take, take, func() { put(); put() }})
 		return e.Outcome == sched.Deadlocked && items > 0
 	}
-	windows, steps := 0, 0
-	for seed := range uint64(60) {
-		if lost(sched.NewWindowPCT(sched.NewSource(seed), 3, 40, 1)) {
-			windows++
-		}
-		if lost(sched.NewPCT(sched.NewSource(seed), 3, 40)) {
-			steps++
-		}
-	}
+	windows, steps := failures(lost)
 	t.Logf("lost the wakeup in %d of 60 executions under window-pct, %d under PCT", windows, steps)
 	if windows*5 < 60 {
 		t.Fatalf("window-pct lost the wakeup in %d of 60 executions, want at least a fifth", windows)
@@ -316,17 +308,24 @@ func TestWindowPCTMissesTheSignal(t *testing.T) {
 		})
 		return e.Outcome == sched.Deadlocked
 	}
-	windows, steps := 0, 0
-	for seed := range uint64(60) {
-		if missed(sched.NewWindowPCT(sched.NewSource(seed), 3, 40, 1)) {
-			windows++
-		}
-		if missed(sched.NewPCT(sched.NewSource(seed), 3, 40)) {
-			steps++
-		}
-	}
+	windows, steps := failures(missed)
 	t.Logf("missed the signal in %d of 60 executions under window-pct, %d under PCT", windows, steps)
 	if windows*5 < 60 || windows <= steps {
 		t.Fatalf("window-pct missed the signal in %d of 60 executions (PCT %d), want at least a fifth, and more than PCT", windows, steps)
 	}
+}
+
+// failures runs fails under window-pct (one window per execution) and
+// under PCT over 40 steps, depth 3, with seeds 0 to 59, and counts the
+// executions that failed under each.
+func failures(fails func(sched.Strategy) bool) (windows, steps int) {
+	for seed := range uint64(60) {
+		if fails(sched.NewWindowPCT(sched.NewSource(seed), 3, 40, 1)) {
+			windows++
+		}
+		if fails(sched.NewPCT(sched.NewSource(seed), 3, 40)) {
+			steps++
+		}
+	}
+	return windows, steps
 }
